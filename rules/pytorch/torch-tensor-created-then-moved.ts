@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   contains,
+  hasMainGuard,
   enclosingFunctionDef,
   enclosingLoop,
   enclosingStatement,
@@ -36,6 +37,17 @@ import { appendArgument, replaceRange } from '../../server/fixes';
  * benchmarking-gnns' seeded training loops), for a copy that is small.
  */
 const SHAPE_FACTORIES = /^torch\.(zeros|ones|empty|full|eye)$/;
+/**
+ * Random draws of an activation's or a volume's shape (`torch.randn(B, C, H, W, Z)`, review45's recall hunt: MONAI's
+ * per-step denoising noise, a diffusion GAN's latent per sampled batch): the host fills millions of numbers and copies them
+ * on every step. Followed only at three sizes or more, none of them a written number: the small draws of a seeded
+ * training loop (benchmarking-gnns' sign flips, judged wrong) stay silent, and so do a flow's `torch.randn(b, 2, t)` noise
+ * (VITS' duration predictor, copied into a dozen in-sample repositories) and a per-channel offset `randn(b, c, 1, 1)`, a
+ * few thousand numbers beside the model. No fix: on the device the numbers change.
+ */
+const RANDOM_FACTORIES = /^torch\.(rand|randn)$/;
+/** Sizes at which a random draw is an activation or a volume, not a small vector or matrix. */
+const LARGE_DRAW_DIMS = 3;
 /** Legacy typed constructors: `torch.FloatTensor(b, n)` is an uninitialised host tensor of that shape. */
 const LEGACY_CONSTRUCTORS = /^torch\.(Float|Double|Half|Long|Int|Short|Byte|Bool|)Tensor$/;
 /**
@@ -80,8 +92,10 @@ export default defineRule({
     instead:
       'Pass the device to the factory: `torch.zeros(n, d, device=x.device)` (or `x.new_zeros(n, d)`). For a ' +
       'constant that never changes, build it once in `__init__` and `register_buffer` it so it moves with the module. ' +
-      'Random draws (`torch.rand`, `torch.randn`, `torch.randint`) are left alone: made on the device they come from its ' +
-      'generator, so a seeded run would give other numbers.',
+      'Random draws (`torch.rand`, `torch.randn`, `torch.randint`) get no fix: made on the device they come from its ' +
+      "generator, so a seeded run would give other numbers; only a draw of an activation's shape (`torch.randn(B, C, H, W)`) " +
+      'is reported. A single number (`torch.tensor(0.0).to(dev)`) in a per-step loop is a low-ranked hint: ' +
+      '`torch.full((), 0.0, device=dev)` fills it on the device.',
     example: {
       before: 'class Decoder(torch.nn.Module):\n    def forward(self, x):\n        h = torch.zeros(x.size(0), 256).to(x.device)\n        return x + h',
       after: 'class Decoder(torch.nn.Module):\n    def forward(self, x):\n        h = torch.zeros(x.size(0), 256, device=x.device)\n        return x + h',
@@ -104,14 +118,18 @@ export default defineRule({
     const source = madeFrom(made, transfer, facts);
     if (!source) return;
     const { factory } = source;
-    if (isTestFile(ctx.filePath) || isTestCode(transfer)) return;
+    if ((isTestFile(ctx.filePath) && !testNamedScript(facts)) || isTestCode(transfer, facts)) return;
     // `if res is None: res = torch.zeros(...).to(dev)`: a lazy first-time init, made once however often the code runs.
     if (source.creations.some(lazyInit)) return;
     const destination = destinationOf(transfer, facts);
     if (!destination) return;
-    const where = lossPlace(transfer, source.sized, facts) ?? repeatedPlace(transfer, facts);
+    const kind = factoryKind(factory, facts);
+    // One number copied per step: worth a hint only in a loop that runs per step, never more (review45 judged the cases
+    // it found worth a change, earlier reviews judged scalars and labels beside a heavy model noise).
+    if (kind === 'scalar' && !perStepLoop(transfer, facts)) return;
+    const where = lossPlace(transfer, source.sized, facts) ?? repeatedPlace(transfer, facts, kind === 'random');
     if (!where) return;
-    const strong = where.strong && destination.gpu;
+    const strong = kind !== 'scalar' && where.strong && destination.gpu;
     const joined = strong && !enclosingLoop(transfer) ? joinedOnto(transfer, facts) : null;
     const fn = factory.childForFieldName('function')!.text;
     const callee = facts.calleeName(factory) ?? '';
@@ -123,35 +141,42 @@ export default defineRule({
     const device = sizedBy ? `${sizedBy}.device` : destination.text;
     const advice = legacy
       ? `\`${legacyReplacement(factory, written, device)}\``
-      : destination.like
-        ? `\`device=${device}, dtype=${destination.like}.dtype\`${newMethod(fn, destination.like)}`
-        : `\`device=${device}\``;
+      : kind === 'scalar'
+        ? `\`torch.full((), ${scalarValue(factory, facts)}${dtypeKeyword(factory)}, device=${device})\`, which fills it there`
+        : destination.like
+          ? `\`device=${device}, dtype=${destination.like}.dtype\`${newMethod(fn, destination.like)}`
+          : `\`device=${device}\``;
     const moved = `\`.${transfer.childForFieldName('function')!.childForFieldName('attribute')!.text}(...)\``;
     const what = source.name
       ? `\`${fn}(...)\`, bound to \`${source.name}\` and moved by the ${moved} on line ${transfer.startPosition.row + 1},`
       : source.compound
         ? `a tensor built from \`${fn}(...)\``
         : `\`${fn}(...)\``;
-    const low = joined
-      ? `joined by \`torch.cat\` onto \`${joined}\`, a tensor the step already has: ${JOINED_PIECE}`
-      : strong && oneElement(factory, written)
+    const low =
+      kind === 'scalar'
         ? ONE_ELEMENT
-        : strong && batchVector(source.sized)
-          ? BATCH_VECTOR
-          : noElements(source.sized)
-            ? NO_ELEMENTS
-            : (emptyInputBranch(transfer) ?? nonFiniteBranch(transfer));
+        : joined
+          ? `joined by \`torch.cat\` onto \`${joined}\`, a tensor the step already has: ${JOINED_PIECE}`
+          : strong && oneElement(factory, written)
+            ? ONE_ELEMENT
+            : strong && batchVector(source.sized)
+              ? BATCH_VECTOR
+              : noElements(source.sized)
+                ? NO_ELEMENTS
+                : (emptyInputBranch(transfer) ?? nonFiniteBranch(transfer));
     ctx.report({
       // A name's factory is reported where it is made: that is where `device=` goes.
       node: source.name ? factory : transfer,
       message:
         `${what} is made in host memory and then copied to ${destination.gpu ? 'the GPU' : 'the device'} ${where.when}; ` +
         `create it there with ${advice}` +
-        (strong ? '' : ` (${where.strong ? 'the device is a parameter here' : where.doubt})`),
+        (kind === 'random' ? ` (${RANDOM_NOTE})` : '') +
+        (strong ? '' : ` (${kind === 'scalar' ? 'a single number' : where.strong ? 'the device is a parameter here' : where.doubt})`),
       ...(strong ? {} : { severity: 'hint' as const }),
       ...(low ? { lowImpact: low } : {}),
       // `.to(q)` also casts to q's dtype: the factory would need `dtype=` too, which the fix does not write.
-      edits: legacy || destination.like || !made.equals(factory) ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
+      // A draw on the device comes from its generator (other numbers); a scalar's better form is not `device=` appended.
+      edits: legacy || kind || destination.like || !made.equals(factory) ? undefined : fixEdits(transfer, factory, destination.text, ctx.text),
     });
   },
 });
@@ -161,6 +186,14 @@ export default defineRule({
  * and moved once per forward pass or batch (`torch.zeros(1).cuda()`) noise, a copy of a few bytes beside the work around it.
  */
 const ONE_ELEMENT = 'a tensor of one element: a copy of a few bytes beside the work of the step';
+/** Why a random draw gets no fix: the device's generator is not the seeded host one. */
+const RANDOM_NOTE = "drawn there, the numbers come from the device's generator: a seeded run gives other values";
+
+/** `, dtype=torch.long` when the factory names its dtype, for the advice that replaces it. */
+function dtypeKeyword(factory: Node): string {
+  const dtype = keywordValue(factory, 'dtype');
+  return dtype ? `, dtype=${dtype.text}` : '';
+}
 
 interface Made {
   /** The factory call the tensor comes from (the largest one, for a tensor computed from several). */
@@ -173,6 +206,16 @@ interface Made {
   name?: string;
   /** Computed from several factories and numbers (`(torch.eye(n) - torch.ones(n, n) / n).to(dev)`). */
   compound?: boolean;
+}
+
+/**
+ * What the factory makes besides a tensor of a written shape: a large random draw (`torch.randn(B, C, H, W)`), or a
+ * single number (`torch.tensor(0.0)`, `torch.tensor(z)` over `range`). Null for the shape factories and constants.
+ */
+function factoryKind(factory: Node, facts: FileFacts): 'random' | 'scalar' | null {
+  const callee = facts.calleeName(factory) ?? '';
+  if (RANDOM_FACTORIES.test(callee)) return 'random';
+  return scalarValue(factory, facts) !== null ? 'scalar' : null;
 }
 
 /**
@@ -491,6 +534,8 @@ function freshFactory(made: Node, facts: FileFacts): Node | null {
   if (keywordValue(call, 'device')) return null;
   if (SHAPE_FACTORIES.test(callee)) return call;
   if (writtenConstant(call, facts)) return call;
+  if (RANDOM_FACTORIES.test(callee)) return largeDraw(call) ? call : null;
+  if (scalarValue(call, facts) !== null) return call;
   if (!LEGACY_CONSTRUCTORS.test(callee)) return null;
   const args = positionalArguments(call);
   // `torch.FloatTensor(batch, n)`: sizes. One argument may be data (a list, an array), unless it is a size itself.
@@ -651,8 +696,10 @@ interface Place {
 }
 
 /** Where the transfer runs again and again: a module's forward pass, a training loop, or some other loop. Null for once. */
-function repeatedPlace(transfer: Node, facts: FileFacts): Place | null {
+function repeatedPlace(transfer: Node, facts: FileFacts, large = false): Place | null {
   const train = enclosingTrainingLoop(transfer, facts, 'any');
+  // An activation-sized draw (`torch.randn(B, C, H, W, Z)`) is no small share of the step: the host fills and copies it.
+  if (train && !train.perEpoch && large) return { strong: true, when: 'on every step of the loop', doubt: '' };
   // Once per batch, beside the batch's own copy to the device and a whole forward pass: a small share of the step.
   if (train && !train.perEpoch) return { strong: false, when: 'on every step of the loop', doubt: 'once per batch, a small cost beside the forward pass' };
   const def = enclosingFunctionDef(transfer);
@@ -757,4 +804,62 @@ function fixEdits(transfer: Node, factory: Node, device: string, text: string) {
   if (text.slice(factory.endIndex, transfer.endIndex).includes('#')) return undefined;
   const append = appendArgument(text, factory, `device=${device}`);
   return append ? [append, replaceRange(factory.endIndex, transfer.endIndex, '')] : undefined;
+}
+
+/**
+ * A random draw of at least LARGE_DRAW_DIMS sizes, none of them a written number (`torch.randn(B, C, H, W)`,
+ * `torch.randn(args.batch_size, args.nc, args.size, args.size)`), drawn from the default generator: no `generator=`, and
+ * no `**kwargs` that may carry one (FEDOT's seeded hidden state).
+ */
+function largeDraw(call: Node): boolean {
+  if (keywordValue(call, 'generator') || keywordValue(call, 'out')) return false;
+  if (call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat' || a?.type === 'list_splat')) return false;
+  const sizes = sizeArguments(call);
+  return sizes.length >= LARGE_DRAW_DIMS && sizes.every((s) => /^(identifier|attribute|subscript|call|binary_operator)$/.test(s.type));
+}
+
+/**
+ * The number a `torch.tensor(v)` of one value holds: a written number (`0.0`, `-1`, `True`) or the target of the enclosing
+ * `for z in range(...)`, an int. Null for data (a list, an array, a name bound otherwise) or another keyword than `dtype`.
+ */
+function scalarValue(call: Node, facts: FileFacts): string | null {
+  if (facts.calleeName(call) !== 'torch.tensor') return null;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (args.length === 0 || args.slice(1).some((a) => a.type !== 'keyword_argument' || a.childForFieldName('name')?.text !== 'dtype')) return null;
+  const value = args[0];
+  if (/^(integer|float|true|false)$/.test(value.type)) return value.text;
+  if (value.type === 'unary_operator' && /^(integer|float)$/.test(value.childForFieldName('argument')?.type ?? '')) return value.text;
+  return value.type === 'identifier' && rangeTarget(value, facts) ? value.text : null;
+}
+
+/** `z` in `for z in range(n): ... torch.tensor(z)`: the loop target of an enclosing `for` over the built-in `range`. */
+function rangeTarget(id: Node, facts: FileFacts): boolean {
+  for (let loop = enclosingLoop(id); loop; loop = enclosingLoop(loop)) {
+    if (loop.type !== 'for_statement' || loop.childForFieldName('left')?.text !== id.text) continue;
+    const it = loop.childForFieldName('right');
+    return it?.type === 'call' && it.childForFieldName('function')?.text === 'range' && facts.isBuiltin('range', it);
+  }
+  return false;
+}
+
+/** A loop around `transfer` that is not a few written items (`for k in range(3)`): it runs with the data, per step. */
+function perStepLoop(transfer: Node, facts: FileFacts): boolean {
+  const loop = enclosingLoop(transfer);
+  return loop !== null && !isSmallLiteralLoop(loop, facts);
+}
+
+/**
+ * A file named like a test (`test_ddgan.py`, `test.py`) that is a script, not a test suite: its module level has an
+ * `if __name__ == "__main__":` guard and it defines no pytest test (`def test_*`), no unittest case (`class Test*`) and
+ * imports neither framework. Research code evaluates a trained model so (review45's recall hunt, F3-24: a diffusion GAN's
+ * FID loop drawing a batch of latents on the host per batch), which runs as often as any evaluation loop.
+ */
+function testNamedScript(facts: FileFacts): boolean {
+  const root = facts.root;
+  if (!hasMainGuard(root) || facts.importsModule('pytest') || facts.importsModule('unittest')) return false;
+  return !root.namedChildren.some((stmt) => {
+    const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const name = def?.childForFieldName('name')?.text ?? '';
+    return (def?.type === 'function_definition' && /^test/.test(name)) || (def?.type === 'class_definition' && /^Test|Tests?$|TestCase$/.test(name));
+  });
 }

@@ -14,6 +14,11 @@ async function findingsOf(source: string) {
     .findings.filter((f) => f.ruleId === RULE);
 }
 
+/** The 0-based line of an offset in `source`. */
+function lineOf(source: string, offset: number): number {
+  return source.slice(0, offset).split('\n').length - 1;
+}
+
 async function severities(source: string): Promise<string[]> {
   return (await findingsOf(source)).map((f) => f.severity);
 }
@@ -165,5 +170,156 @@ class Block(nn.Module):
     const [conditional, unconditional] = await messages(source);
     assert.match(conditional, /create it there with `device=x\.device`/);
     assert.match(unconditional, /create it there with `device="cuda"`/);
+  });
+});
+
+// Review45's recall hunt (issue 24): a random draw of an activation's shape made on the host on every step, and single
+// numbers made on the host and moved in a per-step loop, went unreported.
+describe('torch-tensor-created-then-moved: an activation-sized random draw made on the host per step', () => {
+  it('shows a volume-sized draw in a training step (no fix: the device generator draws other numbers); a hint in a sampling loop', async () => {
+    const source = `${HEADER}
+def train_one_epoch(model, loader, optimizer, s):
+    for img, mask in loader:
+        img = img.cuda(non_blocking=True)
+        b, c, h, w, z = img.shape
+        noisy = img + s * torch.randn(b, c, h, w, z).cuda()
+        loss = model(noisy, mask)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+def sample(net, args, n_batches):
+    for i in range(n_batches):
+        with torch.no_grad():
+            x = torch.randn(args.batch_size, args.channels, args.size, args.size).to(device)
+            net(x)
+`;
+    const found = await findingsOf(source);
+    assert.deepEqual(
+      found.map((f) => [lineOf(source, f.start), f.severity]),
+      [
+        [9, 'info'],
+        [19, 'hint'],
+      ],
+    );
+    for (const f of found) {
+      assert.match(f.message, /device's generator/);
+      assert.equal(f.fix, undefined);
+    }
+  });
+
+  it('near misses: a small draw, a written size, once before the loop, a few epochs, a generator, device= already: silent', async () => {
+    const source = `${HEADER}
+def train(model, loader, optimizer, gen, args):
+    base = torch.randn(args.batch_size, args.channels, args.size).to(device)
+    for epoch in range(3):
+        warm = torch.randn(args.batch_size, args.channels, args.size).to(device)
+    for x, y in loader:
+        flip = torch.rand(x.size(1)).to(device)
+        pair = torch.randn(x.size(0), x.size(1)).to(device)
+        fixed = torch.randn(2, 3, 4).to(device)
+        flow = torch.randn(x.size(0), 2, x.size(2)).to(device)
+        offset = torch.randn((x.shape[0], x.shape[1], 1, 1)).to(device)
+        splat = torch.randn(x.size(0), x.size(1), x.size(2), **args.rng).to(device)
+        seeded = torch.randn(x.size(0), x.size(1), x.size(2), generator=gen).to(device)
+        there = torch.randn(x.size(0), x.size(1), x.size(2), device=device)
+        loss = model(x.to(device) * flip + pair + fixed + flow + offset + splat + seeded + there + base + warm)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+`;
+    assert.deepEqual(await findingsOf(source), []);
+  });
+});
+
+describe('torch-tensor-created-then-moved: a single number made on the host and moved in a per-step loop', () => {
+  it('a low-impact hint in a forward loop, a training step, and per member of an ensemble loop', async () => {
+    const source = `${HEADER}
+class TreeDecoder(nn.Module):
+    def forward(self, x, order, dev):
+        out = []
+        for eid, p in order:
+            stop = torch.tensor(1).to(dev) - p
+            out.append(x[eid] * stop)
+        return out
+
+
+def search(model, loader, optimizer, dev):
+    for x, y in loader:
+        cost = torch.tensor(0.0).to(dev)
+        loss = model(x.to(dev), y.to(dev)) + cost
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+class Learner:
+    def learn_batch(self, batch):
+        total = 0
+        for z in range(self.ensemble_size):
+            z = torch.tensor(z).to(batch.device)
+            total = total + self.q(batch, z)
+        return total
+`;
+    const found = await findingsOf(source);
+    assert.deepEqual(
+      found.map((f) => [lineOf(source, f.start), f.severity, f.impact?.level]),
+      [
+        [9, 'hint', 'low'],
+        [16, 'hint', 'low'],
+        [27, 'hint', 'low'],
+      ],
+    );
+    assert.match(found[1].message, /torch\.full\(\(\), 0\.0, device=dev\)/);
+    for (const f of found) assert.equal(f.fix, undefined);
+  });
+
+  it('near misses: outside any loop, data rather than a number, device= already, a loop of a few items: silent', async () => {
+    const source = `${HEADER}
+class Head(nn.Module):
+    def forward(self, x, dev, values):
+        zero = torch.tensor(0.0).to(dev)
+        for v in values:
+            w = torch.tensor(v).to(dev)
+            there = torch.tensor(0.0, device=dev)
+            x = x + w + there + zero
+        for k in range(3):
+            x = x + torch.tensor(k).to(dev)
+        return x
+`;
+    assert.deepEqual(await findingsOf(source), []);
+  });
+});
+
+describe('torch-tensor-created-then-moved: a file named like a test that is a script', () => {
+  const SCRIPT = `import torch
+
+
+def sample_and_test(net, args, device):
+    for i in range(args.n_batches):
+        x = torch.randn(args.batch_size, args.channels, args.size, args.size).to(device)
+        net(x)
+
+
+if __name__ == "__main__":
+    sample_and_test(None, None, "cuda")
+`;
+
+  async function findingsAt(source: string, filePath: string) {
+    const engine = await getEngine();
+    return engine.lintText(source, { select: [RULE], filePath, projectRoot: '/proj', impact: 'all' }).findings.filter((f) => f.ruleId === RULE);
+  }
+
+  it('reports in test_ddgan.py run as a script (a main guard, no test defined), in a function its main block calls', async () => {
+    assert.equal((await findingsAt(SCRIPT, '/proj/test_ddgan.py')).length, 1);
+  });
+
+  it('near misses: a pytest file (a test_ function, or pytest imported), a unittest case, no main guard: silent', async () => {
+    const withTest = `${SCRIPT}\n\ndef test_sample():\n    sample_and_test(None, None, "cpu")\n`;
+    const withPytest = `import pytest\n${SCRIPT}`;
+    const withCase = `${SCRIPT}\n\nclass TestSample:\n    pass\n`;
+    const noGuard = SCRIPT.slice(0, SCRIPT.indexOf('if __name__'));
+    for (const source of [withTest, withPytest, withCase, noGuard]) assert.deepEqual(await findingsAt(source, '/proj/test_ddgan.py'), []);
   });
 });

@@ -13,9 +13,21 @@ import {
   readsAfter,
   statementsByKeyword,
 } from '../../server/analysis/names';
-import type { Node } from '../../server/syntax/parser';
+import type { Node, Tree } from '../../server/syntax/parser';
 import { defineRule } from '../../server/engine/rule';
 import { DIST, stdlibSourceOrSkip } from '../helpers/engine';
+
+/** Parses `source`, runs `fn` on its tree and frees the tree and the engine, whatever `fn` does. */
+async function withParsed<T>(source: string, fn: (tree: Tree) => T): Promise<T> {
+  const engine = await Engine.create([], DIST);
+  const tree = engine.parse(source);
+  try {
+    return fn(tree);
+  } finally {
+    tree.delete();
+    engine.dispose();
+  }
+}
 
 /** For every `for` loop whose target is `x`, the lines of reads of `x` that can see its value afterwards. */
 async function readsAfterLoops(source: string): Promise<number[][]> {
@@ -121,7 +133,6 @@ describe('names.bindingOf', () => {
 
 describe('callsOfNameIn', () => {
   it('finds the same calls as filtering every call by its callee, from the spellings of the name', async () => {
-    const engine = await Engine.create([], DIST);
     const source = [
       'def f(n):',
       '    a = f(n - 1) + f (n - 2)',
@@ -134,17 +145,13 @@ describe('callsOfNameIn', () => {
       '    return f',
       '',
     ].join('\n');
-    const tree = engine.parse(source);
-    try {
+    await withParsed(source, (tree) => {
       const body = tree.rootNode.child(0)!.childForFieldName('body')!;
       const rows = (calls: (Node | null)[]) => calls.map((c) => `${c!.startPosition.row}:${c!.startPosition.column}`);
       const walked = body.descendantsOfType('call').filter((c) => c?.childForFieldName('function')?.text === 'f');
       assert.deepEqual(rows(callsOfNameIn(body, 'f')), rows(walked));
       assert.equal(walked.length, 6, 'two on line 1, two on line 2, one after a line continuation, one in the lambda');
-    } finally {
-      tree.delete();
-      engine.dispose();
-    }
+    });
   });
 });
 
@@ -168,9 +175,7 @@ describe('statementsByKeyword and attributesOfName', () => {
   ].join('\n');
 
   it('finds the statements of a keyword and the attributes of a name that the walks over their node types find', async () => {
-    const engine = await Engine.create([], DIST);
-    const tree = engine.parse(source);
-    try {
+    await withParsed(source, (tree) => {
       const body = tree.rootNode.child(0)!.childForFieldName('body')!;
       for (const [keyword, type] of [
         ['for', 'for_statement'],
@@ -184,17 +189,12 @@ describe('statementsByKeyword and attributesOfName', () => {
         assert.deepEqual(rows(attributesOfName(body, name)), rows(walked), name);
       }
       assert.equal(attributesOfName(body, 't').length, 5, 't.x, t . y, t and .w on two lines, t\\ .q, t.a in the nested def');
-    } finally {
-      tree.delete();
-      engine.dispose();
-    }
+    });
   });
 
   it('agrees with the walks on every def of a standard-library module', async function () {
     const text = stdlibSourceOrSkip(this, 'typing.py');
-    const engine = await Engine.create([], DIST);
-    const tree = engine.parse(text);
-    try {
+    await withParsed(text, (tree) => {
       let compared = 0;
       for (const def of tree.rootNode.descendantsOfType('function_definition')) {
         const body = def!.childForFieldName('body')!;
@@ -217,16 +217,12 @@ describe('statementsByKeyword and attributesOfName', () => {
         }
       }
       assert.ok(compared > 1000, `${compared} names compared`);
-    } finally {
-      tree.delete();
-      engine.dispose();
-    }
+    });
   });
 });
 
 describe('definitionsNamed', () => {
   it('finds the defs and classes a name is defined by, where the text spells the keyword before it', async () => {
-    const engine = await Engine.create([], DIST);
     const source = [
       'class Box:  # a class',
       '    def Box(self): ...',
@@ -238,23 +234,17 @@ describe('definitionsNamed', () => {
       'def Boxes(): ...',
       '',
     ].join('\n');
-    const tree = engine.parse(source);
-    try {
+    await withParsed(source, (tree) => {
       const rows = (type: 'function_definition' | 'class_definition') =>
         definitionsNamed(new FileFacts(tree, source, { imports: [], comments: [], functions: [] }), type, 'Box').map((n) => n.startPosition.row);
       assert.deepEqual(rows('class_definition'), [0, 2], 'both classes, one after a line continuation; not the string');
       assert.deepEqual(rows('function_definition'), [1, 4], 'the method and the async def; not the call or Boxes');
-    } finally {
-      tree.delete();
-      engine.dispose();
-    }
+    });
   });
 
   it('finds every def and class of typing.py by its name as a walk over the definitions does', async function () {
     const text = stdlibSourceOrSkip(this, 'typing.py');
-    const engine = await Engine.create([], DIST);
-    const tree = engine.parse(text);
-    try {
+    await withParsed(text, (tree) => {
       const facts = new FileFacts(tree, text, { imports: [], comments: [], functions: [] });
       for (const type of ['function_definition', 'class_definition'] as const) {
         const all = tree.rootNode.descendantsOfType(type).map((d) => d!);
@@ -269,10 +259,7 @@ describe('definitionsNamed', () => {
         }
         assert.ok(names.size > 40, `${names.size} ${type} names`);
       }
-    } finally {
-      tree.delete();
-      engine.dispose();
-    }
+    });
   });
 });
 

@@ -1,6 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { cacheDecorator, findDescendants, isAsyncDef, isInstanceMethod, isLiteral, isNestedScope, parameterNames, repeatedUses } from '../../server/analysis';
+import {
+  cacheDecorator,
+  enclosingDef,
+  findDescendants,
+  isAsyncDef,
+  isInstanceMethod,
+  isLiteral,
+  isNestedScope,
+  parameterNames,
+  repeatedUses,
+} from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 /** Annotations that keep the domain small: ints and bools (a DP table), enums and literals. */
@@ -81,16 +91,21 @@ export default defineRule({
     // a loop, per item or per request, the function mapped over items) shows it growing; a download or a loader called
     // once or twice keeps an entry or two, whatever a maxsize says.
     const growing = repeatedUses(fn, ctx.facts).find(feedsVaryingArguments);
-    const message = growing
-      ? `\`${name}\` has an unbounded cache and ${growing.type === 'call' ? 'is called with varying arguments where that repeats' : 'is run per item'} (line ${growing.startPosition.row + 1}): every distinct argument and result stays in memory; set a \`maxsize\``
-      : `\`${name}\` has an unbounded cache, but no use in this file calls it with varying arguments in a loop, per item or per request, so it likely keeps a few entries; set a \`maxsize\` if callers elsewhere feed it open-ended data`;
+    // A function defined inside another gets a new cache each time the outer one runs (quilt's per-decoder
+    // `memoize_key` inside `__init__`): it lives as long as that closure, not the process.
+    const outer = enclosingDef(fn);
+    const message = outer
+      ? `\`${name}\` has an unbounded cache, but it is defined inside \`${outer.childForFieldName('name')?.text ?? 'a function'}\`, so each call of that makes a new cache that lives only as long as the closure; set a \`maxsize\` only if that closure is kept for the life of the process`
+      : growing
+        ? `\`${name}\` has an unbounded cache and ${growing.type === 'call' ? 'is called with varying arguments where that repeats' : 'is run per item'} (line ${growing.startPosition.row + 1}): every distinct argument and result stays in memory; set a \`maxsize\``
+        : `\`${name}\` has an unbounded cache, but no use in this file calls it with varying arguments in a loop, per item or per request, so it likely keeps a few entries; set a \`maxsize\` if callers elsewhere feed it open-ended data`;
     let edits;
     if (cache.name === 'functools.lru_cache' && cache.maxsize) edits = [replaceNode(cache.maxsize, '128')];
     else if (cache.name === 'functools.cache') {
       const lru = ensureImport(ctx.facts, 'functools', 'lru_cache');
       edits = [...lru.edits, replaceNode(cache.expr, `${lru.ref}(maxsize=128)`)];
     }
-    ctx.report({ node: cache.expr, message, edits, severity: growing ? undefined : 'hint' });
+    ctx.report({ node: cache.expr, message, edits, severity: growing && !outer ? undefined : 'hint' });
   },
 });
 

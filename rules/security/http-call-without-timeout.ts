@@ -20,6 +20,7 @@ import {
   isPackageModule,
   isShadowed,
   isTestFile,
+  isUnreachable,
   isVariable,
   keywordArgument,
   occurrences,
@@ -95,6 +96,7 @@ export default defineRule({
     if (!what) return;
     if (hasSplatArguments(call)) return; // the timeout may be in **kwargs
     if (isTestFile(ctx.filePath)) return;
+    if (isUnreachable(call)) return; // leftover sample code after a `return` never runs
     // urlopen("data:...") / urlopen("file://...") never touch the network.
     const first = m.need('args').namedChildren.find((a) => a && a.type !== 'comment');
     if (first?.type === 'string' && /^[a-zA-Z]*['"](data:|file:)/.test(first.text)) return;
@@ -432,6 +434,8 @@ function classTimeout(cls: Node, facts: FileFacts, urlopen: boolean): KnownTimeo
   if (bound && !holdsSeconds(classAttribute(body, name)!.childForFieldName('right'), 'class', urlopen, null, facts)) return null;
   let passed = 0;
   for (const id of identifiersSpelled(body, name)) {
+    // A nested class's `self.timeout` belongs to that class's objects (ChuanhuChatGPT's `FetchDataPack` task deadline).
+    if (!innermostClass(id)?.equals(cls)) continue;
     const ref = id.parent;
     if (ref?.type !== 'attribute' || !ref.childForFieldName('attribute')?.equals(id)) continue;
     if (ref.childForFieldName('object')?.text !== 'self') continue;
@@ -447,6 +451,12 @@ function classTimeout(cls: Node, facts: FileFacts, urlopen: boolean): KnownTimeo
   const says =
     passed > 0 ? `the class passes \`${attribute}\` to its other requests but not to this one` : `the class sets \`${attribute}\` but never passes it`;
   return { name: attribute, says };
+}
+
+/** The innermost class whose body holds node, through the methods between them. */
+function innermostClass(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
+  return null;
 }
 
 /** The class body's own `name = <value>` statement (a class attribute), or null. */

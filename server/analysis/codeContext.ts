@@ -212,3 +212,34 @@ export function callsBuiltinInput(fn: Node, facts: FileFacts, owner: (node: Node
   const body = fn.childForFieldName('body');
   return !!body && callsOfNameIn(body, 'input').some((c) => owner(c)?.equals(fn) && facts.isBuiltin('input', c));
 }
+
+/** Statements after which the rest of their block never runs. */
+const LEAVING_STATEMENTS = new Set(['return_statement', 'raise_statement', 'continue_statement', 'break_statement']);
+
+/** A context manager that may swallow the exception its body raises, so that the code after the `with` runs. */
+const SWALLOWING_CONTEXT = /(?:suppress|raises|Raises|catch|ignor|expect|Expect)/;
+
+/**
+ * True when node sits after a statement that always leaves its block, in the same block or one around it (within the
+ * function): a `return`, `raise`, `continue` or `break`, or a `with` whose body ends in one (MaxKB's leftover sample
+ * request after `with ...: return response.read()`). Such code never runs, so a finding there is not worth a change.
+ * A `with` over something that may swallow the body's exception (`suppress(...)`, `pytest.raises(...)`) does not count.
+ */
+export function isUnreachable(node: Node): boolean {
+  for (let stmt: Node = node; stmt.parent; stmt = stmt.parent) {
+    if (stmt.type === 'function_definition' || stmt.type === 'class_definition' || stmt.type === 'lambda') return false;
+    if (stmt.parent.type !== 'block' && stmt.parent.type !== 'module') continue;
+    for (let prev = stmt.previousNamedSibling; prev; prev = prev.previousNamedSibling) if (alwaysLeaves(prev)) return true;
+  }
+  return false;
+}
+
+function alwaysLeaves(stmt: Node): boolean {
+  if (LEAVING_STATEMENTS.has(stmt.type)) return true;
+  if (stmt.type !== 'with_statement') return false;
+  const clause = stmt.namedChildren.find((c) => c?.type === 'with_clause');
+  if (!clause || SWALLOWING_CONTEXT.test(clause.text)) return false;
+  const body = stmt.childForFieldName('body');
+  const last = body?.namedChildren.filter((c) => c && c.type !== 'comment').at(-1);
+  return !!last && alwaysLeaves(last);
+}

@@ -32,6 +32,7 @@ export {
   isPrivateModule,
   isStandaloneScript,
   isTestFile,
+  isUnreachable,
   callsBuiltinInput,
 } from './codeContext';
 export type { FileProbe } from './codeContext';

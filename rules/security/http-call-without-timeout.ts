@@ -178,6 +178,7 @@ function lowImpactReason(
   // So is a request whose project timeout is in sight (a constant, `self.timeout`) or whose timeout handler or retry it
   // defeats (`slip`): reviewers of held-out code judged those worth fixing wherever they sat (issue 26).
   if (slip || handlesTimeoutElsewhere(call)) return undefined;
+  if (callsThisMachine(call)) return LOOPBACK_SERVER;
   if (inDatasetsPackage(filePath, files) && !servesItems(call, facts)) return DATASET_DOWNLOAD;
   if (inCommandPackage(filePath, facts)) return COMMAND_LINE_TOOL;
   if (inClickCommand(call, facts)) return CLICK_COMMAND;
@@ -220,6 +221,50 @@ const SHUTDOWN_URL = /shutdown|\{(?:self\.)?\w*(?:server|base|host|url|address|e
 function asksServerToShutDown(call: Node, first: Node | undefined): boolean {
   const url = keywordArgument(call, 'url')?.childForFieldName('value') ?? (first?.type === 'keyword_argument' ? undefined : first);
   return !!url && SHUTDOWN_URL.test(url.text);
+}
+
+/**
+ * Why a request to a server on this machine costs little: the code talks to its own or a local helper server (a
+ * dashboard calling its own API on 127.0.0.1, a readiness poll of a container it started, a local routing server), whose
+ * hang is the local server's own and is seen at once by whoever runs both. Blind reviewers judged all fourteen such
+ * requests of review45 and review46 noise; the three loopback requests judged useful in review41 and review43 only had
+ * localhost as a parameter's or a setting's default, or nowhere in the URL, which this does not match.
+ */
+const LOOPBACK_SERVER = 'a request to a server on this machine (a loopback address), whose hang is seen at once by whoever runs both';
+
+/** An http(s) URL, as the code spells it, whose host is this machine: `"http://localhost:9200/..."`, `f"http://127.0.0.1:{port}"`. */
+const LOOPBACK_URL = /^[rRbBuUfF]*['"]https?:\/\/(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(?=[:/'"{])/;
+
+/**
+ * The call's URL is spelled out with a loopback host: the first argument or `url=`, or a local bound once in the same
+ * function to such a string, to `"...".format(...)` of one, or to `Request("...")`.
+ */
+function callsThisMachine(call: Node): boolean {
+  const positional =
+    call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument') ?? [];
+  // `requests.request("POST", url)`: the method comes first.
+  const named = call.childForFieldName('function')?.text.endsWith('request') ? positional[1] : positional[0];
+  let url: Node | undefined = keywordArgument(call, 'url')?.childForFieldName('value') ?? named;
+  const def = enclosingDef(call);
+  if (url?.type === 'identifier' && def) {
+    const bound = localAssignments(def, url.text);
+    if (bound.length !== 1 || bound[0].endIndex > call.startIndex) return false;
+    url = bound[0].childForFieldName('right') ?? undefined;
+  }
+  return !!url && LOOPBACK_URL.test(spelledUrl(url)?.text ?? '');
+}
+
+/** The string a URL expression starts from: itself, the receiver of `.format(...)`, or a `Request(...)`'s first argument. */
+function spelledUrl(node: Node): Node | null {
+  if (node.type === 'string' || node.type === 'concatenated_string') return node;
+  if (node.type !== 'call') return null;
+  const fn = node.childForFieldName('function');
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') return fn.childForFieldName('object');
+  if (fn && /(?:^|\.)Request$/.test(fn.text)) {
+    const arg = node.childForFieldName('arguments')?.namedChildren.find((a) => a && a.type !== 'comment');
+    return arg && arg.type !== 'keyword_argument' ? spelledUrl(arg) : null;
+  }
+  return null;
 }
 
 /** What the code already has for this call's timeout: the expression to pass and what the message says of it. */

@@ -1,9 +1,10 @@
 // Round 70 (issue 26): findings that blind reviewers of held-out code judged wrong. A
 // nested class's `self.timeout` (a task deadline of another object) was offered as the request's timeout, which would
 // raise AttributeError; a request left after a `return`, which never runs, was reported; and a cache made anew per
-// decoder (`@functools.cache` on a function defined in `__init__`) was called a leak of the process.
+// decoder (`@functools.cache` on a function defined in `__init__`) was called a leak of the process. Requests to a
+// server on this machine, judged noise every time in review45 and review46, are ranked low.
 import * as assert from 'node:assert/strict';
-import { libraryFindingsAll } from '../helpers/engine';
+import { libraryFindingsAll, rankedInRepository } from '../helpers/engine';
 
 const RULE = 'http-call-without-timeout';
 const HEAD = 'import contextlib\n\nimport pytest\nimport requests\n\n';
@@ -73,5 +74,39 @@ describe('cache-unbounded: a cached function defined inside another', () => {
     const found = await libraryFindingsAll(CACHE, interning('module'));
     assert.equal(found.length, 1, JSON.stringify(found));
     assert.notEqual(found[0].severity, 'hint');
+  });
+});
+
+describe('http-call-without-timeout: a request to a server on this machine is a hint', () => {
+  const published = { 'pyproject.toml': '[project]\nname = "pkg"\n', 'pkg/__init__.py': '' };
+  const ranked = async (body: string) =>
+    (await rankedInRepository(RULE, `import urllib.request\n\nimport requests\n\n\n${body}`, published, 'pkg/client.py', 'perflens-r70-'))[0];
+
+  it('a loopback URL spelled in the call, in a local, in `.format`, in a `Request`, or after the method', async () => {
+    for (const body of [
+      'def health():\n    return requests.get("http://localhost:8080/health").ok\n',
+      'def route(a, b):\n    url = f"http://127.0.0.1:5000/route/{a};{b}"\n    return requests.get(url, params={"overview": "false"}).json()\n',
+      'def create(request, data):\n    url = "http://127.0.0.1:{}/v1/studies".format(request.META.get("SERVER_PORT"))\n    return requests.post(url, json=data)\n',
+      'def wait():\n    req = urllib.request.Request("http://localhost:9200/_cluster/health")\n    return urllib.request.urlopen(req).getcode()\n',
+      'def stop(port):\n    return requests.request("POST", f"http://[::1]:{port}/stop")\n',
+    ]) {
+      const f = await ranked(body);
+      assert.equal(f?.severity, 'hint', `${body}: ${JSON.stringify(f)}`);
+      assert.match(f.impact?.reason ?? JSON.stringify(f), /server on this machine/, body);
+    }
+  });
+
+  it('near misses: a remote host, localhost only as a default, a rebound local, a host named localhost-something', async () => {
+    for (const body of [
+      'def health():\n    return requests.get("http://api.example.com/health").ok\n',
+      'def models(base_url="http://localhost:8000"):\n    return requests.get(f"{base_url}/v1/models").json()\n',
+      'def chat(cfg, body):\n    return requests.post(cfg.get("api_base", "http://127.0.0.1:8000/chat"), json=body).json()\n',
+      'def pick(remote):\n    url = "http://localhost:8000"\n    if remote:\n        url = "https://api.example.com"\n    return requests.get(url).json()\n',
+      'def other():\n    return requests.get("http://localhost.example.com/x").json()\n',
+    ]) {
+      const f = await ranked(body);
+      assert.ok(f, body);
+      assert.notEqual(f.severity, 'hint', `${body}: ${JSON.stringify(f)}`);
+    }
   });
 });

@@ -36,11 +36,21 @@ export function cachedDefNames(facts: FileFacts): ReadonlySet<string> {
   const root = facts.root;
   const text = facts.text;
   for (let i = 0; i < words.length; i++) {
+    // A word's offsets come in order, and a def's body often spells it again (functools spells `cache` 43 times in a
+    // dozen statements): the statement found for one offset holds the next ones up to its end. Finding a top-level
+    // statement walks the module's children from the first (a few hundred on a long file) each time it is asked.
+    let statement: Node | null = null;
+    // The decorated def of that statement (read once per statement): a spelling before its start is in a decorator.
+    let def: Node | null | undefined;
     for (const at of facts.wordOffsets(words[i])) {
-      const statement = root.firstChildForIndex(at);
+      if (statement === null || at >= statement.endIndex) {
+        statement = root.firstChildForIndex(at);
+        def = undefined;
+        cachedDefStatementReads.count++;
+      }
       if (!statement || statement.startIndex > at) continue;
       if (statement.type === 'decorated_definition') {
-        const def = statement.childForFieldName('definition');
+        if (def === undefined) def = statement.childForFieldName('definition');
         const name = def?.type === 'function_definition' && at < def.startIndex ? def.childForFieldName('name')?.text : undefined;
         if (name) names.add(name);
       } else if (statement.type === 'expression_statement' && endsQuotedName(text, at + words[i].length)) {
@@ -55,6 +65,9 @@ export function cachedDefNames(facts: FileFacts): ReadonlySet<string> {
 }
 
 const cachedNamesMemo = new WeakMap<FileFacts, ReadonlySet<string>>();
+
+/** The number of top-level statements cachedDefNames looked up (tests: one per statement, not per spelling). */
+export const cachedDefStatementReads = { count: 0 };
 
 /** A quote right after the word: it ends a string such as a soft import's `"functools.lru_cache"`. */
 function endsQuotedName(text: string, end: number): boolean {

@@ -9,6 +9,14 @@ import { definitionsNamed, identifierAt, identifiersSpelledInFile } from './name
 import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, firstParameterName } from './scopes';
 import { isAsciiWordChar, possibleCallOffsets } from '../syntax/spelling';
 import { ownedString } from '../syntax/text';
+import { TextMemo } from './textMemo';
+
+/** The text-keyed tables below (statement spellings, slot names): at most this many entries each, */
+const MAX_STATEMENT_SPELLINGS = 2048;
+/** and this many characters of keys and answers each (about 1 MB of one-byte strings, 2 MB of two-byte ones). */
+export const MAX_MEMO_CHARS = 1 << 20;
+/** Longer statements are read from the tree each time (rare, and their text would be copied into the table). */
+const MAX_MEMO_STATEMENT = 16384;
 
 export interface SlotsInfo {
   /** The `__slots__ = …` assignment. */
@@ -353,16 +361,13 @@ function slotsOf(assignment: Node): SlotsInfo {
     slotNamesReads.count++;
     names = readSlots(assignment).names;
     if (names) names = names.map(ownedString);
-    if (text.length <= MAX_MEMO_STATEMENT) {
-      if (slotNames.size >= MAX_STATEMENT_SPELLINGS) slotNames.clear();
-      slotNames.set(ownedString(text), names);
-    }
+    if (text.length <= MAX_MEMO_STATEMENT) slotNames.set(ownedString(text), names);
   }
   return new LazySlots(assignment, value, names);
 }
 
 /** Slot names by the text of the `__slots__` value they were read from (null: not a literal the index can read). */
-const slotNames = new Map<string, string[] | null>();
+const slotNames = new TextMemo<string[] | null>(MAX_STATEMENT_SPELLINGS, MAX_MEMO_CHARS, (names) => stringsWeight(names ?? []));
 
 /** The number of times slotsOf read the names from the tree (tests). */
 export const slotNamesReads = { count: 0 };
@@ -611,15 +616,28 @@ interface StatementSpellings {
  * decorators, first parameter and body from the tree, a dozen calls into WASM each). Not used in a class with a syntax
  * error, where a statement's parse may depend on the code around it. Bounded, as the word index is.
  */
-const statementSpellings = new Map<string, StatementSpellings>();
-const MAX_STATEMENT_SPELLINGS = 2048;
-/** Longer statements are read from the tree each time (rare, and their text would be copied into the table). */
-const MAX_MEMO_STATEMENT = 16384;
+const statementSpellings = new TextMemo<StatementSpellings>(MAX_STATEMENT_SPELLINGS, MAX_MEMO_CHARS, spellingsWeight);
+
+/** A StatementSpellings' weight in characters beside its key: its strings, and two per offset (a number is 8 bytes). */
+function spellingsWeight(read: StatementSpellings): number {
+  return (read.method?.length ?? 0) + (read.self?.length ?? 0) + 2 * read.offsets.length + stringsWeight(read.names);
+}
+
+function stringsWeight(names: readonly (string | null)[]): number {
+  let n = 0;
+  for (const name of names) n += (name?.length ?? 0) + 2;
+  return n;
+}
 
 /** The number of times statementSpellingsOf read a statement from the tree (tests: the memo is used, and keyed right). */
 export const statementSpellingsReads = { count: 0 };
 
 /** Empties the table (tests: read every statement from the tree again). */
+/** The characters the two tables hold (tests: bounded by MAX_MEMO_CHARS each). */
+export function memoChars(): { statements: number; slots: number } {
+  return { statements: statementSpellings.chars, slots: slotNames.chars };
+}
+
 export function clearStatementSpellings(): void {
   statementSpellings.clear();
   slotNames.clear();
@@ -654,7 +672,6 @@ function statementSpellingsOf(stmt: Node, facts: FileFacts, memo: boolean): Stat
   let read = statementSpellings.get(key);
   if (!read) {
     read = readStatementSpellings(stmt, facts, lineStart);
-    if (statementSpellings.size >= MAX_STATEMENT_SPELLINGS) statementSpellings.clear();
     statementSpellings.set(ownedString(key), read);
   }
   return read;

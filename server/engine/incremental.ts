@@ -1456,10 +1456,10 @@ interface SplitTables {
 function splitTables(edit: EditedFile, spans: readonly Span[]): SplitTables {
   const { prev, text, changes } = edit;
   return {
-    imports: splitEntries(copyObjects(prev.imports), changes, spans),
+    imports: splitEntries(copyObjects(prev.imports), changes, spans, true),
     functions: splitEntries(prev.functions, changes, spans),
-    comments: splitEntries(prev.comments, changes, spans),
-    suppressions: splitEntries(prev.suppressions, changes, spans),
+    comments: splitEntries(prev.comments, changes, spans, true),
+    suppressions: splitEntries(prev.suppressions, changes, spans, true),
     errors: splitEntries(
       mapToObjects(prev.errors, ([start, end]) => ({ start, end })),
       changes,
@@ -2300,14 +2300,22 @@ function carriedGateHits(hits: ReadonlyMap<RegExp, GateHit | null>, changes: rea
  * entry: the list is sorted by start, so the first span ending after an entry's start (what `hits` looks for) only moves
  * forward.
  */
-function splitEntries<T extends Span>(list: T[], changes: readonly TextChange[], spans: readonly Span[]): { kept: T[]; dropped: T[] } {
+export function splitEntries<T extends Span>(list: T[], changes: readonly TextChange[], spans: readonly Span[], disjoint = false): { kept: T[]; dropped: T[] } {
   const dropped = objectArray<T>();
   const only = changes.length === 1 ? changes[0] : null;
-  let kept = 0;
+  // An entry that ends before every change and every span is neither moved nor dropped: it stays where it is. In a
+  // table of disjoint entries (comments, imports, suppressions) the ends grow with the starts, so those entries are a
+  // prefix, found by binary search; nested ones (functions) are passed over with a single comparison each.
+  const before = untouchedBefore(changes, spans);
+  let kept = disjoint ? firstEndingAtOrAfter(list, before) : 0;
   let span = 0;
   let lastStart = -1;
-  for (let k = 0; k < list.length; k++) {
+  for (let k = kept; k < list.length; k++) {
     const x = list[k];
+    if (x.end < before) {
+      list[kept++] = x;
+      continue;
+    }
     const start = only ? mapOffsetOver(x.start, only) : mapOffset(x.start, changes);
     const end = only ? mapOffsetOver(x.end, only) : mapOffset(x.end, changes);
     if (start === null || end === null) {
@@ -2328,6 +2336,26 @@ function splitEntries<T extends Span>(list: T[], changes: readonly TextChange[],
   }
   list.length = kept;
   return { kept: list, dropped };
+}
+
+/** The lowest offset a change or a span starts at: entries ending before it keep their place (splitEntries). */
+function untouchedBefore(changes: readonly TextChange[], spans: readonly Span[]): number {
+  let low = Infinity;
+  for (const c of changes) if (c.start < low) low = c.start;
+  for (const s of spans) if (s.start < low) low = s.start;
+  return low;
+}
+
+/** The index of the first entry ending at or after offset, in a list of disjoint entries sorted by start. */
+function firstEndingAtOrAfter(list: readonly Span[], offset: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (list[mid].end < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** True when the changes may have changed the file's line-ending style (they removed or inserted a `\r`). */

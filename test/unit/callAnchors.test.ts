@@ -13,7 +13,8 @@ import { anchorDepths, anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex,
 import { Query, type QueryMatch, type Tree } from '../../server/syntax/parser';
 import type { RuleDefinition } from '../../server/engine/rule';
 import { cachedDefNames } from '../../server/analysis';
-import { DIST, FIXTURES, getEngine } from '../helpers/engine';
+import { cachedDefStatementReads } from '../../server/analysis/caching';
+import { DIST, FIXTURES, getEngine, stdlibSourceOrSkip } from '../helpers/engine';
 
 function pythonFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -214,6 +215,54 @@ describe('cache-unhashable-argument, anchored on the names of cached defs (calls
       assert.deepEqual([...names].sort(), ['a', 'b', 'c', 'd', 'e']);
     } finally {
       tree.delete();
+    }
+  });
+
+  it('looks up each top-level statement once, however often it spells the words, with the same names as per spelling', async function () {
+    const engine = await getEngine();
+    const functools = stdlibSourceOrSkip(this, 'functools.py');
+    const spelled = [
+      '@lru_cache',
+      'def a(x):',
+      '    """lru_cache lru_cache"""',
+      '    return lru_cache(cache(x)) or cache',
+      '# cache',
+      '@cache',
+      '@lru_cache(maxsize=cache)',
+      'def b(x): ...',
+      'def plain(cache, lru_cache): return cache',
+      '',
+    ].join('\n');
+    for (const text of [spelled, functools]) {
+      const tree = engine.parse(text);
+      try {
+        const facts = engine.lintRaw(tree, text, {}).facts;
+        const before = cachedDefStatementReads.count;
+        const names = cachedDefNames(facts);
+        const reads = cachedDefStatementReads.count - before;
+        // The reference: each spelling's statement found on its own (as the lookup did before it kept the last one).
+        const expected = new Set<string>();
+        for (const word of ['lru_cache', 'cache']) {
+          for (const at of facts.wordOffsets(word)) {
+            const statement = tree.rootNode.firstChildForIndex(at);
+            if (statement?.type !== 'decorated_definition' || statement.startIndex > at) continue;
+            const def = statement.childForFieldName('definition');
+            if (def?.type === 'function_definition' && at < def.startIndex) expected.add(def.childForFieldName('name')!.text);
+          }
+        }
+        assert.deepEqual([...names].sort(), [...expected].sort());
+        // functools's `__all__` ends a string with `cache`, so its name is looked for too (a soft import's test): counted
+        // exactly on the text without one.
+        if (text === spelled) {
+          const statements = new Set(
+            ['lru_cache', 'cache'].map((w) => facts.wordOffsets(w).map((at) => `${w}:${tree.rootNode.firstChildForIndex(at)?.startIndex}`)).flat(),
+          );
+          assert.equal(reads, statements.size, 'one look-up per statement and word');
+        }
+        assert.ok(reads < ['lru_cache', 'cache'].reduce((n, w) => n + facts.wordOffsets(w).length, 0));
+      } finally {
+        tree.delete();
+      }
     }
   });
 

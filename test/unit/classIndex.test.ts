@@ -5,6 +5,8 @@ import {
   classIndex,
   clearStatementSpellings,
   mangle,
+  MAX_MEMO_CHARS,
+  memoChars,
   slotNamesReads,
   statementSpellingsReads,
   storesOnlyDeclared,
@@ -16,6 +18,7 @@ import type { FileFacts } from '../../server/analysis/facts';
 import { defineRule } from '../../server/engine/rule';
 import { firstParameterName, parameterNames } from '../../server/analysis/scopes';
 import { DIST, stdlibSourceOrSkip } from '../helpers/engine';
+import { TextMemo } from '../../server/analysis/textMemo';
 
 /** Runs fn on the class index of source (inside a lint, where FileFacts exist). */
 async function withIndex<T>(source: string, fn: (index: ClassIndex, facts: FileFacts) => T): Promise<T> {
@@ -518,6 +521,41 @@ class C:
         ['me', ['three']],
         ['args', ['six']],
       ]);
+    });
+  });
+
+  describe('the text-keyed tables are bounded by the characters they hold', () => {
+    it('empties a table before an entry would take it over its characters, and keeps no pair over them alone', () => {
+      const memo = new TextMemo<string[]>(100, 50, (v) => v.join('').length);
+      memo.set('a'.repeat(20), ['xx']);
+      memo.set('b'.repeat(20), ['yy']);
+      assert.equal(memo.size, 2);
+      assert.equal(memo.chars, 44);
+      memo.set('b'.repeat(20), ['yyyy']);
+      assert.equal(memo.chars, 46, 'a key set again is weighed once, with its new answer');
+      memo.set('c'.repeat(10), []);
+      assert.deepEqual([memo.size, memo.chars], [1, 10], 'emptied first: 56 characters would be over 50');
+      assert.equal(memo.get('a'.repeat(20)), undefined);
+      memo.set('d'.repeat(51), []);
+      assert.deepEqual([memo.size, memo.chars], [1, 10], 'too long alone: not kept, and the table not emptied for it');
+    });
+
+    it('holds at most MAX_MEMO_CHARS of statements, however many long methods the classes have', async () => {
+      // Five files of 40 methods of about 12,000 characters each, all kept under the count bound (2,048): 2.4 MB.
+      const method = (k: number) => [`    def m${k}(self):`, `        self.x${k} = 1`, ...Array(400).fill('        y = "' + 'z'.repeat(18) + '"')].join('\n');
+      const file = (f: number) =>
+        Array.from({ length: 4 }, (_, c) => [`class C${c}:`, ...Array.from({ length: 10 }, (_, k) => method(f * 100 + c * 10 + k))].join('\n')).join('\n');
+      clearStatementSpellings();
+      let read = 0;
+      for (let f = 0; f < 5; f++) {
+        const source = file(f);
+        read += source.length;
+        await withIndex(source, (index) => index.classes.forEach((c) => c.storeSpellings));
+        const held = memoChars();
+        assert.ok(held.statements > 0, 'statements were kept');
+        assert.ok(held.statements <= MAX_MEMO_CHARS, `${held.statements} characters held`);
+      }
+      assert.ok(read > 2 * MAX_MEMO_CHARS, `the files (${read} characters) are over the bound`);
     });
   });
 });

@@ -573,7 +573,7 @@ export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string 
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   // A function named like a test that is a training script's evaluation step is not one: `test_epoch` (qlib's models run
   // the whole validation set through it every epoch), a module-level `test(model, loader)` that the script itself calls.
-  if (inTestFunction(node) && isTestCode(node, facts)) return { level: 'low', reasons: ['in a test'] };
+  if (inTestFunction(node) && isTestCode(node, facts) && !namedLikeTestOnly(node, facts)) return { level: 'low', reasons: ['in a test'] };
   if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
   if (inFolderNamed(filePath, ARCHIVE_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [ARCHIVED] };
   if (isGeneratedFile(facts.text)) return { level: 'low', reasons: [GENERATED] };
@@ -1177,6 +1177,40 @@ function iterableOf(loop: Node): Node | null {
 function enclosingDefinition(node: Node): Node | null {
   for (const n of ancestors(node)) if (n.type === 'function_definition') return n;
   return null;
+}
+
+/**
+ * The test-named defs around node (`test_*`, outside a `Test*` class) each hand back a value or take a parameter with a
+ * default, in a file that imports neither pytest nor unittest: library functions that run a statistical or sanity test
+ * (pypgx's public `test_cnv_caller(cnv_caller, copy_number, cnv_calls, confusion_matrix=None)`), not tests. pytest warns
+ * on a test returning anything but None, and a parameter with a default is no fixture.
+ */
+function namedLikeTestOnly(node: Node, facts: FileFacts): boolean {
+  if (facts.importsModule('pytest') || facts.importsModule('unittest')) return false;
+  let named = false;
+  for (const n of ancestors(node)) {
+    if (n.type === 'class_definition') return false;
+    if (n.type !== 'function_definition' || !/^test/.test(nameOf(n))) continue;
+    if (!returnsValue(n) && !hasDefaultedParameter(n)) return false;
+    named = true;
+  }
+  return named;
+}
+
+function hasDefaultedParameter(def: Node): boolean {
+  const params = def.childForFieldName('parameters')?.namedChildren ?? [];
+  return params.some((p) => p?.type === 'default_parameter' || p?.type === 'typed_default_parameter');
+}
+
+/** The def has a `return <value>` of its own (not None, not in a nested def or lambda). */
+function returnsValue(def: Node): boolean {
+  const body = def.childForFieldName('body');
+  if (!body) return false;
+  const nested = (n: Node) => STOP_TYPES.has(n.type);
+  return findDescendants(body, (n) => n.type === 'return_statement', nested).some((r) => {
+    const value = r.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    return value !== undefined && value !== null && value.type !== 'none';
+  });
 }
 
 function nameOf(def: Node): string {

@@ -43,3 +43,35 @@ describe('pandas-iterrows: a scan of a whole column per row, behind a progress b
     await assertOneShown(RULE, HEAD + SCAN.replace('tqdm(net.iterrows(), disable=not verbose, total=len(net))', 'net.iterrows()'));
   });
 });
+
+describe('a library function named test_* that is no pytest test', () => {
+  const RULE = 'pandas-apply-axis1';
+  const HEAD = 'import pandas as pd\n\n\n';
+  // A public API that tests a caller against a table: a parameter with a default (no fixture has one), or a result handed back.
+  const body = '    codes = {"a": 0, "b": 1}\n    calls["code"] = calls.apply(lambda r: codes[r.cnv], axis=1)\n';
+
+  it('is ranked as library code when it takes a parameter with a default', async () => {
+    await assertOneShown(RULE, HEAD + `def test_caller(calls: pd.DataFrame, out=None):\n${body}`);
+  });
+
+  it('is ranked as library code when it returns a value', async () => {
+    await assertOneShown(RULE, HEAD + `def test_caller(calls: pd.DataFrame):\n${body}    return calls\n`);
+  });
+
+  for (const [what, src] of [
+    ['a test that returns nothing', `def test_caller(calls: pd.DataFrame):\n${body}`],
+    ['a test that returns None', `def test_caller(calls: pd.DataFrame):\n${body}    return None\n`],
+    ['a module that imports pytest', `import pytest\n\n\ndef test_caller(calls: pd.DataFrame, out=None):\n${body}    return calls\n`],
+    [
+      'a Test class',
+      `class TestCaller:\n    def test_caller(self, calls: pd.DataFrame, out=None):\n    ${body.replace(/\n {4}/g, '\n        ')}        return calls\n`,
+    ],
+  ]) {
+    it(`stays low in ${what}`, async () => {
+      const found = await all(RULE, HEAD + src);
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.equal(found[0].impact?.level, 'low');
+      assert.deepEqual(await shown(RULE, HEAD + src), []);
+    });
+  }
+});

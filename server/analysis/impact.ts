@@ -237,6 +237,22 @@ export function isExampleFile(filePath: string | undefined, files?: FileProbe, g
   );
 }
 
+/** Script folders: a project's own jobs, where examples/, docs/ or tutorials/ hold demos. */
+const SCRIPT_FOLDERS: ReadonlySet<string> = new Set(['scripts', 'script']);
+
+/**
+ * node is in a training loop or step (not an evaluation loop) of a file in a scripts folder and in no demo folder (MONAI's
+ * auto3dseg/algorithm_templates/dints/scripts/search.py): a script that trains runs over the project's real data, for
+ * every step of every epoch, not over demo data, so advice that pays off at scale pays off there.
+ */
+function trainingStepOfScriptsFolder(node: Node, facts: FileFacts, filePath: string | undefined, project: ProjectPlace): boolean {
+  const inScripts =
+    inFolderNamed(filePath, SCRIPT_FOLDERS, project.files, project.givenRoot) ||
+    inFolderNamed(filePath, NAMED_SCRIPTS_FOLDER, project.files, project.givenRoot);
+  if (!inScripts || inFolderNamed(filePath, DEMO_DATA_FOLDERS, project.files, project.givenRoot)) return false;
+  return enclosingTrainingLoop(node, facts) !== null || enclosingTrainStep(node, facts) !== null;
+}
+
 /** Code run by hand, with someone watching: an example, tutorial or script (isExampleFile), or a notebook. */
 export function runByHand(filePath: string | undefined, project: ProjectPlace): boolean {
   if (isExampleFile(filePath, project.files, project.givenRoot)) return true;
@@ -546,7 +562,7 @@ export function impactOf(
   if (definition) return example ? { level: 'low', reasons: ['in an example or script folder'] } : (reusable ?? definitionImpact(definition, facts));
   // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
   // does not pay off in an example: its loops run over demo data, a few times, and the example is read more than run.
-  if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
+  if (example && onlyAtScale && !trainingStepOfScriptsFolder(node, facts, filePath, project)) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
   // So in teaching material, a project's own notebooks aside: a blind review judged every such finding in a book's
   // chapters, a course's exercise notebooks or legacy tutorials (12 syncs, 13 pinned loaders) not worth a change, while
   // the same notebooks' findings whose advice holds at any scale (evaluation without no_grad) were worth it. So too in a

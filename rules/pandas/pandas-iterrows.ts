@@ -23,6 +23,7 @@ import {
   readFromFileReason,
   scopeBody,
   stringLiteralValue,
+  unwrapIterable,
   usedAfter,
   vectorizeRowExpression,
   values,
@@ -169,8 +170,11 @@ export default defineRule({
     // `for i, pair in enumerate(df.iterrows()): assert_series_equal(pair[1], seen[i][1])`: the same, counted.
     const counted = enumeratedLoop(call);
     if (counted && rowHandedOnWhole(counted, call)) return;
-    // Each row scans a whole array or column: the loop costs rows times that size, wherever it runs.
-    const wholeData = (construct ? (scanPerRowReason(construct, call, ctx) ?? rebuiltEachPassReason(construct, frame, ctx)) : null) ?? undefined;
+    // Each row scans a whole array or column: the loop costs rows times that size, wherever it runs. So too behind a
+    // progress bar (`for _, row in tqdm(df.iterrows(), total=len(df))`), which only ranks: the loop is the same.
+    const ranked = construct ?? progressBarLoop(call, ctx);
+    const iterated = construct ? call : (wrappingCall(call) ?? call);
+    const wholeData = (ranked ? (scanPerRowReason(ranked, iterated, ctx) ?? rebuiltEachPassReason(ranked, frame, ctx)) : null) ?? undefined;
     if (construct && recordsComprehension(construct, call)) {
       // A frame read from a file in this function, turned row by row into dicts: the Series per row is all the work, and
       // one call replaces it for the whole file (LAVIS' annotation CSV of about 2M rows, judged useful).
@@ -204,9 +208,9 @@ export default defineRule({
  * where loops of the same rule doing constant work per row were not. The other side must be known to be an array,
  * Series or frame, or be a column of the very frame the mask selects from.
  */
-function scanPerRowReason(loop: Node, call: Node, ctx: RuleContext): string | null {
+function scanPerRowReason(loop: Node, iterated: Node, ctx: RuleContext): string | null {
   if (loop.type !== 'for_statement') return null;
-  const target = rowTarget(loop, call);
+  const target = rowTarget(loop, iterated);
   const body = loop.childForFieldName('body');
   if (!target || target.pair || !body) return null;
   const row = target.name.text;
@@ -448,6 +452,17 @@ function enumeratedLoop(call: Node): Node | null {
 function enumerateClause(call: Node): Node | null {
   const wrapper = wrappingCall(call);
   return wrapper?.parent?.type === 'for_in_clause' || wrapper?.parent?.type === 'for_statement' ? wrapper.parent : null;
+}
+
+/**
+ * The `for` loop over `tqdm(df.iterrows(), ...)`, the call the progress bar's first argument, or null: its passes are the
+ * frame's rows, as in a plain `for _, row in df.iterrows()`.
+ */
+function progressBarLoop(call: Node, ctx: RuleContext): Node | null {
+  const bar = wrappingCall(call);
+  if (!bar || calleeName(bar) === 'enumerate' || !unwrapIterable(bar, ctx.facts).inner.equals(call)) return null;
+  const loop = loopOverIterable(bar);
+  return loop?.type === 'for_statement' ? loop : null;
 }
 
 /** The call whose argument `node` is (positional), or null. */

@@ -237,6 +237,22 @@ export function isExampleFile(filePath: string | undefined, files?: FileProbe, g
   );
 }
 
+/** Script folders: a project's own jobs, where examples/, docs/ or tutorials/ hold demos. */
+const SCRIPT_FOLDERS: ReadonlySet<string> = new Set(['scripts', 'script']);
+
+/**
+ * node is in a training loop or step (not an evaluation loop) of a file in a scripts folder and in no demo folder (MONAI's
+ * auto3dseg/algorithm_templates/dints/scripts/search.py): a script that trains runs over the project's real data, for
+ * every step of every epoch, not over demo data, so advice that pays off at scale pays off there.
+ */
+function trainingStepOfScriptsFolder(node: Node, facts: FileFacts, filePath: string | undefined, project: ProjectPlace): boolean {
+  const inScripts =
+    inFolderNamed(filePath, SCRIPT_FOLDERS, project.files, project.givenRoot) ||
+    inFolderNamed(filePath, NAMED_SCRIPTS_FOLDER, project.files, project.givenRoot);
+  if (!inScripts || inFolderNamed(filePath, DEMO_DATA_FOLDERS, project.files, project.givenRoot)) return false;
+  return enclosingTrainingLoop(node, facts) !== null || enclosingTrainStep(node, facts) !== null;
+}
+
 /** Code run by hand, with someone watching: an example, tutorial or script (isExampleFile), or a notebook. */
 export function runByHand(filePath: string | undefined, project: ProjectPlace): boolean {
   if (isExampleFile(filePath, project.files, project.givenRoot)) return true;
@@ -546,7 +562,7 @@ export function impactOf(
   if (definition) return example ? { level: 'low', reasons: ['in an example or script folder'] } : (reusable ?? definitionImpact(definition, facts));
   // Advice that only pays off at scale (a per-iteration constant: a sync per step, a comprehension for an append loop)
   // does not pay off in an example: its loops run over demo data, a few times, and the example is read more than run.
-  if (example && onlyAtScale) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
+  if (example && onlyAtScale && !trainingStepOfScriptsFolder(node, facts, filePath, project)) return { level: 'low', reasons: [EXAMPLE_AT_DEMO_SCALE] };
   // So in teaching material, a project's own notebooks aside: a blind review judged every such finding in a book's
   // chapters, a course's exercise notebooks or legacy tutorials (12 syncs, 13 pinned loaders) not worth a change, while
   // the same notebooks' findings whose advice holds at any scale (evaluation without no_grad) were worth it. So too in a
@@ -573,7 +589,7 @@ export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string 
   if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
   // A function named like a test that is a training script's evaluation step is not one: `test_epoch` (qlib's models run
   // the whole validation set through it every epoch), a module-level `test(model, loader)` that the script itself calls.
-  if (inTestFunction(node) && isTestCode(node, facts)) return { level: 'low', reasons: ['in a test'] };
+  if (inTestFunction(node) && isTestCode(node, facts) && !namedLikeTestOnly(node, facts)) return { level: 'low', reasons: ['in a test'] };
   if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
   if (inFolderNamed(filePath, ARCHIVE_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [ARCHIVED] };
   if (isGeneratedFile(facts.text)) return { level: 'low', reasons: [GENERATED] };
@@ -1177,6 +1193,40 @@ function iterableOf(loop: Node): Node | null {
 function enclosingDefinition(node: Node): Node | null {
   for (const n of ancestors(node)) if (n.type === 'function_definition') return n;
   return null;
+}
+
+/**
+ * The test-named defs around node (`test_*`, outside a `Test*` class) each hand back a value or take a parameter with a
+ * default, in a file that imports neither pytest nor unittest: library functions that run a statistical or sanity test
+ * (pypgx's public `test_cnv_caller(cnv_caller, copy_number, cnv_calls, confusion_matrix=None)`), not tests. pytest warns
+ * on a test returning anything but None, and a parameter with a default is no fixture.
+ */
+function namedLikeTestOnly(node: Node, facts: FileFacts): boolean {
+  if (facts.importsModule('pytest') || facts.importsModule('unittest')) return false;
+  let named = false;
+  for (const n of ancestors(node)) {
+    if (n.type === 'class_definition') return false;
+    if (n.type !== 'function_definition' || !/^test/.test(nameOf(n))) continue;
+    if (!returnsValue(n) && !hasDefaultedParameter(n)) return false;
+    named = true;
+  }
+  return named;
+}
+
+function hasDefaultedParameter(def: Node): boolean {
+  const params = def.childForFieldName('parameters')?.namedChildren ?? [];
+  return params.some((p) => p?.type === 'default_parameter' || p?.type === 'typed_default_parameter');
+}
+
+/** The def has a `return <value>` of its own (not None, not in a nested def or lambda). */
+function returnsValue(def: Node): boolean {
+  const body = def.childForFieldName('body');
+  if (!body) return false;
+  const nested = (n: Node) => STOP_TYPES.has(n.type);
+  return findDescendants(body, (n) => n.type === 'return_statement', nested).some((r) => {
+    const value = r.namedChildren.find((c) => c !== null && c.type !== 'comment');
+    return value !== undefined && value !== null && value.type !== 'none';
+  });
 }
 
 function nameOf(def: Node): string {

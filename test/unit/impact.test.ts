@@ -499,6 +499,28 @@ describe('impact from context', () => {
     assert.deepEqual(await at('/proj/tutorials/mnist/train.py'), []);
   });
 
+  it("torch-sync-in-training-loop: kept in a scripts folder's training step, which runs over the project's real data", async () => {
+    // MONAI's auto3dseg/algorithm_templates/dints/scripts/search.py: a training job kept in scripts/, not a demo.
+    const train =
+      'import torch\n\ndevice = torch.device("cuda")\n\ndef fit(model, loader, opt):\n    total = 0\n    for x, y in loader:\n        x = x.to(device)\n        loss = model(x).sum()\n        loss.backward()\n        opt.step()\n        total += loss.item()\n    return model\n';
+    const at = (src: string, filePath: string) => ruleAt('torch-sync-in-training-loop', src, filePath);
+    for (const filePath of ['/proj/scripts/train.py', '/proj/templates/dints/scripts/search.py', '/proj/train_scripts/run.py']) {
+      const [kept] = await at(train, filePath);
+      assert.equal(kept?.severity, 'warning', filePath);
+      assert.equal(kept.impact?.level, 'high', filePath);
+    }
+    // Near misses: a scripts folder inside an examples or docs folder holds demos; an evaluation loop in scripts/ stays quiet.
+    assert.deepEqual(await at(train, '/proj/examples/scripts/train.py'), []);
+    assert.deepEqual(await at(train, '/proj/docs/scripts/train.py'), []);
+    // restyle-encoder's scripts/ inference: a few result images joined side by side per sample of an evaluation loop.
+    const infer =
+      'import numpy as np\nimport torch\n\ndef run(net, loader, n):\n    for x in loader:\n        with torch.no_grad():\n            out = net(x.cuda())\n' +
+      '        res = np.zeros((4, 4))\n        for i in range(n):\n            res = np.concatenate([res, out[i].cpu().numpy()], axis=1)\n        np.save("r.npy", res)\n';
+    assert.deepEqual(await ruleAt('concat-in-loop', infer, '/proj/scripts/infer.py'), []);
+    const [inferred] = await ruleAt('concat-in-loop', infer, '/proj/scripts/infer.py', { impact: 'all' });
+    assert.equal(inferred?.impact?.level, 'low');
+  });
+
   it('readlines-iteration: a hint where the file is read once, a warning where the read repeats', async () => {
     const once =
       'def read_env(path):\n    out = {}\n    with open(path) as f:\n        for line in f.readlines():\n            out[line] = 1\n    return out\n';

@@ -10,6 +10,7 @@ import {
   hasEnclosingTry,
   identifiersNamed,
   identifiersSpelled,
+  inOtherBranches,
   isDeclaredNonLocal,
   isNestedScope,
   isSmallLiteralLoop,
@@ -702,18 +703,6 @@ function incrementOf(stmt: Node): string | null {
   const b = right.childForFieldName('right');
   const plus = right.childForFieldName('operator')?.type === '+';
   return plus && ((a?.text === left.text && b?.text === '1') || (b?.text === left.text && a?.text === '1')) ? left.text : null;
-}
-
-/** True when a and b sit in different branches (`if` / `elif` / `else`) of one `if` statement: at most one of them runs per pass. */
-function inOtherBranches(a: Node, b: Node): boolean {
-  const branchOf = (node: Node) => {
-    const branches = new Map<number, number>();
-    for (let child = node, p = node.parent; p; child = p, p = p.parent) if (p.type === 'if_statement') branches.set(p.id, child.id);
-    return branches;
-  };
-  const ofA = branchOf(a);
-  for (const [ifId, branch] of branchOf(b)) if (ofA.has(ifId) && ofA.get(ifId) !== branch) return true;
-  return false;
 }
 
 /** Two growths by the same statement, token for token (`res = pd.concat([res, tmp_df])` twice): the same piece joined the same way. */

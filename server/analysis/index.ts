@@ -155,6 +155,7 @@ export {
   findDescendants,
   hasEnclosingTry,
   hasOwnYield,
+  inOtherBranches,
   isAsyncDef,
   isInsideAsyncDef,
   isNestedScope,

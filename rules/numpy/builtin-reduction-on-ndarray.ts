@@ -156,6 +156,18 @@ function operandLeaves(expr: Node, depth = 0): Node[] {
   return expr.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').flatMap((c) => operandLeaves(c, depth + 1));
 }
 
+/**
+ * `sum(np.logical_and(U <= b, V <= b))` in the body of a loop (review45's Copulas: one count per grid step): an array
+ * reduced element by element on every pass. Outside a loop the same call is mostly a one-off check of a few values
+ * (`all(np.isfinite(bounds))`, `max(np.abs(rot))`: in review36-45 nearly all of them), and an argument written out as a
+ * tuple or list (`np.isnan((lon1, lat1))`) holds a handful of numbers: neither is reported in this form.
+ */
+function repeatedElementwiseCall(arg: Node, call: Node, facts: FileFacts): boolean {
+  const args = elementwiseCallArguments(arg, facts);
+  if (!args || enclosingLoop(call) === null) return false;
+  return !args.some((a) => operandLeaves(a).some((l) => l.type === 'tuple' || l.type === 'list' || l.type === 'integer' || l.type === 'float'));
+}
+
 /** Operators that combine arrays element by element. */
 const ARITHMETIC = new Set(['+', '-', '*', '/', '//', '%', '**']);
 /** Accessors whose `[:, k]` is a pandas (or xarray) column, not a NumPy one. */
@@ -465,7 +477,7 @@ export default defineRule({
       : elementwiseOperand(arg, ctx.facts) !== null ||
           provenArray(arg, call, ctx.facts) ||
           arrayArithmetic(arg, ctx.facts) ||
-          elementwiseCallArguments(arg, ctx.facts) !== null
+          repeatedElementwiseCall(arg, call, ctx.facts)
         ? { kind: 'ndarray' as const, ndim: undefined }
         : null;
     const t = known ?? proven;

@@ -10,6 +10,7 @@ import {
   hasEnclosingTry,
   identifiersNamed,
   identifiersSpelled,
+  inOtherBranches,
   isDeclaredNonLocal,
   isNestedScope,
   isSmallLiteralLoop,
@@ -598,7 +599,10 @@ function onceStart(id: Node, loop: Node): boolean {
   return onceFlag(ifStmt) !== null && enclosingLoops(ifStmt)[0]?.equals(loop) === true;
 }
 
-/** A first-pass condition: `acc is None` / `acc is not None`, or counters compared with 0 (`i == 0 and j == 0`, `i > 0`). */
+/**
+ * A first-pass condition: `acc is None` / `acc is not None`, or counters compared with 0 (`i == 0 and j == 0`, `i > 0`) or
+ * tested by their truth (`not i`, `i`).
+ */
 function firstPassTest(condition: Node | null, acc: string, partners: string[] = []): { startsWhenTrue: boolean; counters: string[] | null } | null {
   if (!condition) return null;
   const compared = (c: Node) => {
@@ -618,6 +622,12 @@ function firstPassTest(condition: Node | null, acc: string, partners: string[] =
   // `i > 0` / `i != 0`: the update's test, one counter.
   const later = counterAtZero(condition, ['>', '!=']);
   if (later) return { startsWhenTrue: false, counters: [later] };
+  // `if not i:` / `if i:` (beir's faiss search, `if not batch_num:`): the same tests on an integer counter, written by
+  // its truth. The caller follows them only when `i` counts a loop's passes from 0 (an enumerate, a range, `i += 1`).
+  // A bare name is a once-flag's test too (`if first:`), which firstPass tries before this.
+  if (condition.type === 'identifier') return { startsWhenTrue: false, counters: [condition.text] };
+  const negated = condition.type === 'not_operator' ? condition.childForFieldName('argument') : null;
+  if (negated?.type === 'identifier') return { startsWhenTrue: true, counters: [negated.text] };
   const counters: string[] = [];
   let rest: Node | null = condition;
   while (rest?.type === 'boolean_operator' && rest.child(1)?.type === 'and') {
@@ -695,16 +705,10 @@ function incrementOf(stmt: Node): string | null {
   return plus && ((a?.text === left.text && b?.text === '1') || (b?.text === left.text && a?.text === '1')) ? left.text : null;
 }
 
-/** True when a and b sit in different branches (`if` / `elif` / `else`) of one `if` statement: at most one of them runs per pass. */
-function inOtherBranches(a: Node, b: Node): boolean {
-  const branchOf = (node: Node) => {
-    const branches = new Map<number, number>();
-    for (let child = node, p = node.parent; p; child = p, p = p.parent) if (p.type === 'if_statement') branches.set(p.id, child.id);
-    return branches;
-  };
-  const ofA = branchOf(a);
-  for (const [ifId, branch] of branchOf(b)) if (ofA.has(ifId) && ofA.get(ifId) !== branch) return true;
-  return false;
+/** Two growths by the same statement, token for token (`res = pd.concat([res, tmp_df])` twice): the same piece joined the same way. */
+function sameUpdate(a: Growth, b: Growth): boolean {
+  const tokens = (g: Growth) => g.call.parent?.text.replace(/\s+/g, '') ?? '';
+  return a.kind === b.kind && tokens(a) !== '' && tokens(a) === tokens(b);
 }
 
 /**
@@ -777,6 +781,30 @@ function sizeInArithmetic(id: Node, ctx: RuleContext): boolean {
   while (n?.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)) n = n.parent;
   const op = n?.parent?.type === 'binary_operator' ? n.parent.childForFieldName('operator')?.type : undefined;
   return op === '-' || op === '+' || op === '*' || op === '//';
+}
+
+/**
+ * id is the frame in `key not in acc["col"].values` (or `acc["col"]`, `acc.index`), the whole test of an `if` whose
+ * body holds the update: the growth adds a row only when its key is missing. The test reads the column of keys and
+ * nothing else, which a set of the keys added (and those the accumulator started with) answers as well.
+ */
+function guardsByMembership(id: Node, update: Node): boolean {
+  let n: Node = id;
+  const sub = n.parent;
+  if (sub?.type === 'subscript' && sub.childForFieldName('value')?.equals(n) && sub.childForFieldName('subscript')?.type === 'string') {
+    n = sub;
+    const values = n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.text === 'values' ? n.parent : null;
+    if (values?.childForFieldName('object')?.equals(n)) n = values;
+  } else if (sub?.type === 'attribute' && sub.childForFieldName('object')?.equals(n) && sub.childForFieldName('attribute')?.text === 'index') n = sub;
+  else return false;
+  const comparison = n.parent;
+  if (comparison?.type !== 'comparison_operator') return false;
+  const operands = comparison.namedChildren.filter((c): c is Node => c !== null);
+  const ops = comparison.children.filter((c) => c !== null && !c.isNamed).map((c) => c!.type);
+  if (operands.length !== 2 || !operands[1].equals(n) || ops.join(' ') !== 'not in') return false;
+  const ifStmt = comparison.parent;
+  const body = ifStmt?.type === 'if_statement' && ifStmt.childForFieldName('condition')?.equals(comparison) ? ifStmt.childForFieldName('consequence') : null;
+  return !!body && body.startIndex <= update.startIndex && update.endIndex <= body.endIndex;
 }
 
 /** A number, or a list or tuple of numbers: a constant the loop pads with (`[1.0]`, `0.0`). */
@@ -928,7 +956,11 @@ export default defineRule({
     // `if new_pandas: df = pd.concat([df, x]) else: df = df.append(x)` (rasbt's ch08 loader): one of the two grows the
     // accumulator on each pass, whichever runs. Neither is a reset of the other; they are one growth, reported once.
     // Only when the branch taken cannot change from pass to pass; otherwise each stays the other's reset, as before.
-    const alternatives = grown.filter((s) => inOtherBranches(s.call, g.call) && branchesOnInvariantTest(s.call, g.call, loops[loops.length - 1], scope));
+    // The same update written in each branch (`res = pd.concat([res, tmp_df])` after building `tmp_df` one of two ways:
+    // logai's anomaly detector) grows the accumulator on every pass whichever branch runs, as if written once after the `if`.
+    const alternatives = grown.filter(
+      (s) => inOtherBranches(s.call, g.call) && (sameUpdate(s, g) || branchesOnInvariantTest(s.call, g.call, loops[loops.length - 1], scope)),
+    );
     const isSiblingStore = (id: Node) => [...siblings, ...alternatives].some((s) => s.call.parent?.childForFieldName('left')?.equals(id));
 
     // The accumulator grows across the loops that contain no other assignment to it: a reset inside a loop
@@ -980,7 +1012,10 @@ export default defineRule({
     // beside the list of pieces gives as well: still a growth, reported without a fix (the count is the reader's to keep).
     const reads = occurrences(top, acc).filter((id) => !ownOccurrence(id));
     const tested = reads.some((id) => sizeTested(id, ctx) && soleWhileTest(id, ctx));
-    if (reads.some((id) => !sizeTested(id, ctx) && !(tested && sizeInArithmetic(id, ctx)))) return;
+    // `if lid not in acc["lid"].values: acc = pd.concat([acc, row])` adds the rows whose key is missing (NOAA's
+    // inundation-mapping benchmark points): the test reads only the keys gathered, which a set kept beside the pieces gives.
+    const keyed = reads.filter((id) => guardsByMembership(id, update));
+    if (reads.some((id) => !sizeTested(id, ctx) && !(tested && sizeInArithmetic(id, ctx)) && !keyed.includes(id))) return;
     // `while len(res) < n: res = np.append(res, 0.0)` pads to a length with a constant: `np.pad`, and a few passes.
     if (reads.length > 0 && isLiteralPiece(g.piece)) return;
     // The collected form for a first-pass start would need its own rewrite of the `if`, and several updates one list
@@ -991,12 +1026,14 @@ export default defineRule({
       // deepxde's and GPyOpt's random_points), so its passes are few; in review36-43 most such findings were a handful of
       // copies. A hint, saying so.
       report(
-        reads.length > 0
-          ? {
-              message: `${message} (keep a count of the rows gathered for the size the loop tests)`,
-              lowImpact: 'the loop stops at a size it tests: when each pass adds many rows, the passes, and so the copies, stay few',
-            }
-          : {},
+        keyed.length > 0
+          ? { message: `${message} (keep a set of the keys gathered for the membership test)` }
+          : reads.length > 0
+            ? {
+                message: `${message} (keep a count of the rows gathered for the size the loop tests)`,
+                lowImpact: 'the loop stops at a size it tests: when each pass adds many rows, the passes, and so the copies, stay few',
+              }
+            : {},
       );
       return;
     }

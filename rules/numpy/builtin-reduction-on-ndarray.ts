@@ -110,6 +110,64 @@ function provenArray(arg: Node, call: Node, facts: FileFacts): boolean {
   return !uses.some((id) => id.startIndex > proof.endIndex && id.endIndex <= call.startIndex && rebinds(id));
 }
 
+/**
+ * NumPy's element-wise functions that build a mask or a magnitude of their arguments (`np.logical_and(U <= b, V <= b)`,
+ * `np.isnan(x)`, `np.abs(d)`). Given numbers they return one NumPy scalar, which a built-in reduction cannot iterate
+ * (it raises): reduced by one, the result is an array (a Series or a tensor for theirs, which the checks below set apart).
+ */
+const ELEMENTWISE_FUNCTIONS = new Set(
+  [
+    'logical_and',
+    'logical_or',
+    'logical_xor',
+    'logical_not',
+    'isnan',
+    'isfinite',
+    'isinf',
+    'equal',
+    'not_equal',
+    'greater',
+    'greater_equal',
+    'less',
+    'less_equal',
+    'abs',
+    'absolute',
+  ].map((n) => `numpy.${n}`),
+);
+
+/** The arguments of `np.logical_and(a, b)` and the other ELEMENTWISE_FUNCTIONS (positional, none splatted), or null. */
+function elementwiseCallArguments(arg: Node, facts: FileFacts): Node[] | null {
+  if (arg.type !== 'call' || !ELEMENTWISE_FUNCTIONS.has(facts.calleeName(arg) ?? '')) return null;
+  const args = (arg.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'comment');
+  if (args.length === 0 || args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat')) return null;
+  // A known frame or Series argument gives a frame or Series (the value layer says so when it knows).
+  return args.some((a) => {
+    const k = values(facts).valueOf(a)?.kind;
+    return k === 'dataframe' || k === 'series';
+  })
+    ? null
+    : args;
+}
+
+/** The operands under comparisons, arithmetic and parentheses (`t <= b` gives t and b): what an element-wise value is made of. */
+function operandLeaves(expr: Node, depth = 0): Node[] {
+  const composite = ['comparison_operator', 'binary_operator', 'boolean_operator', 'unary_operator', 'not_operator', 'parenthesized_expression'];
+  if (depth > 8 || !composite.includes(expr.type)) return [expr];
+  return expr.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').flatMap((c) => operandLeaves(c, depth + 1));
+}
+
+/**
+ * `sum(np.logical_and(U <= b, V <= b))` in the body of a loop (review45's Copulas: one count per grid step): an array
+ * reduced element by element on every pass. Outside a loop the same call is mostly a one-off check of a few values
+ * (`all(np.isfinite(bounds))`, `max(np.abs(rot))`: in review36-45 nearly all of them), and an argument written out as a
+ * tuple or list (`np.isnan((lon1, lat1))`) holds a handful of numbers: neither is reported in this form.
+ */
+function repeatedElementwiseCall(arg: Node, call: Node, facts: FileFacts): boolean {
+  const args = elementwiseCallArguments(arg, facts);
+  if (!args || enclosingLoop(call) === null) return false;
+  return !args.some((a) => operandLeaves(a).some((l) => l.type === 'tuple' || l.type === 'list' || l.type === 'integer' || l.type === 'float'));
+}
+
 /** Operators that combine arrays element by element. */
 const ARITHMETIC = new Set(['+', '-', '*', '/', '//', '%', '**']);
 /** Accessors whose `[:, k]` is a pandas (or xarray) column, not a NumPy one. */
@@ -416,7 +474,10 @@ export default defineRule({
     const known = localTypes(ctx.facts).typeOf(arg);
     const proven = known
       ? null
-      : elementwiseOperand(arg, ctx.facts) !== null || provenArray(arg, call, ctx.facts) || arrayArithmetic(arg, ctx.facts)
+      : elementwiseOperand(arg, ctx.facts) !== null ||
+          provenArray(arg, call, ctx.facts) ||
+          arrayArithmetic(arg, ctx.facts) ||
+          repeatedElementwiseCall(arg, call, ctx.facts)
         ? { kind: 'ndarray' as const, ndim: undefined }
         : null;
     const t = known ?? proven;
@@ -427,6 +488,8 @@ export default defineRule({
     if (convertedToArray(arg, ctx.facts)) return;
     // The comparison proves an element-wise value, not which library's: a tensor's `np.sum(t, axis=0)` raises.
     if (proven && mayBeTensor(elementwiseOperand(arg, ctx.facts) ?? arg, ctx.facts)) return;
+    // `np.abs(t)` of a tensor is a tensor (NumPy hands it back through `__array_wrap__`).
+    if (proven && (elementwiseCallArguments(arg, ctx.facts) ?? []).some((a) => operandLeaves(a).some((l) => mayBeTensor(l, ctx.facts)))) return;
     const name = fn.text;
     // The built-in compares any elements; `.min()` / `.max()` have no loop for strings or objects.
     if ((name === 'min' || name === 'max') && mayHoldText(arg)) return;

@@ -6,6 +6,7 @@ import {
   contains,
   enclosingFunctionDef,
   findDescendants,
+  inOtherBranches,
   isNestedScope,
   keywordValue,
   positionalArguments,
@@ -922,7 +923,15 @@ function literalStringColumn(series: Node, ctx: RuleContext): boolean {
  */
 function besideCostlierApply(call: Node, root: Node): boolean {
   const scope = enclosingFunctionDef(call) ?? root;
-  return findDescendants(scope, isCostlierApply, (n) => !n.equals(scope) && isNestedScope(n)).length > 0;
+  // One in another branch of an `if` around the call never runs with it: a script's `if step == 1: ... elif step == 3:`
+  // (KazukiOnodera's Home-Credit features, review45) builds each table in its own branch.
+  return (
+    findDescendants(
+      scope,
+      (n) => isCostlierApply(n) && !inOtherBranches(n, call),
+      (n) => !n.equals(scope) && isNestedScope(n),
+    ).length > 0
+  );
 }
 
 /** `x.apply(f, axis=1)` (or `axis="columns"`), or `x.groupby(...).apply(f)`. */

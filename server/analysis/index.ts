@@ -156,6 +156,7 @@ export {
   findDescendants,
   hasEnclosingTry,
   hasOwnYield,
+  inOtherBranches,
   isAsyncDef,
   isInsideAsyncDef,
   isNestedScope,

@@ -41,6 +41,21 @@ export function* ifBranchesAround(node: Node, stop: (ancestor: Node) => boolean)
   }
 }
 
+/**
+ * True when a and b sit in different branches (`if` / `elif` / `else`) of one `if` statement: at most one of them runs
+ * each time the `if` does.
+ */
+export function inOtherBranches(a: Node, b: Node): boolean {
+  const branchOf = (node: Node) => {
+    const branches = new Map<number, number>();
+    for (let child = node, p = node.parent; p; child = p, p = p.parent) if (p.type === 'if_statement') branches.set(p.id, child.id);
+    return branches;
+  };
+  const ofA = branchOf(a);
+  for (const [ifId, branch] of branchOf(b)) if (ofA.has(ifId) && ofA.get(ifId) !== branch) return true;
+  return false;
+}
+
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 const COMPREHENSION_TYPES = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);

@@ -404,6 +404,26 @@ describe('rules in preview (track record from blind reviews)', () => {
     for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(after(rule), true, rule);
   });
 
+  it('adds review46 verdicts: cache-unbounded leaves the default output, torch-sampler-set-epoch joins it', () => {
+    const before = (rule: string) => isProvenRecord(recordThrough('review45', rule));
+    const after = (rule: string) => isProvenRecord(recordThrough('review46', rule));
+    // review46 (180 more repositories) was judged on the build that holds review45's verdicts: 238 default findings twice
+    // (at most fifteen per repository and rule), 138 worth changing, 4 wrong.
+    assert.deepEqual(roundRecord('review46', 'http-call-without-timeout'), { useful: 130, noise: 96, wrong: 3 });
+    assert.deepEqual(roundRecord('review46', 'is-literal-comparison'), { useful: 8, noise: 0, wrong: 0 });
+    // One wrong of five: over the 10 % the default output allows.
+    assert.deepEqual(recordThrough('review46', 'cache-unbounded'), { useful: 4, noise: 0, wrong: 1 });
+    assert.equal(before('cache-unbounded'), true);
+    assert.equal(after('cache-unbounded'), false);
+    // What `--preview` showed, judged once: three epoch loops that never call set_epoch, all worth changing.
+    assert.deepEqual(recordThrough('review46', 'torch-sampler-set-epoch'), { useful: 5, noise: 0, wrong: 0 });
+    assert.equal(before('torch-sampler-set-epoch'), false);
+    assert.equal(after('torch-sampler-set-epoch'), true);
+    const changed = new Set(['cache-unbounded', 'torch-sampler-set-epoch']);
+    for (const rule of Object.keys(TRACK_RECORD)) if (!changed.has(rule)) assert.equal(after(rule), before(rule), rule);
+    for (const rule of ['http-call-without-timeout', 'is-literal-comparison']) assert.equal(after(rule), true, rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

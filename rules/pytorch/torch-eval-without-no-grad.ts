@@ -130,7 +130,7 @@ export default defineRule({
     }
     const def = m.need('def');
     const facts = ctx.facts;
-    if (isTestFile(ctx.filePath) || (isTestCode(m.need('body'), facts) && !isOwnTestMethod(def, facts))) return;
+    if (isTestFile(ctx.filePath) || (isTestCode(m.need('body'), facts) && !isOwnTestMethod(def, facts) && !isTrainerTestPass(def, facts))) return;
     const name = m.need('name').text;
     const loop = evaluationLoop(def, facts);
     if (!loop) {
@@ -148,7 +148,10 @@ export default defineRule({
     if (!EVAL_NAME.test(name) && !callsEval(def)) return;
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
     const body = m.need('body').text;
-    if (needsGradients(m.need('body'), facts) || needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
+    // A function that trains may still hold a validation pass of its own (below): only that loop is reported.
+    const trains = needsGradients(m.need('body'), facts);
+    if (trains && !evalPassBesideTraining(loop, m.need('body'))) return;
+    if (needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
@@ -157,9 +160,10 @@ export default defineRule({
       reportVolatileEvaluation(loop, name, ctx);
       return;
     }
-    // The function also trains, through a helper of this file that backpropagates (DeepADoTS' `fit` runs `dagmm_step` per
-    // batch, then an eval-mode loop): decorating it would break the training, so the advice is the loop's (review43).
-    if (trainsOutsideLoop(m.need('body'), loop, facts)) {
+    // The function also trains, itself or through a helper of this file that backpropagates (DeepADoTS' `fit` runs
+    // `dagmm_step` per batch, then an eval-mode loop): decorating it would break the training, so the advice is the loop's
+    // (review43).
+    if (trains || trainsOutsideLoop(m.need('body'), loop, facts)) {
       ctx.report({
         start: loop.startIndex,
         end: right?.endIndex ?? loop.startIndex + 3,
@@ -175,6 +179,36 @@ export default defineRule({
     });
   },
 });
+
+/** What, besides a training step, makes a function need autograd: frozen parameters, input gradients, attributions, attacks. */
+const NEEDS_GRAD_BEYOND_TRAINING =
+  /\bautograd\.grad\s*\(|\.requires_grad_\s*\(|\.requires_grad\s*=|\.grad\b|\.attribute\s*\(|\.perturb\s*\(|\bset_grad_enabled\b/;
+
+/**
+ * A function that trains and, in the same function, validates: `self.nn_model.eval()` and after it, in the same block, a
+ * loop that runs that model (obp's `fit`, whose early-stopping pass runs the model over the validation loader each
+ * epoch: review45's blind recall hunt, F4-05). Only that loop could go under `torch.no_grad()`. Silent when the function
+ * needs autograd for more than its training steps (NEEDS_GRAD_BEYOND_TRAINING, an attack), when a statement after the loop
+ * in its block backpropagates or steps (the loop may build a loss), or when the loop does not run the eval-mode model.
+ */
+function evalPassBesideTraining(loop: Node, body: Node): boolean {
+  const block = loop.parent;
+  if (block?.type !== 'block' || NEEDS_GRAD_BEYOND_TRAINING.test(body.text) || ATTACK_NAME.test(body.text)) return false;
+  const statements = block.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+  const at = statements.findIndex((s) => s.equals(loop));
+  if (at < 0 || statements.slice(at + 1).some((s) => NEEDS_OR_FREEZES_GRAD.test(s.text))) return false;
+  const models = statements.slice(0, at).flatMap((s) => evalCallReceiver(s) ?? []);
+  return models.some((model) => forwardCallOf(model, loop.childForFieldName('body') ?? loop) !== undefined);
+}
+
+/** `model` in the statement `model.eval()`, else null. */
+function evalCallReceiver(statement: Node): string | null {
+  const call = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'eval' || call!.childForFieldName('arguments')?.namedChildCount !== 0)
+    return null;
+  return fn.childForFieldName('object')?.text ?? null;
+}
 
 /** Outside the loop, body calls a function of this file that backpropagates or needs input gradients (NEEDS_GRAD), not under a gradient context. */
 function trainsOutsideLoop(body: Node, loop: Node, facts: FileFacts): boolean {
@@ -200,6 +234,32 @@ function isOwnTestMethod(def: Node, facts: FileFacts): boolean {
       return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && fn.childForFieldName('attribute')?.text === name;
     }).length > 0
   );
+}
+
+/**
+ * `def test(self):` of a class whose other methods train (one backpropagates), that switches a model to eval mode and
+ * asserts nothing: the trainer's test pass, which a script calls as `solver.test()` from another module
+ * (DCdetector's `Solver.test`, review45's blind recall hunt, F4-04), not a test case. A class named or derived like a
+ * test case, or code around it that is test code, keeps the method a test.
+ */
+function isTrainerTestPass(def: Node, facts: FileFacts): boolean {
+  const cls = classOfMethod(def);
+  const body = def.childForFieldName('body');
+  if (!cls || !body || isTestCode(def, facts) || /Test/.test(cls.childForFieldName('superclasses')?.text ?? '')) return false;
+  if (
+    !callsEval(def) ||
+    findDescendants(
+      body,
+      (n) => n.type === 'assert_statement' || (n.type === 'call' && /^self\.assert/.test(n.childForFieldName('function')?.text ?? '')),
+      isNestedScope,
+    ).length > 0
+  )
+    return false;
+  const methods = cls.childForFieldName('body')?.namedChildren ?? [];
+  return methods.some((m) => {
+    const other = m && definitionOf(m);
+    return other?.type === 'function_definition' && !other.equals(def) && /\.backward\s*\(/.test(other.text);
+  });
 }
 
 /** The receiver of an environment's `step`: `env`, `envs`, `self.env`, `train_env`, `eval_envs`. */

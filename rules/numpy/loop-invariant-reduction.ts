@@ -139,6 +139,20 @@ function timedLoop(loop: Node, facts: FileFacts): boolean {
   return before.some(readsClock) && after.some(readsClock);
 }
 
+/** Calls that wait for something outside the loop: a sleep, an event's or a condition's wait. */
+const WAITS = /^(?:time\.sleep|asyncio\.sleep|sleep)$|\.(?:wait|wait_for)$/;
+
+/**
+ * A loop that waits (sleeps, or waits on an event or a condition) polls state that other threads or processes change: the
+ * array the loop never writes can still change between passes (alphatims' progress bar re-sums a counter its worker
+ * threads fill, a review46 finding judged wrong: hoisting the sum would spin forever).
+ */
+function waitingLoop(loop: Node, facts: FileFacts): boolean {
+  return (
+    findDescendants(loop, (n) => n.type === 'call' && WAITS.test(facts.calleeName(n) ?? n.childForFieldName('function')?.text ?? ''), isNestedScope).length > 0
+  );
+}
+
 export default defineRule({
   id: 'loop-invariant-reduction',
   title: 'Reduction of an unchanged array recomputed on every loop pass',
@@ -196,7 +210,7 @@ export default defineRule({
       top = loop;
     }
     if (!top || !noAliasTouchedIn(scope, name, top, ctx)) return;
-    if (loops.slice(0, loops.indexOf(top) + 1).some((loop) => timedLoop(loop, ctx.facts))) return;
+    if (loops.slice(0, loops.indexOf(top) + 1).some((loop) => timedLoop(loop, ctx.facts) || waitingLoop(loop, ctx.facts))) return;
     // One finding per loop and reduction: the first occurrence reports, its fix replaces them all.
     const same = occurrences(top, name)
       .map((id) => reductionAround(id, ctx))

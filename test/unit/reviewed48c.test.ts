@@ -55,7 +55,7 @@ describe("http-call-without-timeout: a request in a program's top-level code is 
   const RULE = 'http-call-without-timeout';
   const made: string[] = [];
   after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-  const CLIENT = 'import requests\n\nwhile True:\n    r = requests.get("http://localhost:8888/get_ad")\n    print(r.json())\n';
+  const CLIENT = 'import requests\n\nwhile True:\n    r = requests.get("http://ads.example.com/get_ad")\n    print(r.json())\n';
   const PARSED =
     'import argparse\nimport requests\n\nparser = argparse.ArgumentParser()\nparser.add_argument("--urls", nargs="+")\nargs = parser.parse_args()\n' +
     'for url in args.urls:\n    meta = requests.get(url).json()\n';

@@ -13,7 +13,7 @@ function ranked(source: string, rel: string, project: Record<string, string> = {
 
 const reasons = (f: { impact?: { reasons: string[] } } | undefined) => f?.impact?.reasons.join('; ') ?? '';
 
-const REGISTER = 'import requests\n\n\ndef register_model(name):\n    return requests.post(f"http://localhost:8081/models?url={name}").json()\n';
+const REGISTER = 'import requests\n\n\ndef register_model(name):\n    return requests.post(f"http://models.example.com/models?url={name}").json()\n';
 
 describe('http-call-without-timeout: a scripts folder named for its purpose (ts_scripts/) is run by hand', () => {
   // torchserve's ts_scripts/tsutils.py registers models with the local management API for its sanity checks: judged

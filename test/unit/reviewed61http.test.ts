@@ -51,10 +51,13 @@ describe('http-call-without-timeout: a function that prompts at the terminal is 
   });
 });
 
-describe('http-call-without-timeout: a request to a server on this machine keeps its rank', () => {
+describe('http-call-without-timeout: a web route asking a server on this machine keeps its rank', () => {
   // frigate's FastAPI route asks its go2rtc sidecar at 127.0.0.1 for a stream: both reviewers of review36 judged it worth
-  // a timeout (a stuck sidecar ties up a worker), so localhost alone says nothing about who waits.
-  const route = 'import requests\n\n\ndef camera_stream(name):\n    return requests.get("http://127.0.0.1:1984/api/streams", params={"src": name}).json()\n';
+  // a timeout (a stuck sidecar ties up a worker). Outside a route, a loopback request is a hint since round 70
+  // (review45 and review46: fourteen of fourteen judged noise).
+  const route =
+    'import requests\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/streams/{name}")\n' +
+    'def camera_stream(name):\n    return requests.get("http://127.0.0.1:1984/api/streams", params={"src": name}).json()\n';
 
   it('not a hint', async () => {
     const [f] = await ranked(route);

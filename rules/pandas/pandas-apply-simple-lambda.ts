@@ -752,7 +752,11 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     return;
   }
   // `m[x]` raises KeyError for a key the dict lacks; `.map(m)` gives NaN there: the suggestion must say so.
-  const lookup = v.kinds.includes('map') ? '; a key missing from the dict gives NaN instead of KeyError' : '';
+  const lookup = v.kinds.includes('map')
+    ? '; a key missing from the dict gives NaN instead of KeyError'
+    : v.kinds.includes('map-loc')
+      ? '; a label missing from the index gives NaN instead of KeyError, and a repeated label raises'
+      : '';
   // `np.where` returns a bare array: a result later aligned with another frame by index would misalign without it.
   const index = v.kinds.includes('np.where')
     ? `; it returns an array, so wrap it in \`pd.Series(..., index=${series.text}.index)\` where the index matters`

@@ -4,7 +4,7 @@
 // Shared by pandas-apply-simple-lambda and pandas-comprehension-over-series.
 import type { Node } from '../syntax/parser';
 import { FRAME_ATTRIBUTES, isNumberLiteral } from './localTypes';
-import { bindingOf, isDeclaredNonLocal, occurrences, scopeOf } from './names';
+import { bindingOf, isDeclaredNonLocal, localDefinition, occurrences, scopeOf } from './names';
 import { isPureReference, stringLiteralValue } from './numeric';
 import { classIndex } from './classIndex';
 import type { FileFacts } from './facts';
@@ -479,7 +479,7 @@ export function needsParentheses(node: Node): boolean {
 /** What a row-expression translation used; each brings its own differences from the loop (see the rules' reasons). */
 export type RowVectorKind = 'arithmetic' | 'where' | 'np.where' | 'str' | 'map' | 'map-get';
 /** Element mode (a lambda's body) also translates `min`/`max` with a bound (`clip`) and `float(<comparison>)` (`astype`). */
-export type ElementVectorKind = RowVectorKind | 'clip' | 'astype' | 'round';
+export type ElementVectorKind = RowVectorKind | 'clip' | 'astype' | 'round' | 'map-loc';
 
 export interface RowVector {
   text: string;
@@ -548,7 +548,7 @@ export function vectorizeElementValue(
 
 /** Row mode never produces the element-only kinds. */
 function rowKinds(kinds: Set<ElementVectorKind>): RowVectorKind[] {
-  return [...kinds].filter((k): k is RowVectorKind => k !== 'clip' && k !== 'astype' && k !== 'round');
+  return [...kinds].filter((k): k is RowVectorKind => k !== 'clip' && k !== 'astype' && k !== 'round' && k !== 'map-loc');
 }
 
 /** `if cond: out.append(a) else: out.append(b)` as one column: `np.where(cond, a, b)`. */
@@ -594,10 +594,31 @@ function special(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>, field: Lea
   if (lookup) return { text: lookup, compound: false };
   const call = env.element !== undefined ? elementCall(n, env, kinds) : null;
   if (call) return { text: call, compound: false };
+  const compared = env.element !== undefined ? literalComparison(n, env, kinds) : null;
+  if (compared) return { text: compared, compound: true };
   const str = stringExpression(n, field);
   if (!str) return null;
   kinds.add('str');
   return { text: str.text, compound: str.compound };
+}
+
+/**
+ * Element mode: `m[x] == "Anomaly"` (loglizer's label lookup; review46's recall hunt, F1-14), a value of the element other
+ * than the element itself compared for equality with a string literal, is the same comparison on the whole column
+ * (`s.map(m) == "Anomaly"`). The bare element (`x == "a"`) is left to the paths that already handle it.
+ */
+function literalComparison(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  if (n.type !== 'comparison_operator') return null;
+  const ops = n.children.filter((c) => c && !c.isNamed);
+  const operands = n.namedChildren.filter((c): c is Node => c !== null);
+  if (ops.length !== 1 || (ops[0]!.type !== '==' && ops[0]!.type !== '!=') || operands.length !== 2) return null;
+  const [l, r] = operands;
+  const literal = isStr(r) ? r : isStr(l) ? l : null;
+  const other = literal === r ? l : r;
+  if (!literal || literal.text.includes('\n') || isStr(other) || (other.type === 'identifier' && other.text === env.element)) return null;
+  if (!occursIn(other, env.element!)) return null;
+  const text = rowValue(other, env, kinds, false);
+  return text === null ? null : `${text} ${ops[0]!.type} ${literal.text}`;
 }
 
 /**
@@ -646,6 +667,7 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
   let fallback: Node | null = null;
   if (n.type === 'subscript') {
     const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    if (keys.length === 2) return labelLookup(n, keys as Node[], env, kinds);
     mapping = n.childForFieldName('value');
     key = keys.length === 1 ? keys[0]! : null;
   } else if (n.type === 'call') {
@@ -672,7 +694,7 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
     fallback === null &&
     isPureReference(mapping) &&
     !occursIn(mapping, env.element);
-  const known = (mapping.type === 'identifier' && boundToDictLiteral(mapping)) || (env.facts !== undefined && selfAttributeIsDict(mapping, env.facts));
+  const known = (mapping.type === 'identifier' && boundToDict(mapping, env)) || (env.facts !== undefined && selfAttributeIsDict(mapping, env.facts));
   if (!known && !assumed) return null;
   if (!known) env.assumptions!.push(`\`${mapping.text}\` is a dict`);
   const keyText = rowValue(key, env, kinds, false);
@@ -680,6 +702,21 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
   kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
   const mapped = `${/^[\w.]+(\[[^\]]+\])?$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
   return fallback ? `${mapped}.fillna(${fallback.text})` : mapped;
+}
+
+/**
+ * Element mode: `other.loc[x, "col"]` (PowerSimData's `grid.bus.loc[x, "zone_id"]`; review46's recall hunt, F1-20) looks the
+ * element up in the index of `other` and reads one column, which `s.map(other["col"])` does for the whole Series. Only
+ * a plain `.loc` with the element as row key and a string literal as column; `other` must not involve the element.
+ */
+function labelLookup(n: Node, keys: Node[], env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  const loc = n.childForFieldName('value');
+  const frame = loc?.type === 'attribute' && loc.childForFieldName('attribute')?.text === 'loc' ? loc.childForFieldName('object') : null;
+  const [row, column] = keys;
+  if (env.element === undefined || !frame || !isPureReference(frame) || occursIn(frame, env.element)) return null;
+  if (row.type !== 'identifier' || row.text !== env.element || column.type !== 'string' || stringLiteralValue(column) === null) return null;
+  kinds.add('map-loc');
+  return `${env.frame}.map(${frame.text}[${column.text}])`;
 }
 
 /** `m.get(x, x)` in element mode: the key and the default are both the element itself. */
@@ -690,7 +727,7 @@ function keepsElement(key: Node | null, fallback: Node | null, env: RowEnv): boo
 
 /** `s.map(m).fillna(s)` for `m.get(x, x)`, on a mapping the file shows to be a dict. */
 function lookupKeeping(mapping: Node, key: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
-  const known = (mapping.type === 'identifier' && boundToDictLiteral(mapping)) || (env.facts !== undefined && selfAttributeIsDict(mapping, env.facts));
+  const known = (mapping.type === 'identifier' && boundToDict(mapping, env)) || (env.facts !== undefined && selfAttributeIsDict(mapping, env.facts));
   const column = known ? rowValue(key, env, kinds, false) : null;
   if (column === null) return null;
   kinds.add('map-get');
@@ -703,13 +740,49 @@ const MISSING = /^(None|(np|numpy|math)\.(nan|NaN|NAN)|float\(["']nan["']\))$/;
 /**
  * True when the name is bound exactly once where it is looked up (its own scope, or the module when
  * the function does not bind it), by `name = {...}` (a dict display or comprehension) before `id`:
- * only then does `.map(name)` look keys up the way `name[key]` does.
+ * only then does `.map(name)` look keys up the way `name[key]` does. In element mode (a lambda's body, where the
+ * caller has the file's facts) `dict(zip(keys, values))`, `series.to_dict()` and a call of a def of the file that only
+ * returns such values count too (generative-recommenders' `_create_index`, loglizer's `label_data["Label"].to_dict()`;
+ * review46's recall hunt, F1-13/F1-14).
  */
-function boundToDictLiteral(id: Node): boolean {
+function boundToDict(id: Node, env: RowEnv): boolean {
   const value = assignedValue(id);
   // `m = dict()` filled by `m[k] = v` afterwards is as much a dict as `m = {}`.
   const emptyDict = value?.type === 'call' && value.childForFieldName('function')?.text === 'dict' && value.childForFieldName('arguments')?.text === '()';
-  return value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || emptyDict;
+  if (value?.type === 'dictionary' || value?.type === 'dictionary_comprehension' || emptyDict) return true;
+  if (!value || env.element === undefined || !env.facts) return false;
+  return makesDict(value, env.facts) || returnsDict(value, id, env.facts);
+}
+
+/**
+ * `make_index(df, "c")` where the file's def `make_index` has at least one `return`, and every `return` (outside defs
+ * and lambdas nested in it) hands back a dict (`makesDict`); a generator never counts.
+ */
+function returnsDict(value: Node, at: Node, facts: FileFacts): boolean {
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  const def = fn?.type === 'identifier' ? localDefinition(fn, at) : null;
+  const body = def?.childForFieldName('body');
+  if (!body) return false;
+  const returns: Node[] = [];
+  let generator = false;
+  const visit = (n: Node): void => {
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') continue;
+      if (c.type === 'yield') generator = true;
+      if (c.type === 'return_statement') returns.push(c);
+      visit(c);
+    }
+  };
+  visit(body);
+  return (
+    !generator &&
+    returns.length > 0 &&
+    returns.every((r) => {
+      let v = r.namedChild(0);
+      while (v?.type === 'parenthesized_expression' && v.namedChildCount === 1) v = v.namedChild(0);
+      return v !== null && makesDict(v, facts);
+    })
+  );
 }
 
 /**

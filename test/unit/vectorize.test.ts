@@ -10,10 +10,11 @@ import { vectorizeElement, numpyModuleRef } from '../../server/analysis/elementw
 import { defineRule } from '../../server/engine/rule';
 import { needsParentheses, vectorizeElementExpression, vectorizeElementValue } from '../../server/analysis/vectorize';
 import type { Node } from '../../server/syntax';
+import type { FileFacts } from '../../server/analysis';
 import { DIST } from '../helpers/engine';
 
 /** Every `V(lambda p: <body>)` in source, described by `describe(body, p)`. */
-async function lambdaProbe(source: string, describe: (body: Node, param: string) => string): Promise<string[]> {
+async function lambdaProbe(source: string, describe: (body: Node, param: string, facts: FileFacts) => string): Promise<string[]> {
   const rule = defineRule({
     id: 'vectorize-probe',
     title: 'vectorize probe',
@@ -27,7 +28,7 @@ async function lambdaProbe(source: string, describe: (body: Node, param: string)
     query:
       '(call function: (identifier) @f arguments: (argument_list (lambda parameters: (lambda_parameters (identifier) @p) body: (_) @body)) (#eq? @f "V")) @call',
     check(m, ctx) {
-      ctx.report({ node: m.need('call'), message: describe(m.need('body'), m.need('p').text) });
+      ctx.report({ node: m.need('call'), message: describe(m.need('body'), m.need('p').text, ctx.facts) });
     },
   });
   const engine = await Engine.create([rule], DIST);
@@ -175,6 +176,86 @@ r4 = [x if x else 0 for x in a]
 function elementValues(source: string): Promise<string[]> {
   return lambdaProbe(source, (body, param) => vectorizeElementValue(body, param, 's', 'np')?.text ?? 'none');
 }
+
+/** As elementValues, with the file's facts (dicts built by calls, `self.m` stores). */
+function elementValuesWithFacts(source: string): Promise<string[]> {
+  return lambdaProbe(source, (body, param, facts) => vectorizeElementValue(body, param, 's', 'np', facts)?.text ?? 'none');
+}
+
+/** Runs each `before` and `after` expression under /usr/bin/python3 after `setup`; the pairs whose values differ. */
+function pandasMismatches(setup: string[], pairs: Array<[string, string]>): string {
+  const lines = [
+    'import numpy as np',
+    'import pandas as pd',
+    ...setup,
+    'bad = []',
+    'def norm(values): return [None if isinstance(v, float) and v != v else v for v in values]',
+    ...pairs.map(([before, after]) =>
+      [`b = norm(${before}.tolist())`, `a = norm(pd.Series(np.asarray(${after})).tolist())`, `if b != a: bad.append((${JSON.stringify(before)}, b, a))`].join(
+        '\n',
+      ),
+    ),
+    'print(bad)',
+  ];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'perflens-element-'));
+  writeFileSync(path.join(dir, 'x.py'), lines.join('\n') + '\n');
+  const r = spawnSync('/usr/bin/python3', [path.join(dir, 'x.py')], { encoding: 'utf8', timeout: 60000 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+describe('vectorize (lookups in a dict the file builds, or in a frame by label; review46 F1-13/F1-14/F1-20)', () => {
+  const setup = [
+    'def make_index(values):',
+    '    return dict(zip(values, range(len(values))))',
+    'keys = [3, 1, 2]',
+    'index_map = make_index(keys)',
+    'labels = pd.Series(["Anomaly", "Normal", "Anomaly"], index=[1, 2, 3])',
+    'label_dict = labels.to_dict()',
+    'pairs = dict(zip(keys, ["a", "b", "c"]))',
+    'other = pd.DataFrame({"col": [10, 20, 30]}, index=[1, 2, 3])',
+  ];
+  const lambdas = ['lambda x: index_map[x]', 'lambda x: 1 if label_dict[x] == "Anomaly" else 0', 'lambda x: pairs[x] != "b"', 'lambda x: other.loc[x, "col"]'];
+  // Near misses: a generator or a def that may return its argument, a list of records, a column named by a variable,
+  // a row key that is not the element, a positional `.iloc`, a frame that is the element, a lambda that writes the dict.
+  const nearMisses = [
+    'def gen_map(values):',
+    '    yield dict(values)',
+    'g = gen_map(keys)',
+    'def maybe(values):',
+    '    if values:',
+    '        return dict(values)',
+    '    return values',
+    'm2 = maybe(keys)',
+    'rows = frame.to_dict("records")',
+    'V(lambda x: g[x])',
+    'V(lambda x: m2[x])',
+    'V(lambda x: 1 if rows[x] == "a" else 0)',
+    'V(lambda x: other.loc[x, col])',
+    'V(lambda x: other.loc[x + 1, "col"])',
+    'V(lambda x: other.iloc[x, 0])',
+    'V(lambda x: x.loc[0, "a"])',
+    'V(lambda x: cache.setdefault(x, len(cache)))',
+  ];
+
+  it('spells the .map form, and nothing for the near misses', async () => {
+    const got = await elementValuesWithFacts([...setup, ...lambdas.map((l) => `V(${l})`), ...nearMisses].join('\n'));
+    assert.deepEqual(got, [
+      's.map(index_map)',
+      'np.where(s.map(label_dict) == "Anomaly", 1, 0)',
+      's.map(pairs) != "b"',
+      's.map(other["col"])',
+      ...nearMisses.filter((l) => l.startsWith('V(')).map(() => 'none'),
+    ]);
+  });
+
+  it('gives the values apply gives, under real pandas', async function () {
+    this.timeout(60000);
+    const forms = await elementValuesWithFacts([...setup, ...lambdas.map((l) => `V(${l})`)].join('\n'));
+    const pairs = lambdas.map((l, i): [string, string] => [`ints.apply(${l})`, forms[i].replace(/\bs\b/g, 'ints')]);
+    assert.equal(pandasMismatches([...setup, 'ints = pd.Series([1, 2, 3, 2, 1])'], pairs), '[]');
+  });
+});
 
 describe('vectorize (suggested column forms of a lambda, element mode)', () => {
   // Each lambda, the Series it is applied to, and the names it reads.

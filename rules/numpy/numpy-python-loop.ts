@@ -1568,7 +1568,7 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
   if (!hit || fewValues(loop, facts) || bincountPath(loop, facts) || !helpers.every((call) => lightHelper(call, facts))) return null;
   // A few spelled-out values: grouping the elements (a sort or a table) costs more than the few scans, while one `np.isin`
   // mask for a union of the values (`mask |= labels == v`) still saves them.
-  if ((spelledOutValues(loop) || fewRangeValues(loop, facts)) && !unionWrite(hit.cmp)) return null;
+  if ((spelledOutValues(loop) || (fewRangeValues(loop, facts) && storedArray(hit.scanned))) && !unionWrite(hit.cmp)) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
 }
 
@@ -1849,6 +1849,14 @@ function fewRangeValues(loop: Node, facts: FileFacts): boolean {
   if (bounds.some((b) => b === null)) return false;
   const span = bounds.length === 1 ? bounds[0]! : bounds[1]! - bounds[0]!;
   return span <= FEW_SPELLED_OUT;
+}
+
+/**
+ * `assign`, `self.labels`: an array the pass reads as stored. Not `tmp[col].dt.dayofweek`, which each pass computes again
+ * (covidcast's weekday correction over `range(7)`, judged useful in review38 for that recomputation).
+ */
+function storedArray(scanned: Node): boolean {
+  return scanned.type === 'identifier' || (scanned.type === 'attribute' && scanned.childForFieldName('object')?.type === 'identifier');
 }
 
 /** A range bound the code spells: an integer (through names bound once to one), or a count parameter's small default. */

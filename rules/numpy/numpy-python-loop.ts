@@ -16,6 +16,7 @@ import {
   enclosingFunction,
   fileFunctionDef,
   findDescendants,
+  integerValueOf,
   values,
   isKnownScalar,
   vectorizeChoice,
@@ -1567,7 +1568,7 @@ function scanPerValue(loop: Node, ctx: Ctx): { node: Node; message: string } | n
   if (!hit || fewValues(loop, facts) || bincountPath(loop, facts) || !helpers.every((call) => lightHelper(call, facts))) return null;
   // A few spelled-out values: grouping the elements (a sort or a table) costs more than the few scans, while one `np.isin`
   // mask for a union of the values (`mask |= labels == v`) still saves them.
-  if (spelledOutValues(loop) && !unionWrite(hit.cmp)) return null;
+  if ((spelledOutValues(loop) || (fewRangeValues(loop, facts) && storedArray(hit.scanned))) && !unionWrite(hit.cmp)) return null;
   return { node: hit.cmp, message: scanAdvice(hit.cmp, hit.scanned.text, hit.value.text, loopNames, loop, facts) };
 }
 
@@ -1832,6 +1833,40 @@ function fewValues(loop: Node, facts: FileFacts): boolean {
   const key = iter.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   const stop = key.length === 1 && key[0]!.type === 'slice' ? key[0]!.text.split(':')[1]?.trim() : undefined;
   return !!stop && /^\d+$/.test(stop);
+}
+
+/**
+ * `for cent in range(2)` (LKE's two k-means centroids, judged wrong in review46: two scans cost less than a sort),
+ * `range(1, 4)`, `range(k)` with `k = 3` bound once, or over a count of clusters or classes whose parameter defaults to a
+ * few and is not rebound (`def fit(x, n_clusters=2)`): at most FEW_SPELLED_OUT values, as a spelled-out list would be.
+ */
+function fewRangeValues(loop: Node, facts: FileFacts): boolean {
+  const it = loop.childForFieldName('right');
+  if (it?.type !== 'call' || it.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', it)) return false;
+  const args = callArguments(it);
+  if (args.length < 1 || args.length > 2 || args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat')) return false;
+  const bounds = args.map((a) => rangeBound(a, loop, facts));
+  if (bounds.some((b) => b === null)) return false;
+  const span = bounds.length === 1 ? bounds[0]! : bounds[1]! - bounds[0]!;
+  return span <= FEW_SPELLED_OUT;
+}
+
+/**
+ * `assign`, `self.labels`: an array the pass reads as stored. Not `tmp[col].dt.dayofweek`, which each pass computes again
+ * (covidcast's weekday correction over `range(7)`, judged useful in review38 for that recomputation).
+ */
+function storedArray(scanned: Node): boolean {
+  return scanned.type === 'identifier' || (scanned.type === 'attribute' && scanned.childForFieldName('object')?.type === 'identifier');
+}
+
+/** A range bound the code spells: an integer (through names bound once to one), or a count parameter's small default. */
+function rangeBound(arg: Node, loop: Node, facts: FileFacts): number | null {
+  const known = integerValueOf(arg, facts);
+  if (known !== null) return known;
+  const def = enclosingDef(loop);
+  if (arg.type !== 'identifier' || !def || !CLASS_COUNT.test(arg.text) || plainAssignments(def, arg.text).length > 0) return null;
+  const fallback = parameterDefault(def, arg.text);
+  return fallback?.type === 'integer' ? Number(fallback.text) : null;
 }
 
 /** The loop's iterable, through a name last bound before it, is a short display of constants or a class's configured list. */

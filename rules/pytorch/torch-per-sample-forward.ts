@@ -87,6 +87,9 @@ export default defineRule({
     if (call?.type !== 'call' || !isModelCallee(call.childForFieldName('function'), ctx.facts)) return;
     const loop = perSampleLoop(single, sample, i?.text ?? null, ctx.facts);
     if (!loop || !batchable(call, arg, loop.node)) return;
+    // avalanche's GSS: `model.zero_grad()`, a loss on `model.forward(x.unsqueeze(0))`, `loss.backward()`, then the sample's
+    // gradient read: one gradient per sample, which one batched forward (a summed gradient) cannot give (review46).
+    if (perSampleGradients(loop.node)) return;
     if (slicedToOwnLength(sample, loop.node) || takesOwnLengthSlice(call, loop.node) || inInnerLoop(call, loop.node)) return;
     if (calleePerItem(call.childForFieldName('function')!, loop.node)) return;
     if (perItemArguments(call, arg, loop.node, ctx.facts)) return;
@@ -387,6 +390,22 @@ function perSampleLoop(single: Node, sample: Node, sliceIndex: string | null, fa
     if (index?.type === 'identifier' && names.includes(index.text) && isRange && value) items = value.text;
   }
   return items === null ? null : { node: loop, items };
+}
+
+/** `torch.autograd.grad(...)`: the gradient of this pass's output, returned to the pass. */
+const AUTOGRAD_GRAD = /\bautograd\.grad\s*\(/;
+/** What makes a backward's gradient the pass's own: reset (`zero_grad`), read (`.grad`) or stepped on (`opt.step()`). */
+const GRADIENT_PER_PASS = /\bzero_grad\s*\(|\.grad\b|\.step\s*\(/;
+
+/**
+ * Each pass differentiates its own sample: the body calls `autograd.grad`, or runs a backward and resets, reads or steps on the
+ * gradients, so every sample gets a gradient of its own (per-sample gradient scores, per-sample SGD). A batched forward
+ * gives one summed gradient. Backward alone, accumulating over the loop, is left reported: the sum is what a batch gives.
+ */
+function perSampleGradients(loop: Node): boolean {
+  const body = loop.type === 'for_statement' || loop.type === 'while_statement' ? loop.childForFieldName('body') : null;
+  if (!body) return false;
+  return AUTOGRAD_GRAD.test(body.text) || (/\.backward\s*\(/.test(body.text) && GRADIENT_PER_PASS.test(body.text));
 }
 
 /**

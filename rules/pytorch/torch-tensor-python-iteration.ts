@@ -87,7 +87,9 @@ export default defineRule({
     const t = oneLineText(tensor.text);
     const advice = kept
       ? `; read the values once, beside the elements (\`for ${read.walk.name}, value in zip(${t}, ${t}.tolist())\`), since the loop also keeps the element itself (\`${oneLineText(kept.parent?.parent?.text ?? kept.text)}\`)`
-      : `; convert it once with \`${t}.tolist()\` and loop over the numbers`;
+      : /^through `(int|float|bool)\(\)`/.test(read.why) && rowsOfOne(tensor, loop)
+        ? `; convert it once with \`${t}.flatten().tolist()\` and loop over the numbers (flattened: it has more than one dimension, so each element read is a row of one value, which \`.tolist()\` alone gives as a list)`
+        : `; convert it once with \`${t}.tolist()\` and loop over the numbers`;
     // `for i in order[:k]`: the first k elements, a bounded handful per call.
     const bounded = isBoundedSlice(tensor);
     // A loop at the top level of a notebook cell, in no def and no other loop, runs once when the cell runs: a look at
@@ -283,6 +285,43 @@ function truthTested(id: Node): Node | null {
     return n;
   if (cond.type === 'conditional_expression' && cond.namedChild(1)?.equals(n)) return n;
   return null;
+}
+
+/**
+ * The function shows the walked tensor has a second dimension (\`B, _ = ids.shape\`, \`ids.shape[1]\`, \`ids.size(1)\`), while
+ * the loop reads each element as one number: every row holds one value (\`[B, 1]\`), and \`.tolist()\` gives one-item lists
+ * that \`int()\` rejects (generative-recommenders' \`target_ids\`, advice judged wrong in review46). Flattening first keeps it right.
+ */
+function rowsOfOne(tensor: Node, loop: Node): boolean {
+  if (tensor.type !== 'identifier') return false;
+  const scope = enclosingDef(loop.type === 'for_in_clause' ? (loop.parent ?? loop) : loop)?.childForFieldName('body') ?? loop.tree.rootNode;
+  const shapes = findDescendants(
+    scope,
+    (n) =>
+      (n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'shape') ||
+      (n.type === 'call' && n.childForFieldName('function')?.text.endsWith('.size') === true),
+    isNestedScope,
+  ).filter(
+    (n) => (n.type === 'attribute' ? n.childForFieldName('object') : n.childForFieldName('function')?.childForFieldName('object'))?.text === tensor.text,
+  );
+  return shapes.some((n) => {
+    if (n.type === 'call') return secondAxis(positionalArguments(n)[0]) || unpackedIntoTwo(n);
+    const up = n.parent;
+    if (up?.type === 'subscript' && up.childForFieldName('value')?.equals(n)) return secondAxis(up.childrenForFieldName('subscript')[0]);
+    return unpackedIntoTwo(n);
+  });
+}
+
+/** An integer index of 1 or more: an axis after the first. */
+function secondAxis(index: Node | null | undefined): boolean {
+  return index?.type === 'integer' && Number(index.text) >= 1;
+}
+
+/** \`B, _ = t.shape\`: the shape unpacked into two or more names. */
+function unpackedIntoTwo(shape: Node): boolean {
+  const assign = shape.parent;
+  const left = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(shape) ? assign.childForFieldName('left') : null;
+  return (left?.type === 'pattern_list' || left?.type === 'tuple_pattern') && left.namedChildCount >= 2;
 }
 
 /** The loop (or comprehension clause) stands at the top level of a notebook: no def, class or other loop around it. */

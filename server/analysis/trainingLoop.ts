@@ -23,7 +23,7 @@
 import { familyIndex, type FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
 import { assignmentScope, decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
-import { identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
+import { fileFunctionDef, identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
 import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 import { values } from './values';
 import { buildsTextOnly } from './textBuilders';
@@ -782,6 +782,8 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
       if (derived.has(fn.text)) continue;
       // `prompt_fn(batch[i])` with `prompt_fn = lambda x: f"Q: {x['q']}"`: it builds the model's input text, runs no model.
       if (buildsTextOnly(fn, call, facts)) continue;
+      // `get_similarity_matrix(x, metric)`: a def of this file that only computes on the tensors it gets.
+      if (computesWithoutModel(fn, call, facts)) continue;
       return call;
     }
     if (fn.type === 'attribute') {
@@ -798,6 +800,44 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
     }
   }
   return null;
+}
+
+/** torch's, numpy's and math's functions (not torch.nn's module classes, which are capitalised): arithmetic on data. */
+const MATH_FUNCTION = /^(?:torch\.(?:(?:nn\.functional|linalg|fft|special)\.)?[a-z][a-z0-9_]*|numpy\.[a-z][\w.]*|math\.\w+)$/;
+
+/** Tensor methods of arithmetic, reduction and reshaping: a call of one computes on a value, it runs no model. */
+const TENSOR_MATH_METHODS = new Set(
+  (
+    'abs add clamp clone contiguous cpu cuda detach div double exp expand flatten float floor gather int log long matmul max mean min mm bmm mul ' +
+    'norm numpy permute pow repeat reshape size softmax sqrt squeeze std sub sum t to transpose unsqueeze var view view_as item tolist'
+  ).split(' '),
+);
+
+/**
+ * \`get_similarity_matrix(x, metric)\`: a plain def of this file (not decorated, not rebound) whose every call is one of
+ * torch's, numpy's or math's functions, a builtin, a tensor method of arithmetic or reshaping, or another such def (two
+ * levels down): it computes on the batch and runs no model, so a loop whose only such call is this one is no inference
+ * loop (BasicTS' similarity notebook: cosine similarities of DataLoader batches, judged wrong in review46 when reported).
+ */
+function computesWithoutModel(fn: Node, call: Node, facts: FileFacts, depth = 0): boolean {
+  const def = depth <= 2 ? fileFunctionDef(fn, call) : null;
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return false;
+  return findDescendants(body, (n) => n.type === 'call').every((c) => computesOnly(c, def, facts, depth));
+}
+
+/** One call of a def computesWithoutModel weighs: arithmetic on data, or a def of this file that does only that. */
+function computesOnly(call: Node, def: Node, facts: FileFacts, depth: number): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') {
+    if (BUILTIN_FUNCTIONS.has(fn.text) && notRebound(fn.text, facts)) return true;
+    if (facts.binding(fn.text)) return MATH_FUNCTION.test(facts.calleeName(call) ?? '');
+    return fn.text !== def.childForFieldName('name')?.text && computesWithoutModel(fn, call, facts, depth + 1);
+  }
+  if (fn?.type !== 'attribute') return false;
+  const qualified = facts.calleeName(call);
+  if (qualified) return MATH_FUNCTION.test(qualified);
+  return TENSOR_MATH_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
 }
 
 /** Method names of a per-batch inference helper: `_predict_batch`, `predict_step`, `infer_batch`, `forward_batch`. */

@@ -791,6 +791,36 @@ describe('engine: linting', () => {
     }
   });
 
+  it("re-runs a thread call's match when an edit inside its target def changes whether the target updates shared state", async () => {
+    // Found beside the seed-11 mismatch above: thread-shared-state-without-lock reads the target's body from the
+    // `Thread(target=...)` call's match without saying so (RuleContext.restsOn); restoring `global counter` in the target
+    // left its unguarded update unflagged until the idle-time full lint.
+    const engine = await getEngine();
+    const declared = '    global counter\n';
+    const text =
+      `import threading\n\ncounter = 0\n\n\ndef work():\n${declared}    counter += 1\n\n\n${SPACER_DEFS}` +
+      'def main():\n    threads = [threading.Thread(target=work) for _ in range(4)]\n    for t in threads:\n        t.start()\n' +
+      '    for t in threads:\n        t.join()\n';
+    const options = { filePath: '/proj/count.py', select: ['thread-shared-state-without-lock'] };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.equal(found(session.lintAll()).length, 1);
+      const at = text.indexOf(declared);
+      const local = session.edit(at, at + declared.length, '');
+      assert.deepEqual(found(local), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(local), []);
+      // The declaration restored: the update is shared again, and the finding (which the match no longer had) returns.
+      const shared = session.edit(at, at, declared);
+      assert.equal(linter.stats.partial, 2, 'incremental lints');
+      assert.deepEqual(found(shared), found(engine.lintText(session.text(), options)));
+      assert.equal(found(shared).length, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('re-lints the defs that spell a module-level name when an edit changes the value it is assigned, and only those', async () => {
     // The mismatch probe's seed 13 and the LSP tests' example until round 61: `device = "cuda"` edited to "cpu" kept
     // train()'s torch-dataloader-pin-memory finding (its batches no longer go to a GPU) until the idle-time full lint.

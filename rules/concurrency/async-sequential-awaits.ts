@@ -167,6 +167,8 @@ function sharesStatefulClient(call: Node, vars: readonly string[], ctx: Ctx): bo
   const def = fn?.type === 'identifier' ? functionDefinition(ctx.facts, fn.text, call) : null;
   const body = def?.childForFieldName('body');
   if (!def || !body) return false;
+  // The verdict reads that coroutine's body (does it open its own connection?): an edit there re-runs this match.
+  ctx.restsOn(def);
   // Its parameters and the names it binds itself (`conn = await asyncpg.connect()`: one connection per call).
   const own = new Set([...parameterNames(def), ...findDescendants(body, (n) => n.type === 'identifier' && bindingOf(n) !== null).map((n) => n.text)]);
   const shared = (expr: Node): boolean => {

@@ -79,6 +79,8 @@ export default defineRule({
     }
     const def = targetDefinition(ctx.facts, fnExpr, call);
     if (!def) return;
+    // The verdict reads the target's body (its `global` statements and updates): an edit there re-runs this match.
+    ctx.restsOn(def);
     for (const update of unguardedUpdates(ctx.facts, def)) {
       const left = update.childForFieldName('left')!;
       const name = def.childForFieldName('name')!.text;

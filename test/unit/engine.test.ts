@@ -754,6 +754,73 @@ describe('engine: linting', () => {
     }
   });
 
+  it("re-runs a coroutine loop's match when an edit inside the coroutine it awaits changes whether the calls share a connection", async () => {
+    // The mismatch probe's seed 11 once round 70's fixtures shifted its edits: deleting `conn = await asyncpg.connect()`
+    // from `own_connection()` left it awaiting a `conn` from outside, shared by every call, and a full lint no longer
+    // reports `load_rows()`'s loop; the incremental lint carried the finding, as the rule did not say that its verdict
+    // rests on the awaited coroutine's body (RuleContext.restsOn).
+    const engine = await getEngine();
+    const opened = '    conn = await asyncpg.connect()\n';
+    const text =
+      'import asyncio\nimport asyncpg\n\n\nasync def own_connection(row):\n' +
+      `${opened}    await conn.execute("INSERT INTO t VALUES ($1)", row)\n\n\n` +
+      `${SPACER_DEFS}async def load_rows(rows):\n    for row in rows:\n        await own_connection(row)\n`;
+    const options = { filePath: '/proj/rows.py', select: ['async-sequential-awaits'] };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.equal(found(session.lintAll()).length, 1);
+      // The connection no longer opened per call: every call awaits on the one `conn`, and the finding goes at once.
+      const at = text.indexOf(opened);
+      const shared = session.edit(at, at + opened.length, '');
+      assert.equal(linter.stats.partial, 1, 'an incremental lint');
+      assert.deepEqual(found(shared), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(shared), []);
+      // And back: a connection per call again, and the finding returns (the match had no finding to carry).
+      const own = session.edit(at, at, opened);
+      assert.equal(linter.stats.partial, 2, 'incremental lints');
+      assert.deepEqual(found(own), found(engine.lintText(session.text(), options)));
+      assert.equal(found(own).length, 1);
+      // Near miss: an edit inside the coroutine that leaves its connection its own keeps the finding.
+      const kept = session.replace('INSERT INTO t', 'INSERT INTO u');
+      assert.deepEqual(found(kept), found(engine.lintText(session.text(), options)));
+      assert.equal(found(kept).length, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it("re-runs a thread call's match when an edit inside its target def changes whether the target updates shared state", async () => {
+    // Found beside the seed-11 mismatch above: thread-shared-state-without-lock reads the target's body from the
+    // `Thread(target=...)` call's match without saying so (RuleContext.restsOn); restoring `global counter` in the target
+    // left its unguarded update unflagged until the idle-time full lint.
+    const engine = await getEngine();
+    const declared = '    global counter\n';
+    const text =
+      `import threading\n\ncounter = 0\n\n\ndef work():\n${declared}    counter += 1\n\n\n${SPACER_DEFS}` +
+      'def main():\n    threads = [threading.Thread(target=work) for _ in range(4)]\n    for t in threads:\n        t.start()\n' +
+      '    for t in threads:\n        t.join()\n';
+    const options = { filePath: '/proj/count.py', select: ['thread-shared-state-without-lock'] };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.equal(found(session.lintAll()).length, 1);
+      const at = text.indexOf(declared);
+      const local = session.edit(at, at + declared.length, '');
+      assert.deepEqual(found(local), found(engine.lintText(session.text(), options)));
+      assert.deepEqual(found(local), []);
+      // The declaration restored: the update is shared again, and the finding (which the match no longer had) returns.
+      const shared = session.edit(at, at, declared);
+      assert.equal(linter.stats.partial, 2, 'incremental lints');
+      assert.deepEqual(found(shared), found(engine.lintText(session.text(), options)));
+      assert.equal(found(shared).length, 1);
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('re-lints the defs that spell a module-level name when an edit changes the value it is assigned, and only those', async () => {
     // The mismatch probe's seed 13 and the LSP tests' example until round 61: `device = "cuda"` edited to "cpu" kept
     // train()'s torch-dataloader-pin-memory finding (its batches no longer go to a GPU) until the idle-time full lint.

@@ -720,10 +720,11 @@ export class Engine {
    */
   private isSuppressed(suppressions: SuppressionIndex, { finding, construct }: RawFinding, lines: LineIndex): boolean {
     const line = lines.positionAt(finding.start).line;
-    const peers = this.rulesById.get(finding.ruleId)?.peers;
-    if (!peers) return suppressions.isSuppressed(finding.ruleId, line);
+    const rule = this.rulesById.get(finding.ruleId);
+    const peers = rule?.peers;
+    if (!peers) return suppressions.isSuppressed(finding.ruleId, line, undefined, line, line, rule?.category);
     const [start, end] = construct ? [Math.min(construct[0], finding.start), Math.max(construct[1], finding.end)] : [finding.start, finding.end];
-    return suppressions.isSuppressed(finding.ruleId, line, peers, lines.positionAt(start).line, lines.positionAt(end).line);
+    return suppressions.isSuppressed(finding.ruleId, line, peers, lines.positionAt(start).line, lines.positionAt(end).line, rule?.category);
   }
 
   /**

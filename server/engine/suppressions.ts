@@ -290,10 +290,11 @@ export class SuppressionIndex {
   /**
    * Whether rule `ruleId`'s finding starting on `line` is silenced. With the rule's `peers`, a peer linter's suppression
    * of one of them on any of the finding's lines (`firstLine` to `lastLine`: Bandit reads a multi-line call's `nosec` on
-   * any of its lines, and the peer may report on another line of the construct than perflens) silences it too.
+   * any of its lines, and the peer may report on another line of the construct than perflens) silences it too. A
+   * comment naming the rule's `category` (`ignore[pandas]`) silences it as its id would.
    */
-  isSuppressed(ruleId: string, line: number, peers?: PeerChecks, firstLine = line, lastLine = line): boolean {
-    const applies = (rules: string[]) => rules.length === 0 || rules.includes(ruleId);
+  isSuppressed(ruleId: string, line: number, peers?: PeerChecks, firstLine = line, lastLine = line, category?: string): boolean {
+    const applies = (rules: string[]) => rules.length === 0 || rules.includes(ruleId) || (category !== undefined && rules.includes(category));
     for (const c of this.fileWide) if (applies(c.rules)) return this.use(c);
     for (const c of this.byLine.get(line) ?? []) {
       // A noqa listing only other tools' codes (E501, PERF401…) does not silence perflens, unless one is a peer's (below).
@@ -377,7 +378,8 @@ export function unusedSuppressions(
       });
       continue;
     }
-    if (c.rules.length > 0 && !c.rules.every((r) => active.has(r) || r in CATEGORIES)) continue;
+    // Judge a comment only by rules that ran: a category (`ignore[pandas]`) counts when one of its rules is active.
+    if (c.rules.length > 0 && !c.rules.every((r) => active.has(r) || (r in CATEGORIES && categoryRan(r, active, known)))) continue;
     if (c.rules.length === 0 && c.kind !== 'file' && c.kind !== 'line' && c.kind !== 'next-line') continue;
     findings.push({
       ruleId: UNUSED_SUPPRESSION,
@@ -389,6 +391,12 @@ export function unusedSuppressions(
     });
   }
   return findings;
+}
+
+/** A rule of this category ran: without one, a comment naming the category cannot be judged unused. */
+function categoryRan(category: string, active: ReadonlyMap<string, Severity>, known: ReadonlyMap<string, RuleDefinition>): boolean {
+  for (const id of active.keys()) if (known.get(id)?.category === category) return true;
+  return false;
 }
 
 /** Removes a comment and the blanks before it; a comment alone on its line takes the line with it. */

@@ -6,6 +6,7 @@ import {
   bindingOf,
   callsBuiltinInput,
   callsOf,
+  classAround,
   classOfMethod,
   decoratorCallee,
   decoratorsOf,
@@ -26,6 +27,7 @@ import {
   keywordArgument,
   occurrences,
   parameterNames,
+  positionalArguments,
   receiverKind,
   rootName,
   scopeOf,
@@ -251,8 +253,7 @@ const LOOPBACK_URL = /^[rRbBuUfF]*['"]https?:\/\/(?:localhost|127\.\d{1,3}\.\d{1
  * function to such a string, to `"...".format(...)` of one, or to `Request("...")`.
  */
 function callsThisMachine(call: Node): boolean {
-  const positional =
-    call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument') ?? [];
+  const positional = positionalArguments(call);
   // `requests.request("POST", url)`: the method comes first.
   const named = call.childForFieldName('function')?.text.endsWith('request') ? positional[1] : positional[0];
   let url: Node | undefined = keywordArgument(call, 'url')?.childForFieldName('value') ?? named;
@@ -272,8 +273,8 @@ function spelledUrl(node: Node): Node | null {
   const fn = node.childForFieldName('function');
   if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') return fn.childForFieldName('object');
   if (fn && /(?:^|\.)Request$/.test(fn.text)) {
-    const arg = node.childForFieldName('arguments')?.namedChildren.find((a) => a && a.type !== 'comment');
-    return arg && arg.type !== 'keyword_argument' ? spelledUrl(arg) : null;
+    const arg = positionalArguments(node)[0];
+    return arg ? spelledUrl(arg) : null;
   }
   return null;
 }
@@ -491,7 +492,7 @@ function classTimeout(cls: Node, facts: FileFacts, urlopen: boolean): KnownTimeo
   let passed = 0;
   for (const id of identifiersSpelled(body, name)) {
     // A nested class's `self.timeout` belongs to that class's objects (ChuanhuChatGPT's `FetchDataPack` task deadline).
-    if (!innermostClass(id)?.equals(cls)) continue;
+    if (!classAround(id)?.equals(cls)) continue;
     const ref = id.parent;
     if (ref?.type !== 'attribute' || !ref.childForFieldName('attribute')?.equals(id)) continue;
     if (ref.childForFieldName('object')?.text !== 'self') continue;
@@ -507,12 +508,6 @@ function classTimeout(cls: Node, facts: FileFacts, urlopen: boolean): KnownTimeo
   const says =
     passed > 0 ? `the class passes \`${attribute}\` to its other requests but not to this one` : `the class sets \`${attribute}\` but never passes it`;
   return { name: attribute, says };
-}
-
-/** The innermost class whose body holds node, through the methods between them. */
-function innermostClass(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
-  return null;
 }
 
 /** The class body's own `name = <value>` statement (a class attribute), or null. */

@@ -221,7 +221,7 @@ function methodOwner(def: Node): Node | null {
 }
 
 /** The innermost class around node, through the methods and nested defs in it (where `self` still means its instance). */
-function classAround(node: Node): Node | null {
+export function classAround(node: Node): Node | null {
   for (const n of ancestors(node)) if (n.type === 'class_definition') return n;
   return null;
 }

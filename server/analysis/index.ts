@@ -61,7 +61,7 @@ export {
 } from './indexLoops';
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
-export { callsOf, referencesTo } from './callsOf';
+export { callsOf, classAround, referencesTo } from './callsOf';
 export { isDataIterable, loopGrowsWithData, loopRunsOverFewThings } from './impact';
 export {
   costlyWorkEachPass,

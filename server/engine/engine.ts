@@ -720,11 +720,10 @@ export class Engine {
    */
   private isSuppressed(suppressions: SuppressionIndex, { finding, construct }: RawFinding, lines: LineIndex): boolean {
     const line = lines.positionAt(finding.start).line;
-    const rule = this.rulesById.get(finding.ruleId);
-    const peers = rule?.peers;
-    if (!peers) return suppressions.isSuppressed(finding.ruleId, line, undefined, line, line, rule?.category);
+    const { peers, category } = this.rulesById.get(finding.ruleId) ?? {};
+    if (!peers) return suppressions.isSuppressed(finding.ruleId, line, { category });
     const [start, end] = construct ? [Math.min(construct[0], finding.start), Math.max(construct[1], finding.end)] : [finding.start, finding.end];
-    return suppressions.isSuppressed(finding.ruleId, line, peers, lines.positionAt(start).line, lines.positionAt(end).line, rule?.category);
+    return suppressions.isSuppressed(finding.ruleId, line, { category, peers, firstLine: lines.positionAt(start).line, lastLine: lines.positionAt(end).line });
   }
 
   /**

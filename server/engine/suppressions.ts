@@ -293,7 +293,7 @@ export class SuppressionIndex {
    * any of its lines, and the peer may report on another line of the construct than perflens) silences it too. A
    * comment naming the rule's `category` (`ignore[pandas]`) silences it as its id would.
    */
-  isSuppressed(ruleId: string, line: number, peers?: PeerChecks, firstLine = line, lastLine = line, category?: string): boolean {
+  isSuppressed(ruleId: string, line: number, { category, peers, firstLine = line, lastLine = line }: SuppressionQuery = {}): boolean {
     const applies = (rules: string[]) => rules.length === 0 || rules.includes(ruleId) || (category !== undefined && rules.includes(category));
     for (const c of this.fileWide) if (applies(c.rules)) return this.use(c);
     for (const c of this.byLine.get(line) ?? []) {
@@ -345,6 +345,16 @@ export class SuppressionIndex {
 /** A noqa's list names one of the Ruff codes: Ruff also separates codes by blanks (`# noqa: E501 SIM115`). */
 function namesRuffPeer(listed: readonly string[], ruff: readonly string[]): boolean {
   return listed.some((entry) => entry.split(/\s+/).some((code) => ruff.includes(code)));
+}
+
+/** What else decides whether a finding is silenced, beside its rule and line. */
+export interface SuppressionQuery {
+  /** The rule's category, which a comment may name instead of the rule. */
+  category?: string;
+  /** The peer linters' checks the rule declares its equals, and the lines of the construct where their comments count. */
+  peers?: PeerChecks;
+  firstLine?: number;
+  lastLine?: number;
 }
 
 export const UNUSED_SUPPRESSION = 'unused-suppression';

@@ -111,10 +111,10 @@ export default defineRule({
     if (isUrlopen && !timeout && setsDefaultSocketTimeout(ctx.facts)) return;
     if (timeout && timeout.childForFieldName('value')?.type !== 'none') return;
     // A model generating text or images answers after minutes, not seconds: 10 s would fail every long answer.
-    const generation = isGenerationCall(call, first);
+    const generation = isGenerationCall(call, first, ctx.facts) ?? (holdsRequestOpen(call) ? 'long-poll' : null);
     const value = generation ? (isUrlopen ? '600' : '(10, 600)') : '10';
     const advice = generation
-      ? `; ${generation === 'model' ? 'a model call (generation or scoring)' : 'a streamed response'} can take minutes: pass \`timeout=${value}\` (${isUrlopen ? '' : '10 s to connect, '}10 minutes to answer) or what the service needs`
+      ? `; ${SLOW_ANSWER[generation]}: pass \`timeout=${value}\` (${isUrlopen ? '' : '10 s to connect, '}10 minutes to answer) or what the service needs`
       : '';
     const reason = generation
       ? `an answer slower than 10 minutes now raises a timeout error instead of being waited for; adjust the value to the service`
@@ -1026,6 +1026,55 @@ function onlyWhenMissing(call: Node, facts: FileFacts): boolean {
  */
 const GENERATION_URL = /\/(api\/)?(generate|chat|completions?|responses|messages|infer|inference|predict|score|\w*logprobs)\b(?!\.)/i;
 /**
+ * Generation endpoints spelled as a method of a model or as an image task: Gemini's REST `models/{m}:generateContent`
+ * (and its streamed twin), Stable Diffusion WebUI's `/sdapi/v1/txt2img` and `img2img`. review47: kirara-ai's calls of
+ * both were offered `timeout=10`, which would cut off every normal answer (judged wrong by both reviewers).
+ */
+const GENERATION_METHOD_URL = /:(?:stream)?generateContent\b|\/(?:txt2img|img2img)\b/i;
+/** A JSON body that asks a model: a `prompt` or `messages` key. */
+const PROMPT_KEY = /["'](prompt|messages)["']\s*:/;
+
+/** What makes the answer slow, for the message. */
+const SLOW_ANSWER = {
+  model: 'a model call (generation or scoring) can take minutes',
+  stream: 'a streamed response can take minutes',
+  'long-poll': 'the server holds this request open until it has an answer (the code waits for its 408 reply), so a short read timeout fails first',
+} as const;
+
+/**
+ * The function retries the request on HTTP 408 (`if response.status_code != 408: break`): a long poll, where the server
+ * holds the request for its own wait (review47: adaptdl's `/discover`, held up to 30 s, judged wrong with `timeout=10`).
+ */
+function holdsRequestOpen(call: Node): boolean {
+  const def = enclosingDef(call);
+  return def !== null && /\bstatus_code\s*[!=]=\s*408\b|\b408\s*[!=]=\s*\w+\.status_code\b/.test(def.text);
+}
+
+/**
+ * What the callers in this file pass for the parameter `name` of the def around the call: a helper such as
+ * `_post_with_retry(self, url, ...)` is as slow as the slowest endpoint its callers send it to (review47: kirara-ai's
+ * Gemini adapter sends `...:generateContent` through it). An identifier passed is read through its local assignments.
+ */
+function callersPass(call: Node, name: string, facts: FileFacts): Node[] {
+  const def = enclosingDef(call);
+  if (!def) return [];
+  const params = parameterNames(def);
+  const at = params.indexOf(name);
+  if (at < 0) return [];
+  // A method called as `self.m(...)` / `obj.m(...)` is passed its receiver as the first parameter.
+  const isMethod = classOfMethod(def) !== null && (params[0] === 'self' || params[0] === 'cls');
+  const values: Node[] = [];
+  for (const caller of callsOf(def, facts)) {
+    const positional = positionalArguments(caller);
+    const offset = isMethod && caller.childForFieldName('function')?.type === 'attribute' ? 1 : 0;
+    const arg = keywordArgument(caller, name)?.childForFieldName('value') ?? positional[at - offset];
+    if (!arg) continue;
+    values.push(arg);
+    if (arg.type === 'identifier') values.push(...localValues(caller, arg.text));
+  }
+  return values;
+}
+/**
  * A mail or chat-message service, whose `/messages` endpoint sends a message and answers in seconds (review42: Masonite's
  * Mailgun driver, `f"{endpoint}/{domain}/messages"`, was told a model call can take minutes; review43: a Messenger bot's
  * send through `graph.facebook.com/.../messages`). Asked of the URL and of the
@@ -1048,9 +1097,10 @@ const ASSIGNMENT = new Set(['assignment']);
  * `url = f"{base}/generate/"`), or its JSON body carries a `prompt` or `messages` ('model'); or it posts and streams the
  * answer (`stream=True`; a streamed GET is a download: 'stream'). Such an answer can take minutes.
  */
-function isGenerationCall(call: Node, first: Node | undefined): 'model' | 'stream' | null {
+function isGenerationCall(call: Node, first: Node | undefined, facts: FileFacts): 'model' | 'stream' | null {
   const url = keywordArgument(call, 'url')?.childForFieldName('value') ?? first;
   const endpoint = (text: string) => {
+    if (GENERATION_METHOD_URL.test(text)) return true;
     const m = GENERATION_URL.exec(text);
     if (m === null) return false;
     const word = m[2].toLowerCase();
@@ -1061,8 +1111,10 @@ function isGenerationCall(call: Node, first: Node | undefined): 'model' | 'strea
   };
   if (url && endpoint(url.text)) return 'model';
   if (url?.type === 'identifier' && localValues(call, url.text).some((v) => endpoint(v.text))) return 'model';
+  if (url?.type === 'identifier' && callersPass(call, url.text, facts).some((v) => endpoint(v.text))) return 'model';
   const body = keywordArgument(call, 'json')?.childForFieldName('value');
-  if (body?.type === 'dictionary' && /["'](prompt|messages)["']\s*:/.test(body.text)) return 'model';
+  const bodies = body?.type === 'identifier' ? localValues(call, body.text) : body ? [body] : [];
+  if (bodies.some((b) => b.type === 'dictionary' && PROMPT_KEY.test(b.text))) return 'model';
   // A streamed POST is not always a model's: aim's tracking client streams its query results. The long read timeout
   // fits both; the message says only what the code shows (review36 judged the "model call" wording wrong there).
   const method = call.childForFieldName('function')?.text.split('.').pop();

@@ -70,7 +70,19 @@ const VENDORED_FOLDERS = new Set(['external', 'externals', 'extern', 'vendor', '
  * agents): findings there are not the project's to act on. `old` and `legacy` are left out: projects keep code still in
  * use under those names (timm's legacy_train).
  */
-const ARCHIVE_FOLDERS = new Set(['archive', 'archived', 'attic', 'deprecated', 'obsolete']);
+const ARCHIVE_FOLDERS = /^(?:archive|archived|attic|deprecated|obsolete|retired(?:[_-]\w+)?)$/i;
+/**
+ * An example or script folder's `legacy/` (HOPP's examples/legacy/, whose scripts import modules that no longer exist):
+ * examples the project has stopped running. review47's reviewers judged all five findings there not worth a change,
+ * as they did mlcommons' retired_benchmarks/. A `legacy` folder of the package itself stays the project's code.
+ */
+function inLegacyExamples(filePath: string | undefined, project: ProjectPlace): boolean {
+  if (!filePath) return false;
+  const { folders, rooted } = foldersInProject(filePath, project.files, project.givenRoot);
+  const near = rooted ? folders : folders.slice(-3);
+  const legacy = near.findIndex((d) => d.toLowerCase() === 'legacy');
+  return legacy > 0 && near.slice(0, legacy).some((d) => EXAMPLE_FOLDERS.has(d.toLowerCase()));
+}
 /**
  * Packages other projects copy in whole, under a folder of their own package: LAVIS ships OpenMMLab's mmcv and mmseg in
  * lavis/common/annotator/uniformer/. A folder of that name below the project's top package is such a copy; the project's
@@ -591,7 +603,8 @@ export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string 
   // the whole validation set through it every epoch), a module-level `test(model, loader)` that the script itself calls.
   if (inTestFunction(node) && isTestCode(node, facts) && !namedLikeTestOnly(node, facts)) return { level: 'low', reasons: ['in a test'] };
   if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
-  if (inFolderNamed(filePath, ARCHIVE_FOLDERS, project.files, project.givenRoot)) return { level: 'low', reasons: [ARCHIVED] };
+  if (inFolderNamed(filePath, ARCHIVE_FOLDERS, project.files, project.givenRoot) || inLegacyExamples(filePath, project))
+    return { level: 'low', reasons: [ARCHIVED] };
   if (isGeneratedFile(facts.text)) return { level: 'low', reasons: [GENERATED] };
   if (DEMO_APP_MODULES.some((m) => facts.importsModule(m))) return { level: 'low', reasons: [DEMO_APP] };
   return null;

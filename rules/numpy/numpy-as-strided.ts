@@ -114,7 +114,7 @@ export default defineRule({
         node: call.childForFieldName('function') ?? call,
         severity: 'hint',
         message:
-          '`as_strided` trusts the given shape and strides without bounds checks, and this writable view is returned to callers; if none writes through it, pass `writeable=False`',
+          '`as_strided` trusts the given shape and strides without bounds checks, and this view, writable whenever the array is, is returned to callers; if none writes through it, pass `writeable=False`',
       });
       return;
     }
@@ -124,7 +124,8 @@ export default defineRule({
       severity: readOnly ? 'hint' : undefined,
       message: readOnly
         ? '`as_strided` trusts the given shape and strides without bounds checks; prefer `sliding_window_view` or `broadcast_to`'
-        : '`as_strided` trusts the given shape and strides and returns a writable view; prefer `sliding_window_view` / `broadcast_to`, or pass `writeable=False`',
+        : // Writable only when the array is (review47: scikit-bio's read-only `_bytes`, where "returns a writable view" was wrong).
+          '`as_strided` trusts the given shape and strides, and its view is writable whenever the array is; prefer `sliding_window_view` / `broadcast_to`, or pass `writeable=False`',
     });
   },
 });

@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import type { RuleContext } from '../../server/engine/rule';
 import {
   definitionsNamed,
+  findDescendants,
   callArguments,
   importedAccessorIn,
   inTestOf,
@@ -154,7 +155,8 @@ function checkRowLambda(call: Node, frame: Node, param: string, body: Node, canF
   const fixable = canFix && isPureReference(frame) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
   ctx.report({
     node: call,
-    message: `Row-wise \`apply\` does column arithmetic one row at a time; write \`${text.length <= 70 ? text : 'the column expression'}\``,
+    // A long expression is not quoted: review47's reviewer read "write `the column expression`" as an unfilled template.
+    message: `Row-wise \`apply\` does column arithmetic one row at a time; ${text.length <= 70 ? `write \`${text}\`` : 'write the same arithmetic on whole columns'}`,
     edits: fixable ? [replaceNode(call, replacement)] : undefined,
   });
 }
@@ -253,9 +255,13 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
     const row = rowFunction(func, call, ctx);
     if (row) {
       const cols = [...row.columns].map((c) => `"${c}"`).join(', ');
+      // np.where / np.select only where the function decides something; plain arithmetic or concatenation is the same
+      // expression on whole columns (review47: pypsa-earth's `make_index`, a string join, was told to use np.where).
       ctx.report({
         node: call,
-        message: `Row-wise \`apply(${func.text}, axis=1)\` builds a Series per row to run \`${func.text}\`, which only compares and combines the columns ${cols}: compute it on whole columns with \`np.where\` / \`np.select\``,
+        message: row.decides
+          ? `Row-wise \`apply(${func.text}, axis=1)\` builds a Series per row to run \`${func.text}\`, which only compares and combines the columns ${cols}: compute it on whole columns with \`np.where\` / \`np.select\``
+          : `Row-wise \`apply(${func.text}, axis=1)\` builds a Series per row to run \`${func.text}\`, which only combines the columns ${cols}: write the same expression on whole columns`,
       });
       return;
     }
@@ -358,7 +364,10 @@ function selectsColumns(frame: Node): boolean {
  * `and`/`or`/`not`, with no call. Each branch is a condition on whole columns, so the function is an `np.where` /
  * `np.select` of them (finta's DMI, MFI, FVE, VFI indicators). The columns it reads, or null.
  */
-function rowFunction(func: Node, call: Node, ctx: RuleContext): { columns: Set<string> } | null {
+/** Nodes by which a row function decides between values: where `np.where` / `np.select` is the column form. */
+const DECIDING = new Set(['if_statement', 'conditional_expression', 'comparison_operator', 'boolean_operator', 'not_operator']);
+
+function rowFunction(func: Node, call: Node, ctx: RuleContext): { columns: Set<string>; decides: boolean } | null {
   const def = localDefinition(func, call);
   if (!def || ctx.facts.binding(func.text)) return null;
   const params = parameterNames(def);
@@ -366,7 +375,7 @@ function rowFunction(func: Node, call: Node, ctx: RuleContext): { columns: Set<s
   const body = def.childForFieldName('body');
   const columns = new Set<string>();
   if (!body || !onlyBranchesAndReturns(body, (e) => rowOperand(e, params[0]!, columns)) || columns.size === 0) return null;
-  return { columns };
+  return { columns, decides: findDescendants(body, (n) => DECIDING.has(n.type)).length > 0 };
 }
 
 const OPERAND_TYPES = new Set([

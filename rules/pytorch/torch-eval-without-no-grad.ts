@@ -3,6 +3,7 @@ import type { RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   calledSelfMethod,
+  callArguments,
   classIndex,
   classOfMethod,
   contains,
@@ -155,6 +156,7 @@ export default defineRule({
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
+    if (inFrozenInferenceClass(def, ctx)) return;
     const right = loop.childForFieldName('right');
     if (VOLATILE_INPUT.test(body)) {
       reportVolatileEvaluation(loop, name, ctx);
@@ -179,6 +181,41 @@ export default defineRule({
     });
   },
 });
+
+/** Parameters switched off for autograd: `p.requires_grad = False`, `net.requires_grad_(False)`. */
+const FREEZES = /\.requires_grad\s*=\s*False\b|\.requires_grad_\s*\(\s*False\s*\)/;
+/** A backward pass or an optimizer step: the class trains something. */
+const TRAINS = /\.backward\s*\(|\.step\s*\(/;
+
+/**
+ * The method belongs to a class (with the bases this file defines for it) that freezes its models' parameters and never
+ * backpropagates: an inference-only sampler that has decided autograd itself. review47: ResShift's `BaseSampler` freezes
+ * the diffusion model and runs every model call under `no_grad` in the diffusion module, so `inference` was judged wrong.
+ */
+function inFrozenInferenceClass(def: Node, ctx: RuleContext): boolean {
+  const cls = classOfMethod(def);
+  if (!cls) return false;
+  const classes = classAndFileBases(cls, ctx.facts);
+  for (const c of classes) if (!c.equals(cls)) ctx.restsOn(c);
+  return classes.some((c) => FREEZES.test(c.text)) && !classes.some((c) => TRAINS.test(c.text));
+}
+
+/** The class and the classes of this file it derives from, by name (four levels at most). */
+function classAndFileBases(cls: Node, facts: FileFacts): Node[] {
+  const byName = new Map<string, Node>();
+  for (const child of facts.root.namedChildren) {
+    const d = child && definitionOf(child);
+    if (d?.type === 'class_definition') byName.set(d.childForFieldName('name')!.text, d);
+  }
+  const out = [cls];
+  for (let i = 0; i < out.length && out.length < 5; i++) {
+    for (const base of out[i].childForFieldName('superclasses')?.namedChildren ?? []) {
+      const found = base?.type === 'identifier' ? byName.get(base.text) : undefined;
+      if (found && !out.some((c) => c.equals(found))) out.push(found);
+    }
+  }
+  return out;
+}
 
 /** What, besides a training step, makes a function need autograd: frozen parameters, input gradients, attributions, attacks. */
 const NEEDS_GRAD_BEYOND_TRAINING =
@@ -1259,6 +1296,8 @@ function runsAnotherModel(scope: Node, model: string, facts: FileFacts): boolean
       (n) => {
         const fn = n.type === 'call' ? n.childForFieldName('function') : null;
         if (!fn || fn.text === model || (fn.type === 'attribute' && fn.childForFieldName('object')?.text === model)) return false;
+        // `self.model_fn(self.model, batch)` is named like a model but is handed the model: a hand-off, judged as one.
+        if (callArguments(n).some((a) => (a.type === 'keyword_argument' ? a.childForFieldName('value') : a)?.text === model)) return false;
         return isNamedModelCall(fn) || layer.calleeValue(fn)?.kind === 'module';
       },
       isNestedScope,
@@ -1308,7 +1347,7 @@ function modelUse(use: Node): ModelUse {
  * calls (of this file, or a top-level function of a workspace module) runs that parameter only under one.
  */
 function handedToGuardedCall(call: Node, arg: Node, facts: FileFacts): boolean {
-  if (gradDecided(call)) return true;
+  if (gradDecided(call) || toldItEvaluates(call)) return true;
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
   const at = args.findIndex((a) => a.equals(arg));
   if (at < 0 || args.slice(0, at).some((a) => a.type === 'list_splat' || a.type === 'keyword_argument' || a.type === 'dictionary_splat')) return false;
@@ -1317,6 +1356,25 @@ function handedToGuardedCall(call: Node, arg: Node, facts: FileFacts): boolean {
   // `self.helper(self.vae)`: the method's first parameter is `self`.
   if (local) return guardedParameters(local, call.childForFieldName('function')?.type === 'attribute').includes(slot);
   return importedFunctionHas(call, facts, guardedParametersOfModule, slot);
+}
+
+/** Keywords that tell a callee it evaluates (`eval=True`, `mode="val"`) or must not train (`training=False`). */
+const EVAL_FLAG = /^(eval|evaluate|evaluation|is_eval|eval_mode|inference|is_inference|test|is_test)$/;
+const TRAIN_FLAG = /^(train|training|is_train|is_training|train_mode|requires_grad|compute_grad|with_grad)$/;
+const EVAL_MODE = /^['"](eval|val|valid|validation|test|inference|predict)['"]$/;
+
+/**
+ * The call is told it evaluates: `model_fn(model, batch, eval=True)`, `step(model, x, training=False)`,
+ * `run(model, x, mode="val")`. Such a callee sets its own gradient mode (review47: the pointnet2 trainer that PointWeb and
+ * others copy hands the model to a `model_fn` that runs it under `torch.set_grad_enabled(not eval)`, judged wrong).
+ */
+function toldItEvaluates(call: Node): boolean {
+  return callArguments(call).some((a) => {
+    if (a.type !== 'keyword_argument') return false;
+    const name = a.childForFieldName('name')?.text ?? '';
+    const value = a.childForFieldName('value')?.text ?? '';
+    return (EVAL_FLAG.test(name) && value === 'True') || (TRAIN_FLAG.test(name) && value === 'False') || (name === 'mode' && EVAL_MODE.test(value));
+  });
 }
 
 /**

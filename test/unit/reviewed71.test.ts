@@ -89,3 +89,27 @@ describe('is-literal-comparison: code the project has retired', () => {
     }
   });
 });
+
+describe('review47 preview findings: wording and precision', () => {
+  const frame = 'import numpy as np\nimport pandas as pd\n\ndf = pd.read_csv("x.csv")\n';
+
+  it('pandas-apply-axis1: a long column expression is described, not quoted as a template', async () => {
+    const long = `${frame}df["Quantity_TWh"] = df.apply(lambda x: x["Quantity"] / 1e3 + x["Quantity_other_unit"] * 3.6 - x["Quantity_losses"], axis=1)\n`;
+    const [f] = await libraryFindingsAll('pandas-apply-axis1', long);
+    assert.ok(f, 'reported');
+    assert.doesNotMatch(f.message, /`the column expression`/);
+    assert.match(f.message, /write the same arithmetic on whole columns/);
+  });
+
+  it('pandas-apply-axis1: np.where / np.select only for a row function that decides; a join is the same expression on columns', async () => {
+    const join = `${frame}prefix = "L"\nconnector = "-"\n\n\ndef make_index(c):\n    return prefix + c.bus0 + connector + c.bus1\n\n\ndf.index = df.apply(make_index, axis=1)\n`;
+    const [j] = await libraryFindingsAll('pandas-apply-axis1', join);
+    assert.ok(j, 'reported');
+    assert.doesNotMatch(j.message, /np\.where/);
+    assert.match(j.message, /only combines the columns "bus0", "bus1": write the same expression on whole columns/);
+    const decide = `${frame}def pick(r):\n    return r["a"] if r["a"] > r["b"] else r["b"]\n\n\ndf["m"] = df.apply(pick, axis=1)\n`;
+    const [d] = await libraryFindingsAll('pandas-apply-axis1', decide);
+    assert.ok(d, 'reported');
+    assert.match(d.message, /np\.where/);
+  });
+});

@@ -119,7 +119,9 @@ export default defineRule({
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
       'Any loop or comprehension that calls `.item()` on each element of a tensor (`[vocab[t.item()] for t in ids]`) is flagged too, ' +
       'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call. ' +
-      'So are elements taken by a range index (`for g in range(n): topk(cost[g], k=ks[g].item())`: `ks.tolist()` before the loop) ' +
+      'So are elements taken by a range index (`for g in range(n): topk(cost[g], k=ks[g].item())`: `ks.tolist()` before the loop), ' +
+      'including the rows of a batch the loop has just moved to the device (`y = y.to(device)` then `for i in range(len(y)): y[i].item()`, ' +
+      'in evaluation loops too: one wait per row, where `y.tolist()` gives the same Python numbers with one), ' +
       'and the unpacked rows of a `.nonzero()` index tensor (`for src, dst in edges: g.add_edges(src.item(), dst.item())`). ' +
       "A metric's `update` or `__call__` runs on every batch too: keep its running counts as tensors and call `.item()` in `compute`. " +
       'In a loop over the rows of a batch, `torch.multinomial(w[b], 1).item()` and a row count kept as a 0-d tensor and used to slice ' +
@@ -2069,7 +2071,7 @@ function indexedWalkOf(call: Node, recv: Node, facts: FileFacts): ElementWalk | 
   const { loop, iterable } = bound;
   if (iterable.type !== 'call' || iterable.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', iterable)) return null;
   if (loop.type === 'for_statement' && (reassignedBefore(loop, index, call) || stopsEarly(loop))) return null;
-  if (isUnderLoggingGuard(call, loop) || !isTensor(tensor, loop, facts, 0)) return null;
+  if (isUnderLoggingGuard(call, loop) || !(isTensor(tensor, loop, facts, 0) || movedToDeviceJustBefore(tensor.text, loop))) return null;
   const body = loop.type === 'for_statement' ? loop.childForFieldName('body') : loop;
   if (!body) return null;
   const inRange = (id: Node) => id.startIndex >= iterable.startIndex && id.endIndex <= iterable.endIndex;
@@ -2096,6 +2098,66 @@ function indexedWalkOf(call: Node, recv: Node, facts: FileFacts): ElementWalk | 
   });
   if (!noOwnCalls) return null;
   return { loop, tensor: tensor.text, hot: enclosingLoop(loop, true) !== null, indexed: true };
+}
+
+/** `.to(device)`, `.to("cuda:0")`, `.to(self.device, non_blocking=True)`: the argument names a device, not only a dtype. */
+const DEVICE_ARGUMENT = /\b(?:device|cuda|gpu|rank|local_rank)\b|^["']cuda/i;
+
+/**
+ * `targets = targets.to(device)` (or `inputs, targets = inputs.to(d), targets.to(d)`, or `.cuda()`) as the statement that last
+ * binds `name` before the walk, in the same block: the batch an evaluation loop has just moved to the device, whose rows the
+ * walk then reads one `.item()` at a time (avalanche's IL2M class means, review46). Only a tensor has both `.to(device)` and
+ * rows with `.item()`; a NumPy array or a list has no `.to`, and `.item()` on a row of a module or a tokenizer's batch fails.
+ */
+function movedToDeviceJustBefore(name: string, walk: Node): boolean {
+  let stmt: Node | null = walk;
+  while (stmt?.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'module' && !isNestedScope(stmt.parent)) stmt = stmt.parent;
+  for (let prev = stmt?.previousNamedSibling ?? null; prev; prev = prev.previousNamedSibling) {
+    if (prev.type === 'comment') continue;
+    const assign = prev.type === 'expression_statement' ? prev.namedChild(0) : null;
+    const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+    const right = assign?.type === 'assignment' ? assign.childForFieldName('right') : null;
+    if (left && right) {
+      if (left.type === 'identifier') {
+        if (left.text === name) return isDeviceMove(right);
+        continue;
+      }
+      if ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && (right.type === 'expression_list' || right.type === 'tuple')) {
+        const targets = left.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+        const values = right.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+        const at = targets.findIndex((t) => t.type === 'identifier' && t.text === name);
+        if (at >= 0) return targets.length === values.length && isDeviceMove(values[at]);
+      }
+    }
+    // Any other statement that writes the name (an unpacking from a call, an `if` that rebinds it, a `with ... as`): unknown.
+    if (occurrences(prev, name).some((id) => writesName(id))) return false;
+  }
+  return false;
+}
+
+/** `x.to(<device>)` or `x.cuda(...)`. */
+function isDeviceMove(value: Node): boolean {
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (method === 'cuda') return true;
+  if (method !== 'to') return false;
+  const first = positionalArguments(value)[0] ?? keywordValue(value, 'device');
+  return !!first && DEVICE_ARGUMENT.test(first.text);
+}
+
+/** The identifier is bound here: an assignment's or loop's target (also inside a pattern), a `with ... as`, a walrus. */
+function writesName(id: Node): boolean {
+  let node = id;
+  while (node.parent && /^(pattern_list|tuple_pattern|list_pattern|parenthesized_expression)$/.test(node.parent.type)) node = node.parent;
+  const parent = node.parent;
+  if (!parent) return false;
+  if (
+    (parent.type === 'assignment' || parent.type === 'augmented_assignment' || parent.type === 'for_statement' || parent.type === 'for_in_clause') &&
+    parent.childForFieldName('left')?.equals(node)
+  )
+    return true;
+  if (parent.type === 'named_expression' && parent.childForFieldName('name')?.equals(node)) return true;
+  return parent.type === 'as_pattern_target';
 }
 
 /**

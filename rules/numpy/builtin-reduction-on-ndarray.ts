@@ -4,8 +4,10 @@ import {
   bindingOf,
   enclosingDef,
   enclosingLoop,
+  enclosingLoops,
   findDescendants,
   insideNumbaFunction,
+  isNestedScope,
   isNotebookFile,
   isTestCode,
   isTestFile,
@@ -165,7 +167,53 @@ function operandLeaves(expr: Node, depth = 0): Node[] {
 function repeatedElementwiseCall(arg: Node, call: Node, facts: FileFacts): boolean {
   const args = elementwiseCallArguments(arg, facts);
   if (!args || enclosingLoop(call) === null) return false;
-  return !args.some((a) => operandLeaves(a).some((l) => l.type === 'tuple' || l.type === 'list' || l.type === 'integer' || l.type === 'float'));
+  if (args.some((a) => operandLeaves(a).some((l) => l.type === 'tuple' || l.type === 'list' || l.type === 'integer' || l.type === 'float'))) return false;
+  return !oneItemPerPass(
+    args.flatMap((a) => operandLeaves(a)),
+    call,
+  );
+}
+
+const LITERALS = new Set(['integer', 'float', 'string', 'true', 'false', 'none']);
+
+/**
+ * The element-wise call works on the loop's current item only, not on a whole array the loop scans again on every pass:
+ * an operand is one row or one object's field picked by the loop (`offspring_scores[i]` in TPOT's check of each
+ * individual's two or three objective scores, `atom.coord`), or every operand comes from the loop's item (`np.isnan(x)` for
+ * `x` in the loop's items). Such an item is mostly a few numbers (scores, a point's coordinates: review45-46 judged a third
+ * of this form's findings noise so), where the built-in is as fast as the method. A column of a whole array (`data[:, j]`)
+ * or an array the loop does not rebind (`U` in Copulas' `sum(np.logical_and(U <= b, V <= b))` per threshold `b`) is
+ * scanned whole on each pass: reported.
+ */
+function oneItemPerPass(leaves: Node[], call: Node): boolean {
+  const targets = new Set<string>();
+  const perPass = new Set<string>();
+  for (const loop of enclosingLoops(call)) {
+    const left = loop.type === 'for_statement' ? loop.childForFieldName('left') : null;
+    if (left) for (const id of left.type === 'identifier' ? [left] : findDescendants(left, (n) => n.type === 'identifier')) targets.add(id.text);
+    const body = loop.childForFieldName('body');
+    if (!body) continue;
+    for (const a of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+      const target = a.childForFieldName('left');
+      if (target?.type === 'identifier' && a.startIndex < call.startIndex) perPass.add(target.text);
+    }
+  }
+  for (const t of targets) perPass.add(t);
+  const readsPerPass = (n: Node) => (n.type === 'identifier' ? [n] : findDescendants(n, (d) => d.type === 'identifier')).some((id) => perPass.has(id.text));
+  const keysOf = (n: Node) => n.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  // `scores[i]`, `X[i, :]`: a row picked by the loop; `atom.coord`: a field of the loop's item.
+  const pickedItem = (l: Node): boolean => {
+    if (l.type === 'subscript') {
+      const first = keysOf(l)[0];
+      return !!first && first.type !== 'slice' && readsPerPass(first) && !readsPerPass(l.childForFieldName('value')!);
+    }
+    const object = l.type === 'attribute' ? l.childForFieldName('object') : null;
+    return object?.type === 'identifier' && targets.has(object.text);
+  };
+  // `data[:, j]` of an array the loop does not rebind: a whole column.
+  const wholeColumn = (l: Node) => l.type === 'subscript' && keysOf(l)[0]?.type === 'slice' && !readsPerPass(l.childForFieldName('value')!);
+  const operands = leaves.filter((l) => !LITERALS.has(l.type));
+  return operands.some(pickedItem) || (operands.length > 0 && operands.every((l) => !wholeColumn(l) && readsPerPass(l)));
 }
 
 /** Operators that combine arrays element by element. */

@@ -30,7 +30,7 @@ import {
   withEnclosingParentheses,
   isNotebookFile,
 } from '../../server/analysis';
-import { replaceNode, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix, runningTotalFix } from '../../server/fixes';
+import { hasCommentBetween, replaceNode, replaceRange, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix, runningTotalFix } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
 /**
@@ -61,6 +61,14 @@ const TUPLE_SUM_REASON =
   'the total is a NumPy scalar where the loop added Python numbers (an int64 total can overflow where Python ints grow), and ' +
   'NumPy adds pairwise, so a float total can differ in the last digits; categorical columns raise only in the column form, ' +
   'None in an object column only in the loop; an empty frame sums to 0.0 where the loop left the int 0';
+/**
+ * Where `{v: i for i, v in enumerate(df["c"].drop_duplicates(), start=k)}` differs from the loop, measured with pandas
+ * 1.5.3 on str, int, float, datetime and object columns: the keys, their order and their types are the same.
+ */
+const CODES_REASON =
+  'NaN in a float column becomes one key where the loop added one per NaN row (each row gave a new float object, which ' +
+  'never equals NaN already in the dict)';
+
 export default defineRule({
   id: 'pandas-iterrows',
   title: 'DataFrame.iterrows()',
@@ -125,6 +133,13 @@ export default defineRule({
           'for a `for row in df.itertuples():` loop (reported only then: itertuples() is the loop to keep when a row does other work) ' +
           'whose whole body is one of the shapes above, reading fields as `row.col`',
         reason: `${TUPLE_COLUMN_REASON}; a total: ${TUPLE_SUM_REASON}`,
+      },
+      {
+        safety: 'unsafe',
+        when:
+          'for an `itertuples()` loop that only numbers each distinct value of a field in order of first appearance ' +
+          '(`if row.c not in d: d[row.c] = len(d)`, after `d = {}`): rewritten to `enumerate(df["c"].drop_duplicates())`',
+        reason: CODES_REASON,
       },
     ],
   },
@@ -629,6 +644,7 @@ function checkItertuples(call: Node, frame: Node, args: Node, ctx: RuleContext):
   if (!readsOnlyFields(loop, row.text)) return;
   const frameValue = values(ctx.facts).valueOf(frame);
   if (frameValue !== null && frameValue.kind !== 'dataframe') return; // polars, dask, modin...: their own rewrites
+  if (reportFirstSeenCodes(call, loop, row.text, frame, ctx)) return;
   const fix = vectorFix(loop, row, frame, ctx, ITERTUPLES_REASONS);
   if (!fix) return;
   const name = frame.text.length <= 40 ? frame.text : 'df';
@@ -640,6 +656,98 @@ function checkItertuples(call: Node, frame: Node, args: Node, ctx: RuleContext):
     fixTitle: fix.title,
     reason: fix.reason,
   });
+}
+
+/**
+ * `user2int = {}` then `for row in behaviors.itertuples(): if row.user not in user2int: user2int[row.user] = len(user2int) + 1`
+ * (poprox-recommender's training preprocessing, review46): a code per distinct value in order of first appearance, built
+ * one row at a time. `df["user"].drop_duplicates()` finds the same values in that order in compiled code (pandas 1.5.3,
+ * 1M rows and 50,000 users: 40x faster for ints, 35x for datetimes, 4x for strings), and iterating it gives the same
+ * Python keys the tuples held. The whole loop must be that one `if`, the dict an empty `{}` (or `dict()`) bound in the
+ * same block with nothing reading it between; the fix replaces both statements when the binding is the one just before.
+ */
+function reportFirstSeenCodes(call: Node, loop: Node, row: string, frame: Node, ctx: RuleContext): boolean {
+  const body = loop.childForFieldName('body');
+  const statements = body?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const test = statements.length === 1 && statements[0].type === 'if_statement' ? statements[0] : null;
+  if (!test || test.childForFieldName('alternative') || test.namedChildren.some((c) => c?.type === 'elif_clause' || c?.type === 'else_clause')) return false;
+  const condition = test.childForFieldName('condition');
+  const operands = condition?.type === 'comparison_operator' ? condition.namedChildren.filter((c): c is Node => c !== null) : [];
+  const ops = condition?.children.filter((c) => c && !c.isNamed).map((c) => c!.type) ?? [];
+  if (operands.length !== 2 || ops.join(' ') !== 'not in') return false;
+  const [key, dict] = operands;
+  const field = key.type === 'attribute' && key.childForFieldName('object')?.text === row ? key.childForFieldName('attribute')!.text : null;
+  if (!field || dict.type !== 'identifier') return false;
+  const inner = test.childForFieldName('consequence')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const assignment = inner.length === 1 && inner[0].type === 'expression_statement' ? inner[0].namedChild(0) : null;
+  const target = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+  const value = assignment?.childForFieldName('right');
+  if (target?.type !== 'subscript' || target.childForFieldName('value')?.text !== dict.text || !value) return false;
+  const keys = target.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  if (keys.length !== 1 || keys[0]!.text !== key.text) return false;
+  const start = codeStart(value, dict.text, ctx);
+  if (start === null) return false;
+  const binding = emptyDictBinding(dict, loop, ctx);
+  if (!binding) return false;
+  const column = `${frame.text}["${field}"]`;
+  const rewrite = `{v: i for i, v in enumerate(${column}.drop_duplicates()${start === '0' ? '' : `, start=${start}`})}`;
+  const name = frame.text.length <= 40 ? frame.text : 'df';
+  const adjacent = binding.statement.nextNamedSibling?.equals(loop) && !hasCommentBetween(ctx.facts, binding.statement.startIndex, loop.endIndex);
+  ctx.report({
+    node: call,
+    construct: loop,
+    message:
+      `This \`${name}.itertuples()\` loop numbers each distinct \`${field}\` in order of first appearance; ` +
+      `\`${dict.text} = ${rewrite.length <= 90 ? rewrite : '{v: i for i, v in enumerate(...drop_duplicates())}'}\` finds the distinct values in compiled code`,
+    edits: adjacent ? [replaceRange(binding.statement.startIndex, loop.endIndex, `${dict.text} = ${rewrite}`)] : undefined,
+    fixTitle: 'Number the distinct values with drop_duplicates()',
+    reason: CODES_REASON,
+  });
+  return true;
+}
+
+/** `len(d)` or `len(d) + k` (k an integer literal): the first code, as text ("0", "k"), or null. */
+function codeStart(value: Node, dict: string, ctx: RuleContext): string | null {
+  const isLen = (n: Node | null): boolean => {
+    const fn = n?.type === 'call' ? n.childForFieldName('function') : null;
+    const args = n?.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    return fn?.type === 'identifier' && fn.text === 'len' && ctx.facts.isBuiltin('len', n!) && args.length === 1 && args[0]!.text === dict;
+  };
+  if (isLen(value)) return '0';
+  if (value.type !== 'binary_operator' || value.childForFieldName('operator')?.type !== '+') return null;
+  const left = value.childForFieldName('left');
+  const right = value.childForFieldName('right');
+  if (isLen(left) && right?.type === 'integer') return right.text;
+  if (isLen(right) && left?.type === 'integer') return left.text;
+  return null;
+}
+
+/**
+ * The statement binding `dict` to an empty `{}` / `dict()` in the loop's block, before it, with the name not read or
+ * bound between (or anywhere else in the scope before the loop after it); null otherwise.
+ */
+function emptyDictBinding(dict: Node, loop: Node, ctx: RuleContext): { statement: Node } | null {
+  const block = loop.parent;
+  if (!block) return null;
+  let statement: Node | null = loop.previousNamedSibling;
+  while (statement?.type === 'comment') statement = statement.previousNamedSibling;
+  for (; statement; statement = statement.previousNamedSibling) {
+    if (statement.type === 'comment') continue;
+    const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    if (left?.type === 'identifier' && left.text === dict.text) {
+      const right = assignment!.childForFieldName('right');
+      const empty =
+        (right?.type === 'dictionary' && right.namedChildren.every((c) => c?.type === 'comment')) ||
+        (right?.type === 'call' &&
+          right.childForFieldName('function')?.text === 'dict' &&
+          ctx.facts.isBuiltin('dict', right) &&
+          (right.childForFieldName('arguments')?.namedChildren ?? []).every((c) => c?.type === 'comment'));
+      return empty ? { statement } : null;
+    }
+    if (identifiersNamed(statement, dict.text).length > 0) return null;
+  }
+  return null;
 }
 
 /** `()`, `(index=False)`, `(name="Row")`: literal keywords only; `name=None` yields plain tuples without fields. */

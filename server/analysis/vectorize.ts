@@ -91,7 +91,7 @@ const DT_ATTRIBUTES = new Set([
 const DT_RENAMED: Record<string, string> = { week: 'isocalendar().week', weekofyear: 'isocalendar().week' };
 
 /** Timestamp / Timedelta methods → their `.dt` spelling (some are attributes there). */
-const DT_METHODS: Record<string, { to: string; args: 'none' | 'one-str' }> = {
+const DT_METHODS: Record<string, { to: string; args: 'none' | 'one-str' | 'iso-format' }> = {
   weekday: { to: 'weekday', args: 'none' },
   date: { to: 'date', args: 'none' },
   time: { to: 'time', args: 'none' },
@@ -99,8 +99,14 @@ const DT_METHODS: Record<string, { to: string; args: 'none' | 'one-str' }> = {
   day_name: { to: 'day_name()', args: 'none' },
   month_name: { to: 'month_name()', args: 'none' },
   total_seconds: { to: 'total_seconds()', args: 'none' },
-  strftime: { to: 'strftime', args: 'one-str' },
+  // Only the formats pandas writes in compiled code: for any other `.dt.strftime` calls Timestamp.strftime per element,
+  // as the lambda does (pandas 1.5.3, 200,000 minutes: "%Y-%m-%d" 5x and "%Y-%m-%d %H:%M:%S" 3x faster, "%Y%m%d" and
+  // "%H:%M" 0.9x; czsc's `trade_time.apply(lambda x: x.strftime("%Y%m%d"))`, review46, gains nothing).
+  strftime: { to: 'strftime', args: 'iso-format' },
 };
+
+/** strftime formats with a compiled fast path in pandas' format_array_from_datetime (tz-naive values). */
+const COMPILED_STRFTIME_FORMATS = new Set(['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f']);
 
 /** Names of the tables above that objects other than a Timestamp or Timedelta commonly have too (`x.year`, `x.days`, `d.date()`). */
 const GENERIC_MEMBERS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'quarter', 'days', 'seconds', 'weekday', 'date', 'time', 'normalize']);
@@ -316,6 +322,8 @@ function argsMatch(shape: string, args: Node[]): boolean {
       return args.length === 2 && isStr(args[0]) && isStr(args[1]) && stringLiteralValue(args[0])!.length > 0;
     case 'one-str':
       return args.length === 1 && isStr(args[0]);
+    case 'iso-format':
+      return args.length === 1 && COMPILED_STRFTIME_FORMATS.has(stringLiteralValue(args[0]) ?? '');
     default:
       return false;
   }

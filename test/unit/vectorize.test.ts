@@ -86,7 +86,7 @@ V(lambda s: s[:3])
 V(lambda s: s.lower() == "yes")
 V(lambda t: t.month)
 V(lambda t: t.weekday())
-V(lambda t: t.strftime("%Y"))
+V(lambda t: t.strftime("%Y-%m-%d"))
 `);
     assert.deepEqual(got, [
       'arithmetic: s + 10',
@@ -98,7 +98,7 @@ V(lambda t: t.strftime("%Y"))
       'str: s.str.lower() == "yes"',
       'dt: s.dt.month',
       'dt: s.dt.weekday',
-      'dt: s.dt.strftime("%Y")',
+      'dt: s.dt.strftime("%Y-%m-%d")',
     ]);
   });
 
@@ -113,8 +113,10 @@ V(lambda x: x / 0)
 V(lambda s: s.split(",")[0])
 V(lambda s: s.count("a"))
 V(lambda x: x + y)
+V(lambda t: t.strftime("%Y%m%d"))
 `);
-    assert.deepEqual(got, Array(9).fill('none'));
+    // The last: `.dt.strftime` formats anything but the ISO forms per element, as the lambda does.
+    assert.deepEqual(got, Array(10).fill('none'));
   });
 
   it('knows where a compound replacement needs parentheses', async () => {

@@ -72,13 +72,13 @@ import { PYTHON_KEYWORDS } from '../analysis/names';
 import { lineEndOf, lineStartOf } from '../fixes/edits';
 import { definitionOf } from '../analysis/scopes';
 import {
-  forEachSpelling,
   gateHitNear,
   wordRunsNear,
   hasWord,
   hitOutlivesEdits,
   isAsciiWordChar,
   isSpelledBetween,
+  nextWord,
   WordIndex,
   wordOffsets,
   type GateHit,
@@ -187,6 +187,8 @@ export interface IncrementalStats {
   steps: Map<string, number> | null;
   /** How many class shapes the last incremental lint read from the tree (tests: an edit in a method's body reads none). */
   lastShapeReads: number;
+  /** How many times a region lint built its import index anew (tests: a region that reads an import statement again keeps it). */
+  importIndexBuilds: number;
 }
 
 /** Above this share of the text a full lint is cheaper than the bookkeeping. */
@@ -208,7 +210,7 @@ export class IncrementalLinter {
    */
   static testSkip: string | null = null;
   private state: State | null = null;
-  readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [], steps: null, lastShapeReads: 0 };
+  readonly stats: IncrementalStats = { full: 0, partial: 0, lastDirty: 0, lastUnits: 0, lastRanges: [], steps: null, lastShapeReads: 0, importIndexBuilds: 0 };
 
   /**
    * `selfCheck` (tests): compare the units carried across an edit with the tree's, and throw if they
@@ -410,7 +412,7 @@ export class IncrementalLinter {
         facts: (fresh) => {
           const inRegion = (n: Node) => hits(n.startIndex, n.endIndex, spans);
           next = regionState(edit, fresh, inRegion, tables, rebound, moduleBindings);
-          facts = new FileFacts(tree, text, lazyCaptures(root, next, fresh, inRegion), {
+          facts = new FileFacts(tree, text, new LazyCaptures(root, next, fresh, inRegion), {
             imports: next.importIndex!.on(root),
             moduleBindings,
             asyncFunctionNames: prev.asyncNames,
@@ -425,6 +427,7 @@ export class IncrementalLinter {
       throw error;
     }
     if (run.failures.length || !next) return null;
+    if (next.importIndex !== prev.importIndex) this.stats.importIndexBuilds++;
     // A gate the edit opened or closed (a text gate's word typed or removed) changes what every statement's
     // findings are, not only the region's: a full lint.
     if (!sameGroups(run.openGroups, this.openGroups)) return null;
@@ -814,8 +817,17 @@ function bareString(root: Node, u: Unit, text: string): boolean {
 
 /** Whether the text at `at` opens a string literal (a quote, after at most two prefix letters): read before the tree. */
 function startsAString(text: string, at: number): boolean {
-  return /^[rRbBuU]{0,2}["']/.test(text.slice(at, at + 3));
+  // By character code: a regex test of a slice per statement was a third of siblingsSpelling.
+  for (let i = at; i <= at + 2; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */ || c === 39 /* ' */) return true;
+    if (!STRING_PREFIX.has(c)) return false;
+  }
+  return false;
 }
+
+/** r, R, b, B, u, U: the letters a string prefix is made of (`rb"…"`; an f-string's `f` is left out: it reads names). */
+const STRING_PREFIX = new Set([114, 82, 98, 66, 117, 85]);
 
 /** The statement is a string alone: no f-string interpolation (which reads names), no comment inside it. */
 function isBareString(statement: Node): boolean {
@@ -907,9 +919,11 @@ function recountBindings(edit: EditedFile, region: Region): Set<string> | null {
  * class up by name where it is called, tested (`isinstance`) or derived from, and none judges a def by its decorator's.
  */
 function addSpellings(edit: EditedFile, region: Region, reach: ReadonlyMap<string, Reach>): void {
-  const { text } = edit;
-  // All the names in one scan of the text (forEachSpelling): a change to typing.Generic's `__slots__` reaches nineteen.
-  forEachSpelling(text, reach.keys(), (at, name) => {
+  const { text, words } = edit;
+  // From the word index (a change to typing.Generic's `__slots__` reaches nineteen names): remembered there, a name's
+  // spellings are shifted across the next keystroke instead of searched for in the whole text again (the insert-then-delete
+  // of a letter in a class's `__slots__` searched twice).
+  words.spellings(new Set(reach.keys()), (at, name) => {
     if (isDecorator(text, at) || (reach.get(name) === 'calls' && !isCall(text, at, name))) return;
     region.parts.push({ start: at, end: at + name.length });
   });
@@ -1485,7 +1499,10 @@ function regionState(
 ): CarriedState {
   const { prev, text, units } = edit;
   const { imports, functions, comments, suppressions, eol } = tables;
-  const newImports = mapToObjects(fresh.imports.filter(inRegion), (n) => importFact(n, text));
+  const newImports = sameFactsAgain(
+    imports.dropped,
+    mapToObjects(fresh.imports.filter(inRegion), (n) => importFact(n, text)),
+  );
   const newFunctions = mapToObjects(fresh.functions.filter(inRegion), functionFact);
   const newComments = mapToObjects(fresh.comments.filter(inRegion), spanOf);
   const allImports = insertSorted(imports.kept, newImports);
@@ -1512,9 +1529,42 @@ function regionState(
     bindingQueries: prev.bindingQueries,
     importListRead: prev.importListRead,
     words: edit.words,
-    softImports: { ...carriedSoftImports(edit), ...carriedRelativeImport(edit) },
+    softImports: carriedImportMemo(edit),
     importIndex: prev.importIndex?.indexes(allImports) ? prev.importIndex : new LazyImportIndex(allImports),
   };
+}
+
+/**
+ * The import statements the region read again, each replaced by the dropped entry that reads alike (same text, same
+ * bindings), moved to where the statement is now: the import list then holds the same entries as before, so the import
+ * index is kept (LazyImportIndex.indexes) and sameImports compares no bindings. A region that holds an import statement
+ * (a keystroke in module-level code that spells `sys`) rebuilt the index, its bindings and their modules every time.
+ * Changes `dropped` entries in place (they are spent: the state keeps only the returned ones).
+ */
+function sameFactsAgain(dropped: readonly ImportFact[], read: ImportFact[]): ImportFact[] {
+  if (dropped.length === 0) return read;
+  const unused = copyObjects(dropped);
+  for (let k = 0; k < read.length; k++) {
+    const x = read[k];
+    // Each dropped entry stands for one statement at most (a file may import the same module in two defs).
+    const i = unused.findIndex((d) => d.text === x.text && JSON.stringify(d.bindings) === JSON.stringify(x.bindings));
+    if (i === -1) continue;
+    const same = unused[i];
+    unused.splice(i, 1);
+    same.start = x.start;
+    same.end = x.end;
+    read[k] = same;
+  }
+  return read;
+}
+
+/**
+ * The soft-import and relative-import answers (SoftImportsMemo) that hold for the edited text, as one object of one shape:
+ * a spread of the two parts (`{ ...soft, ...relative }`) adds properties, V8's slow path on every keystroke.
+ */
+function carriedImportMemo(edit: EditedFile): SoftImportsMemo {
+  const soft = carriedSoftImports(edit);
+  return { spelled: soft.spelled, found: soft.found, relativeImport: carriedRelativeImport(edit).relativeImport };
 }
 
 /**
@@ -2054,6 +2104,7 @@ function membersReadingStores(
   const oldStatement = oldEnd > edited.startIndex ? oldText.slice(edited.startIndex, oldEnd) : '';
   const before = selfAttributesStored(oldStatement);
   const after = selfAttributesStored(newStatement);
+  if (before.size === 0 && after.size === 0) return [];
   // A name the edit spells, or one the statement stopped or started storing though the edit did not touch it: the
   // receiver was edited (`self.loop = …` typed into `selfx.loop = …`, the mismatch probe's seed 11 once the fixtures grew).
   const stored = new Set([...before, ...after].filter((name) => words.has(name) || before.has(name) !== after.has(name)));
@@ -2061,11 +2112,19 @@ function membersReadingStores(
 }
 
 /** The attributes of `self` or `cls` an assignment statement's targets store. */
-function selfAttributesStored(statement: string): Set<string> {
+function selfAttributesStored(statement: string): ReadonlySet<string> {
+  // The targets lie on the first line, before an `=`: most statements are passed over without a regex run.
+  const lineEnd = statement.indexOf('\n');
+  const equals = statement.indexOf('=');
+  if (equals === -1 || (lineEnd !== -1 && equals > lineEnd)) return NO_NAMES;
   // A `(` before the `=` is a call's keyword argument (`self.log(level=1)`), not a target.
   const targets = STORE_TARGETS.exec(statement)?.[1] ?? '';
-  return targets.includes('(') ? new Set() : new Set([...targets.matchAll(SELF_ATTRIBUTE)].map((m) => m[1]));
+  // Most statements store no attribute of `self` or `cls`: no set (nor match arrays) for them.
+  if (targets.includes('(') || !(targets.includes('self') || targets.includes('cls'))) return NO_NAMES;
+  return new Set([...targets.matchAll(SELF_ATTRIBUTE)].map((m) => m[1]));
 }
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /**
  * The statements of `block` other than `except` (and its comments) that spell one of the words. A bare string (a
@@ -2074,14 +2133,33 @@ function selfAttributesStored(statement: string): Set<string> {
  * spell `localns`, was re-linted with every keystroke in a statement using `localns`.
  */
 function siblingsSpelling(block: Node, except: Node, words: ReadonlySet<string>, text: string): Span[] {
-  const spans: Span[] = [];
-  for (let s = block.firstNamedChild; s; s = s.nextNamedSibling) {
-    if (s.type === 'comment' || s.startIndex === except.startIndex) continue;
-    if (!spellsAnyWord(text.slice(s.startIndex, s.endIndex), words)) continue;
-    if (startsAString(text, s.startIndex) && isBareString(s)) continue;
-    spans.push(spanOf(s));
+  // Found from the text: each word's spellings in the block, and the statement around each spelling asked of the tree once.
+  // Asking each statement of the block for its extent (three calls into WASM each) and searching its text for every word
+  // cost tens of µs a keystroke in a long def, most of them for statements that spell none of the words.
+  const from = block.startIndex;
+  const to = block.endIndex;
+  const taken = objectArray<Span>();
+  /** Statements already looked at (taken or not): a spelling inside one needs no look-up. */
+  const seen = objectArray<Span>();
+  seen.push(spanOf(except));
+  for (const word of words) {
+    for (let i = nextWord(text, word, from, to); i !== -1;) {
+      let s: Span | undefined = seen.find((x) => x.start <= i && i < x.end);
+      if (!s) {
+        const n = block.firstNamedChildForIndex(i);
+        const start = n ? n.startIndex : -1;
+        if (!n || start > i) {
+          i = nextWord(text, word, i + 1, to);
+          continue;
+        }
+        s = spanOf(n);
+        seen.push(s);
+        if (n.type !== 'comment' && !(startsAString(text, start) && isBareString(n))) taken.push(s);
+      }
+      i = nextWord(text, word, Math.max(i + 1, s.end), to);
+    }
   }
-  return spans;
+  return taken.sort((a, b) => a.start - b.start);
 }
 
 /**
@@ -2169,7 +2247,9 @@ const CLAUSES = new Set([
 function blockAround(statement: Node, t: Span): Node | null {
   for (let n: Node | null = statement; n;) {
     let holding: Node | null = null;
-    for (let c: Node | null = n.firstChild; c && c.startIndex <= t.start; c = c.nextSibling) {
+    // `children`: the compound's few children in one call into WASM, not one per `nextSibling`.
+    for (const c of n.children) {
+      if (!c || c.startIndex > t.start) break;
       if (t.end <= c.endIndex) holding = c;
     }
     if (!holding) return null;
@@ -2232,7 +2312,7 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   if (construct && (construct[0] === null || construct[1] === null)) return null;
   if (
     changes.length === 0 ||
-    (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && !r.finding.fix && !r.construct && !r.restsOn)
+    (matchStart === r.matchStart && matchEnd === r.matchEnd && start === r.finding.start && end === r.finding.end && stays(r, m, changes))
   )
     return r;
   // A new Finding (the previous lint's result may hold this one: engine.ranked hands some out as they are), copied with
@@ -2260,6 +2340,18 @@ function shiftRaw(r: RawFinding, changes: readonly TextChange[]): RawFinding | n
   // Clamped: an edit inside the def (what restsOn is there for) leaves its ends where they were, or at the edit's.
   if (r.restsOn) r.restsOn = [mapClamped(r.restsOn[0], changes, 'start'), mapClamped(r.restsOn[1], changes, 'end')];
   return r;
+}
+
+/**
+ * True when the changes move none of a finding's other offsets (its fix's edits, its construct, the def it rests on): a
+ * finding above the edit is then kept as it is. Copying it (its Finding, its fix and edits) on every keystroke, because it
+ * had a fix, was most of carryFindings.
+ */
+function stays(r: RawFinding, m: (offset: number) => number | null, changes: readonly TextChange[]): boolean {
+  if (r.construct && (m(r.construct[0]) !== r.construct[0] || m(r.construct[1]) !== r.construct[1])) return false;
+  if (r.restsOn && (mapClamped(r.restsOn[0], changes, 'start') !== r.restsOn[0] || mapClamped(r.restsOn[1], changes, 'end') !== r.restsOn[1])) return false;
+  for (const e of r.finding.fix?.edits ?? []) if (m(e.start) !== e.start || m(e.end) !== e.end) return false;
+  return true;
 }
 
 function sameGroups(groups: RawLint['openGroups'], keys: readonly string[]): boolean {
@@ -2655,50 +2747,68 @@ class LazyImportIndex {
 
 /**
  * Fact captures for a partial run, materialised only when a rule asks for them: fresh nodes in
- * the region, nodes looked up by offset elsewhere.
+ * the region, nodes looked up by offset elsewhere. A class, not an object literal with getters: a literal's accessors
+ * are defined one by one at run time (V8's slow path), about 5 µs on every keystroke.
  */
-function lazyCaptures(root: Node, state: Pick<State, 'imports' | 'functions' | 'comments'>, fresh: FactCaptures, inRegion: (n: Node) => boolean): FactCaptures {
-  const build = (spans: readonly Span[], freshNodes: Node[], ok: (type: string) => boolean) => {
-    const out: Node[] = freshNodes.filter(inRegion);
+class LazyCaptures implements FactCaptures {
+  private importNodes: Node[] | undefined;
+  private commentNodes: Node[] | undefined;
+  private functionNodes: Node[] | undefined;
+
+  constructor(
+    private readonly root: Node,
+    private readonly state: Pick<State, 'imports' | 'functions' | 'comments'>,
+    private readonly fresh: FactCaptures,
+    private readonly inRegion: (n: Node) => boolean,
+  ) {}
+
+  get imports(): Node[] {
+    this.importNodes ??= this.build(this.state.imports, this.fresh.imports, isImport);
+    return this.importNodes;
+  }
+
+  get comments(): Node[] {
+    this.commentNodes ??= this.build(this.state.comments, this.fresh.comments, isComment);
+    return this.commentNodes;
+  }
+
+  get functions(): Node[] {
+    this.functionNodes ??= this.build(this.state.functions, this.fresh.functions, isFunction);
+    return this.functionNodes;
+  }
+
+  /**
+   * A fix asks whether its statement holds a comment: look up the comments in range, not every comment of the file
+   * (in typing.py, 0.2 ms of each keystroke whose region reported assert-for-runtime-validation with its fix).
+   */
+  commentsIn(start: number, end: number): Node[] {
+    if (this.commentNodes) return this.commentNodes.filter((c) => c.startIndex >= start && c.endIndex <= end);
+    const out: Node[] = [];
+    // state.comments holds every comment of the new text (the kept ones shifted, the region's fresh), sorted by start.
+    const comments = this.state.comments;
+    for (let k = firstStartingAt(comments, start); k < comments.length && comments[k].start < end; k++) {
+      const s = comments[k];
+      const node = s.end <= end ? nodeAt(this.root, s.start, s.end, isComment) : null;
+      if (node) out.push(node);
+    }
+    return out;
+  }
+
+  /** The fresh nodes in the region, and the nodes of the state's other spans looked up by offset, in order. */
+  private build(spans: readonly Span[], freshNodes: Node[], ok: (type: string) => boolean): Node[] {
+    const out: Node[] = freshNodes.filter(this.inRegion);
     const inFresh = new Set(out.map((n) => n.startIndex));
     for (const s of spans) {
       if (inFresh.has(s.start)) continue;
-      const node = nodeAt(root, s.start, s.end, ok);
+      const node = nodeAt(this.root, s.start, s.end, ok);
       if (node) out.push(node);
     }
     return out.sort((a, b) => a.startIndex - b.startIndex);
-  };
-  let imports: Node[] | undefined;
-  let comments: Node[] | undefined;
-  let functions: Node[] | undefined;
-  return {
-    get imports() {
-      imports ??= build(state.imports, fresh.imports, isImport);
-      return imports;
-    },
-    get comments() {
-      comments ??= build(state.comments, fresh.comments, (t) => t === 'comment');
-      return comments;
-    },
-    get functions() {
-      functions ??= build(state.functions, fresh.functions, (t) => t === 'function_definition');
-      return functions;
-    },
-    // A fix asks whether its statement holds a comment: look up the comments in range, not every comment of the file
-    // (in typing.py, 0.2 ms of each keystroke whose region reported assert-for-runtime-validation with its fix).
-    commentsIn(start: number, end: number): Node[] {
-      if (comments) return comments.filter((c) => c.startIndex >= start && c.endIndex <= end);
-      const out: Node[] = [];
-      // state.comments holds every comment of the new text (the kept ones shifted, the region's fresh), sorted by start.
-      for (let k = firstStartingAt(state.comments, start); k < state.comments.length && state.comments[k].start < end; k++) {
-        const s = state.comments[k];
-        const node = s.end <= end ? nodeAt(root, s.start, s.end, (t) => t === 'comment') : null;
-        if (node) out.push(node);
-      }
-      return out;
-    },
-  };
+  }
 }
+
+const isComment = (type: string) => type === 'comment';
+const isFunction = (type: string) => type === 'function_definition';
 
 /** The index of the first span of a list sorted by start that starts at or after `start`. */
 function firstStartingAt(spans: readonly Span[], start: number): number {

@@ -910,6 +910,41 @@ describe('engine: linting', () => {
     }
   });
 
+  it('keeps the import index when a region reads an unchanged import statement again, and builds it anew when one changes', async () => {
+    const engine = await getEngine();
+    // The edited module-level statement spells `time`: the module-level code that spells it, `import time` among it, is
+    // re-linted, so the import statement is read again on every keystroke there.
+    const text = `import time\n\nstarted = time.time()\n\n\nasync def poll():\n    time.sleep(1)\n\n\n${SPACER_DEFS}`;
+    const options = { select: ['async-time-sleep'], impact: 'all' as const };
+    const found = (d: { findings: readonly Finding[] }) => d.findings.map((f) => `${f.start}:${f.ruleId}`);
+    const linter = new IncrementalLinter(engine, true);
+    const session = editingSession(engine, text, options, linter);
+    try {
+      assert.deepEqual(found(session.lintAll()).length, 1);
+      const expectPartial = (details: { findings: readonly Finding[] }, what: string) => {
+        assert.equal(linter.stats.full, 1, `${what}: incremental`);
+        assert.ok(
+          linter.stats.lastRanges.some((r) => session.text().slice(r.start, r.end).includes('import time')),
+          `${what}: the import re-read`,
+        );
+        assert.deepEqual(found(details), found(engine.lintText(session.text(), options)), what);
+      };
+      // The first region lint after a full one builds the index; the next keystrokes keep it.
+      expectPartial(session.replace('time.time()', 'time.time() + 1'), 'first keystroke');
+      const builds = linter.stats.importIndexBuilds;
+      expectPartial(session.replace('time.time() + 1', 'time.time() + 12'), 'second keystroke');
+      expectPartial(session.replace('time.time() + 12', 'time.time() + 1'), 'third keystroke');
+      assert.equal(linter.stats.importIndexBuilds, builds, 'an import statement read again alike keeps the index');
+      // A changed import statement is not taken for the old one: the index is built again, and it binds the new name.
+      const added = session.replace('import time', 'import time, os');
+      assert.equal(linter.stats.full, 1, 'the import edit: incremental');
+      assert.deepEqual(found(added), found(engine.lintText(session.text(), options)));
+      assert.equal(linter.stats.importIndexBuilds, builds + 1, 'a changed import statement builds the index anew');
+    } finally {
+      session.dispose();
+    }
+  });
+
   it('skips files over the size limit with a reason', async () => {
     const engine = await getEngine();
     const r = engine.lintText('x = 1\n'.repeat(100), { maxFileSize: 50 });

@@ -103,6 +103,36 @@ describe('spelling prefilters', () => {
     assert.equal(WordIndex.shiftedEntries - before, 1000);
   });
 
+  it('gives the spellings of words as wordOffsets does, remembers them across edits and records no read (spellings)', () => {
+    let seed = 23;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pool = ['a', 'ab', 'abc', 'b', 'Generic', 'Gen', 'x1', 'aé', 'é', '_a'];
+    const alphabet = ['a', 'b', 'c', ' ', '.', '(', '1', 'x', '_', '\n', 'é', 'G', 'e', 'n'];
+    let text = 'class Generic: pass\nclass Gen(Generic): ab = a\nx1 = Generic() + Gen(aé) é _a\n';
+    let index = new WordIndex(text);
+    for (let step = 0; step < 2000; step++) {
+      const words = new Set(Array.from({ length: 1 + random(7) }, () => pool[random(pool.length)]));
+      const found: string[] = [];
+      index.spellings(words, (at, word) => found.push(`${at}:${word}`));
+      const expected = [...words].flatMap((w) => wordOffsets(text, w).map((at) => `${at}:${w}`));
+      assert.deepEqual(found.sort(), expected.sort(), `step ${step}: ${[...words].join(',')} in ${JSON.stringify(text)}`);
+      assert.equal(index.reads.words.size, 0, "the linter's own look-ups are no reads of a ranking");
+      // Remembered, then carried by the edit: a stale entry (not shifted, not searched again near the edit) fails above.
+      const start = random(text.length + 1);
+      const oldEnd = Math.min(text.length, start + random(4));
+      const inserted = Array.from({ length: random(5) }, () => alphabet[random(alphabet.length)]).join('');
+      text = text.slice(0, start) + inserted + text.slice(oldEnd);
+      index = index.edited(text, { start, oldEnd, newEnd: start + inserted.length });
+      if (text.length > 400) {
+        text = text.slice(0, 200);
+        index = new WordIndex(text);
+      }
+    }
+  });
+
   it('finds the spellings of several words in one scan exactly as wordOffsets finds each (forEachSpelling)', () => {
     let seed = 11;
     const random = (n: number) => {

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
           why[k] =
             lintBreakdown(engine.profile!, l, 2) +
             (process.env.KEYMIN_PROFILE === 'parts'
-              ? ` [${[...engine.profile!.groups].map(([g, e]) => `${g || 'base'} ${e.ms.toFixed(2)}/${e.passes}`).join(', ')}]`
+              ? ` [${[...engine.profile!.groups].map(([g, e]) => `${g || 'base'} ${e.ms.toFixed(2)}/${e.passes}`).join(', ')}; gated ${engine.profile!.gatedMs.toFixed(2)}, anchored ${engine.profile!.anchoredMs.toFixed(2)}]`
               : '');
         if (l < (lint[k] ?? Infinity) && doc.lintStats.steps) steps[k] = doc.lintStats.steps;
         lint[k] = Math.min(lint[k] ?? Infinity, l);

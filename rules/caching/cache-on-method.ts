@@ -1,4 +1,4 @@
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import {
   callArguments,
   classIndex,
@@ -8,6 +8,7 @@ import {
   isNestedScope,
   isPackageModule,
   keywordValue,
+  mayHoldCacheDecorator,
   referencesTo,
   type ClassInfo,
   type FileFacts,
@@ -56,67 +57,76 @@ export default defineRule({
         'class Model:\n    def __init__(self, encoder):\n        self.encoder = encoder\n        self.features = lru_cache(maxsize=1024)(self._features)\n\n    def _features(self, key):\n        return self.encoder(key)',
     },
   },
-  // A decorated def directly in a class body.
   requires: ['functools'],
+  // A decorated def directly in a class body, read in the check: a pattern reaching down to the methods' decorators kept
+  // tree-sitter's cursor on every member of the class on every keystroke anywhere in it (with the slots rules' patterns
+  // that reached for `__slots__`, about 15 % of a keystroke's region query on typing.py; bench/README.md, cost model).
+  // The text says first whether any decorator of the class can be a functools cache: most classes spell none of those
+  // words (test/unit/classBodyPatterns.test.ts checks the check reaches what the deep pattern did).
   query: `
 (class_definition
-  body: (block
-    (decorated_definition
-      (decorator) @decorator
-      definition: (function_definition
-        parameters: (parameters . (_))) @method))) @class`,
+  body: (block) @body) @class`,
   check(m, ctx) {
-    const decorator = m.need('decorator');
-    const method = m.need('method');
     const cls = m.need('class');
-    const expr = decorator.namedChild(0);
-    if (!expr) return;
-    const callee = decoratorCallee(expr);
-    const name = ctx.facts.qualifiedName(callee);
-    if (!name || !CACHES.has(name)) return;
-    for (const d of decoratorsOf(method)) {
-      if (EXEMPT.test(decoratorCallee(d).text)) return;
+    if (!mayHoldCacheDecorator(ctx.facts, cls.startIndex, cls.endIndex)) return;
+    for (const member of m.need('body').namedChildren) {
+      if (member?.type !== 'decorated_definition') continue;
+      const method = member.childForFieldName('definition');
+      // A method that receives something (`self`): its parameters hold a named node.
+      if (method?.type !== 'function_definition' || !method.childForFieldName('parameters')?.namedChildCount) continue;
+      for (const decorator of member.namedChildren) if (decorator?.type === 'decorator') checkDecorator(decorator, method, cls, ctx);
     }
-    // Implicitly static or class methods: they receive no instance.
-    if (['__new__', '__init_subclass__', '__class_getitem__'].includes(method.childForFieldName('name')?.text ?? '')) return;
-    const supers = cls.childForFieldName('superclasses');
-    for (const base of supers?.namedChildren ?? []) {
-      if (base && ENUM_BASES.test(base.text)) return;
-    }
-    const methodName = method.childForFieldName('name')?.text ?? 'method';
-    const info = classIndex(ctx.facts).info(cls);
-    // `@lru_cache(None) def warning_once(self, *args): self.warning(*args)`: the cache is the point, a guard that emits
-    // each message once (accelerate's and transformers' logger adapters), and the logger lives as long as its module.
-    if (onlyEmitsMessages(method)) return;
-    const params = method.childForFieldName('parameters')?.namedChildren.filter((p) => p?.type !== 'comment') ?? [];
-    const maxsize = expr.type === 'call' ? (keywordValue(expr, 'maxsize') ?? expr.childForFieldName('arguments')?.namedChild(0)) : null;
-    const unbounded = name === 'functools.cache' || maxsize?.text === 'None';
-    const lifetime = unbounded
-      ? 'keeps every instance it sees alive for the life of the program'
-      : 'keeps recently used instances alive and shares one cache across all of them';
-    // cached_property stores into the instance's `__dict__`: a class whose whole lineage is slotted has none.
-    const dictless = info !== undefined && classIndex(ctx.facts).isFullySlotted(info) === true;
-    const instead =
-      params.length === 1 && !dictless && !mayBeInterface(ctx.facts, cls, methodName)
-        ? 'use `functools.cached_property`'
-        : dictless
-          ? 'the class has `__slots__` and no `__dict__`, so keep the cached value in a slot of its own, or cache in a module-level function of the values it depends on'
-          : 'cache per instance or in a module-level function';
-    ctx.report({
-      node: decorator,
-      message: `\`@${callee.text}\` on method \`${methodName}\` ${lifetime}; ${instead}`,
-      // A bounded cache holds at most maxsize instances (fairseq's `@lru_cache(maxsize=8)` on `__getitem__`, rich's
-      // value objects): rarely worth a change, so a hint.
-      severity: unbounded ? undefined : 'hint',
-      // numbagg's NumbaBase subclasses (`@ndmove.wrap(...)` over module-level kernels) memoise a compiled kernel per
-      // dtype on each instance: a blind review judged all eight such findings noise, since every instance is a
-      // decorated module-level function the program holds anyway.
-      // rasbt's BPE notebooks build a tokenizer or two in top-level cells: a blind review judged holding them noise.
-      lowImpact:
-        info && wrapsFunction(ctx.facts, info) ? WRAPPER : madeAtTopLevelOnly(ctx.facts, cls, ctx.filePath, ctx.files) ? TOP_LEVEL_INSTANCES : undefined,
-    });
   },
 });
+
+/** A decorator of a method of cls: reported when it is a functools cache on an instance method. */
+function checkDecorator(decorator: Node, method: Node, cls: Node, ctx: RuleContext): void {
+  const expr = decorator.namedChild(0);
+  if (!expr) return;
+  const callee = decoratorCallee(expr);
+  const name = ctx.facts.qualifiedName(callee);
+  if (!name || !CACHES.has(name)) return;
+  for (const d of decoratorsOf(method)) {
+    if (EXEMPT.test(decoratorCallee(d).text)) return;
+  }
+  // Implicitly static or class methods: they receive no instance.
+  if (['__new__', '__init_subclass__', '__class_getitem__'].includes(method.childForFieldName('name')?.text ?? '')) return;
+  const supers = cls.childForFieldName('superclasses');
+  for (const base of supers?.namedChildren ?? []) {
+    if (base && ENUM_BASES.test(base.text)) return;
+  }
+  const methodName = method.childForFieldName('name')?.text ?? 'method';
+  const info = classIndex(ctx.facts).info(cls);
+  // `@lru_cache(None) def warning_once(self, *args): self.warning(*args)`: the cache is the point, a guard that emits
+  // each message once (accelerate's and transformers' logger adapters), and the logger lives as long as its module.
+  if (onlyEmitsMessages(method)) return;
+  const params = method.childForFieldName('parameters')?.namedChildren.filter((p) => p?.type !== 'comment') ?? [];
+  const maxsize = expr.type === 'call' ? (keywordValue(expr, 'maxsize') ?? expr.childForFieldName('arguments')?.namedChild(0)) : null;
+  const unbounded = name === 'functools.cache' || maxsize?.text === 'None';
+  const lifetime = unbounded
+    ? 'keeps every instance it sees alive for the life of the program'
+    : 'keeps recently used instances alive and shares one cache across all of them';
+  // cached_property stores into the instance's `__dict__`: a class whose whole lineage is slotted has none.
+  const dictless = info !== undefined && classIndex(ctx.facts).isFullySlotted(info) === true;
+  const instead =
+    params.length === 1 && !dictless && !mayBeInterface(ctx.facts, cls, methodName)
+      ? 'use `functools.cached_property`'
+      : dictless
+        ? 'the class has `__slots__` and no `__dict__`, so keep the cached value in a slot of its own, or cache in a module-level function of the values it depends on'
+        : 'cache per instance or in a module-level function';
+  ctx.report({
+    node: decorator,
+    message: `\`@${callee.text}\` on method \`${methodName}\` ${lifetime}; ${instead}`,
+    // A bounded cache holds at most maxsize instances (fairseq's `@lru_cache(maxsize=8)` on `__getitem__`, rich's
+    // value objects): rarely worth a change, so a hint.
+    severity: unbounded ? undefined : 'hint',
+    // numbagg's NumbaBase subclasses (`@ndmove.wrap(...)` over module-level kernels) memoise a compiled kernel per
+    // dtype on each instance: a blind review judged all eight such findings noise, since every instance is a
+    // decorated module-level function the program holds anyway.
+    // rasbt's BPE notebooks build a tokenizer or two in top-level cells: a blind review judged holding them noise.
+    lowImpact: info && wrapsFunction(ctx.facts, info) ? WRAPPER : madeAtTopLevelOnly(ctx.facts, cls, ctx.filePath, ctx.files) ? TOP_LEVEL_INSTANCES : undefined,
+  });
+}
 
 const TOP_LEVEL_INSTANCES =
   "its instances are made only by this script's or notebook's top-level code, outside any loop: a fixed few, which module-level names keep alive for the whole run anyway";

@@ -43,12 +43,11 @@ export default defineRule({
   },
   fix: { safety: 'safe', title: 'Remove the inherited slot names' },
   requiresText: /__slots__/,
+  // Every class with bases: the check asks the class index for its `__slots__` (as slots-undeclared-attribute does).
   query: `
 (class_definition
   superclasses: (argument_list)
-  body: (block
-    (expression_statement (assignment left: (identifier) @slots))
-    (#eq? @slots "__slots__"))) @class`,
+  body: (block)) @class`,
   check(m, ctx) {
     const index = classIndex(ctx.facts);
     const info = index.info(m.need('class'));

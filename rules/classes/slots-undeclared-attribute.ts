@@ -106,12 +106,13 @@ export default defineRule({
   },
   fix: { safety: 'safe', title: 'Add the attribute to __slots__' },
   requiresText: /__slots__/,
+  // Every class: the check asks the class index for its `__slots__` (found where the text spells the word). A pattern
+  // reaching into the body for the assignment kept tree-sitter's cursor on every member of the class, on every keystroke
+  // anywhere in it (cache-on-method.ts).
   query: `
 (class_definition
   name: (identifier) @name
-  body: (block
-    (expression_statement (assignment left: (identifier) @slots))
-    (#eq? @slots "__slots__"))) @class`,
+  body: (block)) @class`,
   check(m, ctx) {
     const index = classIndex(ctx.facts);
     const info = index.info(m.need('class'));

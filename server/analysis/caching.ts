@@ -4,6 +4,7 @@ import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf } from './scopes';
 import { keywordArgument } from './callArgs';
+import { isSpelledBetween } from '../syntax/spelling';
 
 export interface CacheDecorator {
   /** The decorator expression (without `@`). */
@@ -28,6 +29,29 @@ const CACHES = new Set(['functools.lru_cache', 'functools.cache']);
  * keystroke's region query on typing.py.
  */
 export function cachedDefNames(facts: FileFacts): ReadonlySet<string> {
+  return cacheSpellings(facts).names;
+}
+
+/**
+ * Every word a decorator that resolves to a functools cache spells as the last word of its callee (`lru_cache`, `cache`,
+ * and the local names imports and soft imports bind to them: see cachedDefNames). Code that spells none of them holds no
+ * such decorator (mayHoldCacheDecorator).
+ */
+export function cacheDecoratorWords(facts: FileFacts): readonly string[] {
+  return cacheSpellings(facts).words;
+}
+
+/**
+ * False when no decorator in text[start, end) can resolve to a functools cache: the text spells none of
+ * cacheDecoratorWords. A text search (not the word index: nothing is recorded as read), a few microseconds for a class.
+ */
+export function mayHoldCacheDecorator(facts: FileFacts, start: number, end: number): boolean {
+  for (const word of cacheDecoratorWords(facts)) if (isSpelledBetween(facts.text, word, start, end)) return true;
+  return false;
+}
+
+/** cachedDefNames' names and the words it looked for (the soft imports' names among them), once per lint. */
+function cacheSpellings(facts: FileFacts): { names: ReadonlySet<string>; words: readonly string[] } {
   const known = cachedNamesMemo.get(facts);
   if (known) return known;
   const names = new Set<string>();
@@ -60,11 +84,12 @@ export function cachedDefNames(facts: FileFacts): ReadonlySet<string> {
       }
     }
   }
-  cachedNamesMemo.set(facts, names);
-  return names;
+  const found = { names, words };
+  cachedNamesMemo.set(facts, found);
+  return found;
 }
 
-const cachedNamesMemo = new WeakMap<FileFacts, ReadonlySet<string>>();
+const cachedNamesMemo = new WeakMap<FileFacts, { names: ReadonlySet<string>; words: readonly string[] }>();
 
 /** The number of top-level statements cachedDefNames looked up (tests: one per statement, not per spelling). */
 export const cachedDefStatementReads = { count: 0 };

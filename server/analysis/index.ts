@@ -14,7 +14,7 @@ export {
   receiverKind,
   rootName,
 } from './asyncApis';
-export { cacheDecorator, cachedDefNames, isInstanceMethod } from './caching';
+export { cacheDecorator, cachedDefNames, isInstanceMethod, mayHoldCacheDecorator } from './caching';
 export { argumentFor, argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
 export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral, storesOnlyDeclared } from './classIndex';
 export type { ClassInfo } from './classIndex';

@@ -1185,9 +1185,70 @@ describe('incremental linting equals a full lint', function () {
       assert.equal(linter.stats.partial, 1, 'an incremental lint');
       assert.equal(engine.regionSetsCompiled, prepared, 'the keystroke found its queries ready');
       assert.deepEqual(details.findings, engine.lint(tree, edited.text, options).findings);
+      // A keystroke that leaves a syntax error runs the set with the MISSING-node pattern (lintRaw): ready too.
+      const colon = edited.text.indexOf('for item in items:') + 'for item in items'.length;
+      const broken = applyEdit(engine, tree, edited.text, { start: colon, end: colon + 1, newText: '' });
+      tree = broken.tree;
+      assert.ok(tree.rootNode.hasError, 'the edit leaves an error');
+      const brokenDetails = linter.lint(tree, broken.text, options, [broken.change], broken.changedRanges);
+      assert.equal(linter.stats.partial, 2, 'an incremental lint of a tree with errors');
+      assert.equal(engine.regionSetsCompiled, prepared, 'the keystroke that left an error found its queries ready');
+      assert.deepEqual(brokenDetails.findings, engine.lint(tree, broken.text, options).findings);
     } finally {
       tree.delete();
       engine.dispose();
+    }
+  });
+
+  it('walks a module-level statement once: both parts of the region query on the module with its range', async () => {
+    const engine = await getEngine();
+    const text = [
+      'import time',
+      '',
+      'rows = []',
+      'for item in range(10):',
+      '    rows.append(item * 2)',
+      '',
+      'started = time.time()',
+      'total = sum([r for r in rows])',
+      'print(time.time() - started)',
+      ...UNRELATED_DEFS,
+    ].join('\n');
+    let tree = engine.parse(text);
+    let current = text;
+    try {
+      const linter = new IncrementalLinter(engine);
+      const options = {};
+      linter.lint(tree, current, options, null);
+      const before = engine.lint(tree, current, options).findings;
+      assert.ok(
+        before.some((f) => f.ruleId === 'append-loop-to-comprehension'),
+        'the module-level sibling sequence is flagged',
+      );
+      for (const [word, typed] of [
+        ['item * 2', 'q'],
+        ['rows = []', 'w'],
+        ['total = sum', 'x'],
+      ] as const) {
+        const at = current.indexOf(word) + 1;
+        const edited = applyEdit(engine, tree, current, { start: at, end: at, newText: typed });
+        tree = edited.tree;
+        current = edited.text;
+        engine.profile = newProfile();
+        const details = linter.lint(tree, current, options, [edited.change], edited.changedRanges);
+        const profile = engine.profile;
+        engine.profile = undefined;
+        assert.equal(linter.stats.lastRanges.length > 0 && linter.stats.partial > 0, true, `${word}: an incremental lint`);
+        // One pass per range, none on the statement apart from the module.
+        assert.equal(profile.passes, linter.stats.lastRanges.length, `${word}: ${[...profile.groups.keys()].join(', ')}`);
+        assert.ok(
+          [...profile.groups.keys()].every((key) => key.startsWith('(region: both parts')),
+          [...profile.groups.keys()].join(', '),
+        );
+        assert.deepEqual(details.findings, engine.lint(tree, current, options).findings, word);
+      }
+    } finally {
+      tree.delete();
     }
   });
 

@@ -104,7 +104,8 @@ export default defineRule({
       'arithmetic in the interpreter, so the loop is often 10-100x slower than the same expression applied to whole ' +
       'arrays, which numpy runs in compiled, vectorised code. A per-element `if`/`else` choosing what to store or append ' +
       'is `np.where` (`np.select` for an `elif` chain), and a running product or sum of per-step factors ' +
-      '(`paths[t] = paths[t - 1] * growth`) is `np.cumprod` / `np.cumsum` along the first axis.',
+      '(`paths[t] = paths[t - 1] * growth`) is `np.cumprod` / `np.cumsum` along the first axis. Arithmetic on neighbours at ' +
+      'fixed offsets (`x[i] - x[i - 4]` for every `i` the offsets allow) is the same arithmetic on shifted slices (`x[4:] - x[:-4]`).',
     instead:
       'Write the expression on the arrays themselves: `out[:] = a * 2 + b`, `res = arr1 + arr2`, `total = np.sum(a * b)`. ' +
       'The result is an ndarray; call `.tolist()` if a list is really needed. If the loop has a dependency between ' +
@@ -249,6 +250,8 @@ export default defineRule({
       ctx.report({ node: m.need('comp'), message: gather });
       return;
     }
+    // `[x[i] - x[i - 4] for i in range(4, len(x))]`: neighbours of one ndarray, which shifted slices read at once.
+    if (reportShifted(anchor, m.need('target'), m.need('iter'), m.get('elem') ?? m.need('body'), ctx)) return;
     const env = iterationEnv(facts, m.need('target'), m.need('iter'), anchor);
     if (!env) return;
     if (m.get('comp')) checkComprehension(m.need('comp'), m.need('elem'), env, ctx);
@@ -2121,4 +2124,179 @@ function rowOf(n: Node, i: string): Node | null {
   const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   const value = n.childForFieldName('value');
   return keys.length === 1 && keys[0]!.text === i && (value?.type === 'identifier' || value?.type === 'attribute') ? value : null;
+}
+
+/** A whole number plus whole multiples of names (`Nd`, `k + 1`, `4`): the bounds and offsets `shiftedNeighbours` reads. */
+interface Linear {
+  c: number;
+  names: Map<string, number>;
+}
+
+function linear(node: Node, index: string): Linear | null {
+  if (node.type === 'integer') return /^\d+$/.test(node.text) ? { c: Number(node.text), names: new Map() } : null;
+  if (node.type === 'identifier') return node.text === index ? null : { c: 0, names: new Map([[node.text, 1]]) };
+  if (node.type === 'parenthesized_expression' && node.namedChildCount === 1) return linear(node.namedChild(0)!, index);
+  if (node.type !== 'binary_operator') return null;
+  const op = node.childForFieldName('operator')?.type;
+  const l = linear(node.childForFieldName('left')!, index);
+  const r = linear(node.childForFieldName('right')!, index);
+  if (!l || !r || (op !== '+' && op !== '-')) return null;
+  return plus(l, r, op === '+' ? 1 : -1);
+}
+
+function plus(a: Linear, b: Linear, sign: number): Linear {
+  const names = new Map(a.names);
+  for (const [n, k] of b.names) names.set(n, (names.get(n) ?? 0) + sign * k);
+  for (const [n, k] of [...names]) if (k === 0) names.delete(n);
+  return { c: a.c + sign * b.c, names };
+}
+
+/** `Nd`, `Nd + 4`, `-Nd - 1` (leading sign included), or '' for zero. */
+function spell(l: Linear): string {
+  const parts: string[] = [];
+  for (const [n, k] of l.names) parts.push(`${k < 0 ? '-' : '+'}${Math.abs(k) === 1 ? '' : `${Math.abs(k)} * `}${n}`);
+  if (l.c !== 0 || parts.length === 0) parts.push(`${l.c < 0 ? '-' : '+'}${Math.abs(l.c)}`);
+  return parts.join(' ').replace(/([+-])(?=\S)/g, '$1 ');
+}
+
+/** Why the `np.array([...])` → shifted slices fix is unsafe (test/unit/numpyLoopEquivalence.test.ts measures it). */
+const SHIFTED_REASON =
+  "the slices keep the array's dtype, where element by element NumPy 1.x widened small types (int8, uint8, float32) " +
+  'combined with Python numbers and an empty range gave `np.array([])`, float64; on too short an array a bool subtraction now raises';
+
+const SHIFT_OPS = new Set(['+', '-', '*', '/', '**']);
+
+/**
+ * `[x[i] - x[i - 4] for i in range(4, len(x))]`, `for n in range(1, len(x) - 1): y.append(x[n] ** 2 - x[n - 1] * x[n + 1])`:
+ * arithmetic on neighbours of one ndarray at fixed offsets from the index, over every index the offsets allow. Each
+ * neighbour is a shifted slice (`x[4:] - x[:-4]`, `x[1:-1] ** 2 - x[:-2] * x[2:]`), so the whole list is one array
+ * expression. Only when the range runs to `len(x)` (less a number or name), every shifted index stays inside the
+ * array (none wraps round through a negative index), and the element is arithmetic on those reads and number literals.
+ * The whole-array text and the array, or null.
+ */
+function shiftedNeighbours(elem: Node, index: string, range: Node, ctx: Ctx): { text: string; array: Node } | null {
+  const args = callArguments(range);
+  if (args.length < 1 || args.length > 2 || args.some((a) => a.type === 'keyword_argument' || a.type === 'list_splat')) return null;
+  const start = args.length === 2 ? linear(args[0], index) : { c: 0, names: new Map<string, number>() };
+  let stop = args[args.length - 1];
+  let less: Linear = { c: 0, names: new Map() };
+  if (stop.type === 'binary_operator' && stop.childForFieldName('operator')?.type === '-') {
+    const l = linear(stop.childForFieldName('right')!, index);
+    if (!l) return null;
+    less = l;
+    stop = stop.childForFieldName('left')!;
+  }
+  const lenFn = stop.type === 'call' ? stop.childForFieldName('function') : null;
+  const lenArgs = stop.type === 'call' ? callArguments(stop) : [];
+  if (!start || lenFn?.type !== 'identifier' || lenFn.text !== 'len' || !ctx.facts.isBuiltin('len', stop) || lenArgs.length !== 1) return null;
+  const array = lenArgs[0];
+  if (array.type !== 'identifier') return null;
+  const layer = values(ctx.facts).valueOf(array);
+  if (layer?.kind !== 'ndarray' || layer.ndim === 0) return null;
+  let reads = 0;
+  let shifted = false;
+  const walk = (n: Node): string | null => {
+    switch (n.type) {
+      case 'integer':
+      case 'float':
+        return n.text;
+      case 'parenthesized_expression': {
+        const inner = n.namedChildCount === 1 ? walk(n.namedChild(0)!) : null;
+        return inner === null ? null : `(${inner})`;
+      }
+      case 'unary_operator': {
+        const arg = n.childForFieldName('argument');
+        const inner = n.childForFieldName('operator')?.type === '-' && arg ? walk(arg) : null;
+        return inner === null ? null : `-${inner}`;
+      }
+      case 'binary_operator': {
+        const op = n.childForFieldName('operator')?.type ?? '';
+        const l = SHIFT_OPS.has(op) ? walk(n.childForFieldName('left')!) : null;
+        const r = l === null ? null : walk(n.childForFieldName('right')!);
+        return r === null ? null : `${l} ${op} ${r}`;
+      }
+      case 'subscript': {
+        const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+        const value = n.childForFieldName('value');
+        if (keys.length !== 1 || value?.type !== 'identifier' || value.text !== array.text) return null;
+        const key = withoutParentheses(keys[0]!);
+        let offset: Linear | null = null;
+        if (key.type === 'identifier' && key.text === index) offset = { c: 0, names: new Map() };
+        else if (key.type === 'binary_operator' && withoutParentheses(key.childForFieldName('left')!).text === index) {
+          const op = key.childForFieldName('operator')?.type;
+          const by = linear(key.childForFieldName('right')!, index);
+          if (by && (op === '+' || op === '-')) offset = plus({ c: 0, names: new Map() }, by, op === '+' ? 1 : -1);
+        }
+        if (!offset) return null;
+        // First and last index read: start + offset must not be negative (it would wrap round to the end), and the last,
+        // len - less - 1 + offset, must stay inside (the loop would raise IndexError).
+        const lo = plus(start, offset, 1);
+        const hi = plus(offset, less, -1);
+        if (lo.c < 0 || [...lo.names.values()].some((k) => k < 0) || hi.c > 0 || [...hi.names.values()].some((k) => k > 0)) return null;
+        if (offset.c !== 0 || offset.names.size > 0) shifted = true;
+        reads++;
+        const from = lo.c === 0 && lo.names.size === 0 ? '' : spell(lo).replace(/^\+ /, '');
+        const to = hi.c === 0 && hi.names.size === 0 ? '' : hi.names.size === 0 ? `${hi.c}` : `len(${array.text}) ${spell(hi)}`;
+        return `${array.text}[${from}:${to}]`;
+      }
+      default:
+        return null;
+    }
+  };
+  const text = walk(withoutParentheses(elem));
+  return text !== null && reads >= 2 && shifted ? { text, array } : null;
+}
+
+/**
+ * Reports `shiftedNeighbours` for a comprehension (a fix when it is the one argument of `np.array` / `np.asarray`, the
+ * list then never seen) or a loop appending to a list. True when reported.
+ */
+function reportShifted(anchor: Node, target: Node, iter: Node, elemOrBody: Node, ctx: Ctx): boolean {
+  if (target.type !== 'identifier' || iter.type !== 'call') return false;
+  const fn = iter.childForFieldName('function');
+  if (fn?.type !== 'identifier' || fn.text !== 'range' || !ctx.facts.isBuiltin('range', iter)) return false;
+  let elem = elemOrBody;
+  let owner: Node | null = null;
+  if (anchor.type === 'for_statement') {
+    const statements = elemOrBody.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    const call = statements.length === 1 && statements[0].type === 'expression_statement' ? statements[0].namedChild(0) : null;
+    const method = call?.type === 'call' ? call.childForFieldName('function') : null;
+    const args = call ? callArguments(call) : [];
+    if (method?.type !== 'attribute' || method.childForFieldName('attribute')?.text !== 'append' || args.length !== 1) return false;
+    owner = method.childForFieldName('object');
+    if (owner?.type !== 'identifier' || anchor.childForFieldName('alternative')) return false;
+    elem = args[0];
+  } else {
+    if (anchor.type !== 'list_comprehension' || anchor.namedChildren.filter((c) => c?.type === 'for_in_clause' || c?.type === 'if_clause').length !== 1)
+      return false;
+  }
+  const found = shiftedNeighbours(elem, target.text, iter, ctx);
+  if (!found) return false;
+  const x = `\`${found.array.text}\``;
+  if (owner) {
+    ctx.report({
+      node: anchor,
+      message:
+        `Loop appends arithmetic on neighbouring elements of ndarray ${x} one index at a time; shifted slices compute them all at once: ` +
+        `\`${found.text}\` (an ndarray, where \`${owner.text}\` is a list)`,
+    });
+    return true;
+  }
+  const list = withEnclosingParentheses(anchor);
+  const call = list.parent?.type === 'argument_list' ? list.parent.parent : null;
+  const wrapped =
+    call?.type === 'call' &&
+    ['numpy.array', 'numpy.asarray'].includes(ctx.facts.calleeName(call) ?? '') &&
+    callArguments(call).length === 1 &&
+    callArguments(call)[0].equals(list);
+  const fixable = wrapped && !hasCommentBetween(ctx.facts, call!.startIndex, call!.endIndex);
+  ctx.report({
+    node: anchor,
+    message: wrapped
+      ? `Comprehension computes arithmetic on neighbouring elements of ndarray ${x} one index at a time before packing them into an array; shifted slices give the array at once: \`${found.text}\``
+      : `Comprehension computes arithmetic on neighbouring elements of ndarray ${x} one index at a time; shifted slices compute them all at once: \`${found.text}\` (an ndarray, where the comprehension built a list)`,
+    edits: fixable ? [replaceNode(call!, needsParentheses(call!) ? `(${found.text})` : found.text)] : undefined,
+    ...(fixable ? { reason: SHIFTED_REASON } : {}),
+  });
+  return true;
 }

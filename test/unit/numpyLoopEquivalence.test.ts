@@ -210,3 +210,50 @@ describe('numpy-python-loop: a reduction over parameters nothing types', () => {
     assert.equal(whole.stdout, loop.stdout);
   });
 });
+
+describe('numpy-python-loop: neighbours of one array at fixed offsets → shifted slices, under real NumPy', function () {
+  this.timeout(300000);
+  const CASES: { comp: string; slices: string }[] = [
+    { comp: '[a[i] - a[i - 4] for i in range(4, len(a))]', slices: 'a[4:] - a[:-4]' },
+    { comp: '[a[n] ** 2 - a[n - 1] * a[n + 1] for n in range(1, len(a) - 1)]', slices: 'a[1:-1] ** 2 - a[:-2] * a[2:]' },
+    { comp: '[(a[i + 1] - a[i]) / 2 for i in range(len(a) - 1)]', slices: '(a[1:] - a[:-1]) / 2' },
+    { comp: '[a[i] - a[i - k] for i in range(k, len(a))]', slices: 'a[k:] - a[:len(a) - k]' },
+  ];
+  const program = (expr: string) => ['import numpy as np', '', '', 'def compute(a: np.ndarray):', '    k = 2', `    return np.array(${expr})`, ''].join('\n');
+
+  for (const c of CASES) {
+    it(`np.array(${c.comp}) → ${c.slices}: unsafe, and the values never differ (only dtype, as its reason says)`, async () => {
+      const before = program(c.comp);
+      const { fix, after } = await rewrite(before);
+      assert.equal(fix.safety, 'unsafe');
+      assert.match(fix.reason ?? '', /keep the array's dtype/);
+      assert.ok(after.includes(`    return ${c.slices}\n`), after);
+      assert.equal(compilePython(after).status, 0);
+      for (const [input, difference] of Object.entries(compare(before, after))) {
+        // Never the values: the slices keep the input's dtype where numpy 1.x widened small scalars (int8, uint8, float32)
+        // and an empty range packed np.array([]) (float64, 1-D); a bool subtraction the empty loop never ran raises.
+        assert.match(difference, /^(dtype (int64|float64) \/ (int8|uint8|int64|float32)|shape \(0,\) \/ \(0, 2\)|raised nothing \/ TypeError)$/, input);
+      }
+    });
+  }
+
+  it('a comprehension left as a list, or a loop appending, is reported without a fix (the list would become an ndarray)', async () => {
+    const src = [
+      'import numpy as np',
+      '',
+      '',
+      'def f(a: np.ndarray):',
+      '    d = [a[i] - a[i - 1] for i in range(1, len(a))]',
+      '    y = []',
+      '    for n in range(1, len(a) - 1):',
+      '        y.append(a[n] ** 2 - a[n - 1] * a[n + 1])',
+      '    return d, y',
+      '',
+    ].join('\n');
+    const found = await ruleFindings('numpy-python-loop', src);
+    assert.equal(found.length, 2);
+    assert.ok(found.every((f) => !f.fix));
+    assert.match(found[0].message, /`a\[1:\] - a\[:-1\]` \(an ndarray, where the comprehension built a list\)/);
+    assert.match(found[1].message, /`a\[1:-1\] \*\* 2 - a\[:-2\] \* a\[2:\]` \(an ndarray, where `y` is a list\)/);
+  });
+});

@@ -162,7 +162,7 @@ function unguardedUpdates(facts: FileFacts, def: Node): Node[] {
   const out: Node[] = [];
   for (const update of findDescendants(body, (n) => n.type === 'augmented_assignment', isNestedScope)) {
     const left = update.childForFieldName('left');
-    if (!left || guardedByLock(update, def)) continue;
+    if (!left || guardedByLock(update, def, facts)) continue;
     let shared = false;
     if (left.type === 'identifier') shared = globals.has(left.text);
     else if (left.type === 'attribute') shared = isMethod && left.childForFieldName('object')?.text === 'self';
@@ -184,14 +184,17 @@ function localNames(body: Node): Set<string> {
   return names;
 }
 
-/** Inside a `with` whose context manager looks like a lock (by name or construction). */
-function guardedByLock(node: Node, def: Node): boolean {
+/**
+ * Inside a `with` whose context manager looks like a lock: by name, or a module-level name bound to `threading.Lock()`
+ * (the lock the fix itself writes, whatever it is called).
+ */
+function guardedByLock(node: Node, def: Node, facts: FileFacts): boolean {
   for (let n = node.parent; n && !n.equals(def); n = n.parent) {
     if (n.type !== 'with_statement') continue;
     for (const item of n.descendantsOfType('with_item')) {
       const value = item?.childForFieldName('value');
       const expr = value?.type === 'as_pattern' ? value.namedChild(0) : value;
-      if (expr && LOCKISH.test(expr.text)) return true;
+      if (expr && (LOCKISH.test(expr.text) || (expr.type === 'identifier' && moduleLocks(facts).includes(expr.text)))) return true;
     }
   }
   return false;
@@ -216,15 +219,21 @@ function existingLock(facts: FileFacts, def: Node, update: Node): string | null 
     }
     return null;
   }
-  const candidates: string[] = [];
+  const candidates = moduleLocks(facts);
+  return candidates.length === 1 && !parameterNames(def).includes(candidates[0]) ? candidates[0] : null;
+}
+
+/** Module-level names assigned a `threading.Lock()` or `RLock()`. */
+function moduleLocks(facts: FileFacts): string[] {
+  const names: string[] = [];
   for (const stmt of facts.root.namedChildren) {
     const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
     if (a?.type !== 'assignment') continue;
     const target = a.childForFieldName('left');
     const value = a.childForFieldName('right');
-    if (target?.type === 'identifier' && value?.type === 'call' && LOCK_FACTORIES.has(facts.calleeName(value) ?? '')) candidates.push(target.text);
+    if (target?.type === 'identifier' && value?.type === 'call' && LOCK_FACTORIES.has(facts.calleeName(value) ?? '')) names.push(target.text);
   }
-  return candidates.length === 1 && !parameterNames(def).includes(candidates[0]) ? candidates[0] : null;
+  return names;
 }
 
 function wrapEdits(ctx: RuleContext, update: Node, lock: string) {

@@ -4,6 +4,7 @@ import type { Node } from '../../server/syntax';
 import {
   calledSelfMethod,
   callArguments,
+  keywordValues,
   classIndex,
   classOfMethod,
   contains,
@@ -1369,12 +1370,10 @@ const EVAL_MODE = /^['"](eval|val|valid|validation|test|inference|predict)['"]$/
  * others copy hands the model to a `model_fn` that runs it under `torch.set_grad_enabled(not eval)`, judged wrong).
  */
 function toldItEvaluates(call: Node): boolean {
-  return callArguments(call).some((a) => {
-    if (a.type !== 'keyword_argument') return false;
-    const name = a.childForFieldName('name')?.text ?? '';
-    const value = a.childForFieldName('value')?.text ?? '';
-    return (EVAL_FLAG.test(name) && value === 'True') || (TRAIN_FLAG.test(name) && value === 'False') || (name === 'mode' && EVAL_MODE.test(value));
-  });
+  return [...keywordValues(call)].some(
+    ([name, { text: value }]) =>
+      (EVAL_FLAG.test(name) && value === 'True') || (TRAIN_FLAG.test(name) && value === 'False') || (name === 'mode' && EVAL_MODE.test(value)),
+  );
 }
 
 /**

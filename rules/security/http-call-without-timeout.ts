@@ -25,6 +25,7 @@ import {
   isUnreachable,
   isVariable,
   keywordArgument,
+  keywordValue,
   occurrences,
   parameterNames,
   positionalArguments,
@@ -1067,7 +1068,7 @@ function callersPass(call: Node, name: string, facts: FileFacts): Node[] {
   for (const caller of callsOf(def, facts)) {
     const positional = positionalArguments(caller);
     const offset = isMethod && caller.childForFieldName('function')?.type === 'attribute' ? 1 : 0;
-    const arg = keywordArgument(caller, name)?.childForFieldName('value') ?? positional[at - offset];
+    const arg = keywordValue(caller, name) ?? positional[at - offset];
     if (!arg) continue;
     values.push(arg);
     if (arg.type === 'identifier') values.push(...localValues(caller, arg.text));

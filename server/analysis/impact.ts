@@ -47,6 +47,11 @@ const EXAMPLE_FOLDERS = new Set([
   'scripts',
   'script',
   'samples',
+  // A package's sample application (openllmetry's packages/sample-app/sample_app/): a demo of the package, run by hand.
+  'sample_app',
+  'sample-app',
+  'sample_apps',
+  'sample-apps',
   'notebooks',
   'demo',
   'demos',

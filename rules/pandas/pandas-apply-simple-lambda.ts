@@ -30,6 +30,7 @@ import {
   type Vectorized,
   vectorizeElementExpression,
   vectorizeElementValue,
+  type FileFacts,
 } from '../../server/analysis';
 import { ensureImport, hasCommentBetween, replaceNode } from '../../server/fixes';
 
@@ -120,7 +121,7 @@ export default defineRule({
     // The same function (or module) runs a lambda per row or per group: that dominates, and this one saves milliseconds.
     // microsoft/forecasting's feature steps (`.apply(lambda x: x.month)` beside `apply(..., axis=1)` and `groupby().apply`):
     // blind reviews judged all 14 such findings noise (issue 24, review29).
-    if (besideCostlierApply(call, ctx.facts.root)) return;
+    if (besideCostlierApply(call, ctx.facts)) return;
     // radis' `if self.dataframe_type == "vaex": df[c].apply(lambda x: d.get(x))`: the frame is another library's, whose
     // `.map(d)` raises on a missing key (vaex) or does not exist (polars) (issue 24, review37).
     if (inOtherFrameBranch(call) || otherFrameLibraryReceiver(series, ctx)) return;
@@ -925,17 +926,28 @@ function literalStringColumn(series: Node, ctx: RuleContext): boolean {
  * The function around the call (the module, outside any def) also runs a Python function per row (`df.apply(f, axis=1)`)
  * or per group (`df.groupby(k).apply(f)`). Searched only when a finding is about to be reported.
  */
-function besideCostlierApply(call: Node, root: Node): boolean {
-  const scope = enclosingFunctionDef(call) ?? root;
+function besideCostlierApply(call: Node, facts: FileFacts): boolean {
+  const scope = enclosingFunctionDef(call) ?? facts.root;
   // One in another branch of an `if` around the call never runs with it: a script's `if step == 1: ... elif step == 3:`
   // (KazukiOnodera's Home-Credit features, review45) builds each table in its own branch.
-  return (
-    findDescendants(
-      scope,
-      (n) => isCostlierApply(n) && !inOtherBranches(n, call),
-      (n) => !n.equals(scope) && isNestedScope(n),
-    ).length > 0
-  );
+  return costlierAppliesIn(scope, facts).some((n) => !inOtherBranches(n, call));
+}
+
+const costlierApplies = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/**
+ * The costlier applies of a scope, found once per lint: a feature script's module (kaggle-HomeDepot's
+ * feature_extraction1.py, 92 simple applies in 1,753 lines) was walked once per finding, 11 s for the file.
+ */
+function costlierAppliesIn(scope: Node, facts: FileFacts): Node[] {
+  let byScope = costlierApplies.get(facts);
+  if (!byScope) costlierApplies.set(facts, (byScope = new Map()));
+  let found = byScope.get(scope.id);
+  if (!found) {
+    found = findDescendants(scope, isCostlierApply, (n) => !n.equals(scope) && isNestedScope(n));
+    byScope.set(scope.id, found);
+  }
+  return found;
 }
 
 /** `x.apply(f, axis=1)` (or `axis="columns"`), or `x.groupby(...).apply(f)`. */

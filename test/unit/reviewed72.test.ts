@@ -90,3 +90,30 @@ describe('http-call-without-timeout: download functions and sample apps are hint
     assert.equal((await ranked(source, 'pkg/sample_apps_registry.py'))?.severity, 'info');
   });
 });
+
+// review48: kaggle-HomeDepot's feature_extraction1.py (92 simple applies in one module scope) stopped
+// pandas-apply-simple-lambda on the per-file time budget: each candidate walked the whole scope again for a costlier
+// apply. The scope's costlier applies are now found once per lint.
+describe('pandas-apply-simple-lambda: a module full of applies', () => {
+  const HEAD_PD = 'import pandas as pd\n\ndf = pd.read_csv("x.csv")\n';
+  it('checks a 400-apply script in one pass, with no rule failure', async () => {
+    const { getEngine } = await import('../helpers/engine');
+    const lines = Array.from({ length: 400 }, (_, i) => `df["c${i}"] = df["t"].apply(lambda x: x.split(":")[${i % 3}])`);
+    const source = `${HEAD_PD}df["r"] = df.apply(lambda r: r["a"] + r["b"], axis=1)\n${lines.join('\n')}\n`;
+    const engine = await getEngine();
+    const started = Date.now();
+    const result = engine.lintText(source, { select: ['pandas-apply-simple-lambda'], filePath: '/proj/pkg/features.py', projectRoot: '/proj', impact: 'all' });
+    assert.deepEqual(result.failures, [], `stopped after ${Date.now() - started} ms`);
+  });
+
+  it('the costlier apply of one function does not silence another function', async () => {
+    const source =
+      `${HEAD_PD}\ndef rows(df):\n    df["r"] = df.apply(lambda r: r["a"] + r["b"], axis=1)\n    df["s"] = df["t"].apply(lambda x: x.upper())\n\n\n` +
+      `def plain(df):\n    df["s"] = df["t"].apply(lambda x: x.upper())\n`;
+    const found = await libraryFindingsAll('pandas-apply-simple-lambda', source);
+    assert.deepEqual(
+      found.map((f) => source.slice(0, f.start).split('\n').length),
+      [11],
+    );
+  });
+});

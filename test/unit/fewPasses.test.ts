@@ -120,6 +120,37 @@ describe('findings ranked by how many passes their loop makes (issue 26)', () =>
       assert.equal(await severityOf(CONCAT, positions), 'warning');
     });
 
+    it('keeps its warning where the loop makes a pass per record the code shows (review48 recall: matminer, kaggle-HomeDepot, Dispa-SET, satpy)', async () => {
+      for (const [header, params, before] of [
+        ['for c in tqdm(hits)', 'X, y, hits', '    from tqdm import tqdm\n'],
+        ['for c in sorted(os.listdir(folder))', 'X, y, folder', '    import os\n'],
+        ['for c in glob.glob(pattern)', 'X, y, pattern', '    import glob\n'],
+      ]) {
+        const [f] = await found(CONCAT, concatOver(header, params, before));
+        assert.equal(f?.severity, 'warning', header);
+        assert.equal(f.impact?.level, 'high', header);
+      }
+      const rows =
+        'import pandas as pd\n\ndef table(plants, data, idx):\n    out = pd.DataFrame(index=idx)\n    for j in plants.index:\n' +
+        '        out = pd.concat([out, data[plants.loc[j, "Unit"]]], axis=1)\n    return out\n';
+      const [r] = await found(CONCAT, rows);
+      assert.equal(r?.severity, 'warning');
+      assert.match(r.impact!.reasons[0], /makes a pass per row of `plants`/);
+      const stream =
+        'import numpy as np\n\ndef values(path, read):\n    attr = np.array([])\n    with open(path, "rb") as fh:\n        while True:\n' +
+        '            msg = read(fh)\n            if msg is None:\n                break\n            attr = np.append(attr, msg)\n    return attr\n';
+      const [w] = await found(CONCAT, stream);
+      assert.equal(w?.severity, 'warning');
+      assert.match(w.impact!.reasons[0], /reads one record of `fh` per pass/);
+      // Near misses: a progress bar over a few things, an index whose rows the body does not read, a while loop over no
+      // file, the groups of a groupby (their keys may be few): hints, as before.
+      const [few] = await found(CONCAT, concatOver('for c in tqdm(np.unique(y))', 'X, y', '    from tqdm import tqdm\n'));
+      assert.equal(few?.impact?.level, 'low');
+      assert.equal(await severityOf(CONCAT, rows.replace('plants.loc[j, "Unit"]', 'j')), 'hint');
+      assert.equal(await severityOf(CONCAT, stream.replace('read(fh)', 'read(path)')), 'hint');
+      assert.equal(await severityOf(CONCAT, stream.replace('if msg is None:', 'if msg is None or done():')), 'hint');
+    });
+
     it('says in the hover why a few-pass concatenation is a hint', async () => {
       const [f] = await found(CONCAT, concatOver('for c in np.unique(y)'));
       const rule = ALL_RULES.find((r) => r.id === CONCAT)!;

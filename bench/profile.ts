@@ -3,6 +3,9 @@
 //   PERFLENS_CPU_CLOCK=1 node <out>/bench/profile.js [limit]   # every figure, "wall" too, in this process's CPU time
 //   PERFLENS_PROFILE_PATHS=1 node <out>/bench/profile.js [limit]   # each file linted with its path, as the CLI does (rules
 //     that skip test files then skip the stdlib's tests; without it every file is linted as an unnamed buffer)
+//   PERFLENS_PROFILE_CLI=1 node <out>/bench/profile.js [limit]   # with the CLI's default JSON options and paths: the
+//     proven rules only (engine.ts withoutUnseenRules), what the throughput figure runs; without it the editor's rule set
+//   PERFLENS_PROFILE_WALK=1 ...   # the base pass walks the tree even where the text could find its captures (spelledBase.ts)
 // On a shared machine the wall clock counts the time other processes hold the cores: at a load of 12-34
 // on 2 cores, phases took 4x their CPU time and two runs of the same build differed by 20 %. The CPU
 // clock (getrusage, about 1 us a reading, two per rule check) keeps runs of two builds comparable.
@@ -28,6 +31,7 @@ function clockReadingMs(): number {
 import { readFileSync } from 'node:fs';
 import { ALL_RULES } from '../rules';
 import { Engine, newProfile } from '../server/engine/engine';
+import type { LintOptions } from '../server/engine/options';
 import { decodeSource } from '../server/project/sourceFile';
 import { stdlibFiles } from './corpus';
 
@@ -35,9 +39,13 @@ async function main(): Promise<void> {
   const engine = await Engine.create(ALL_RULES, process.env.PERFLENS_DIST ?? __dirname);
   const profile = newProfile();
   engine.profile = profile;
+  if (process.env.PERFLENS_PROFILE_WALK) engine.spelledBase = false;
   const step = Number(process.argv[2] ?? 1);
   const files = stdlibFiles().filter((_, i) => i % step === 0);
-  const withPaths = Boolean(process.env.PERFLENS_PROFILE_PATHS);
+  const asCli = Boolean(process.env.PERFLENS_PROFILE_CLI);
+  const withPaths = asCli || Boolean(process.env.PERFLENS_PROFILE_PATHS);
+  // `perflens check --format json`'s options (cli/main.ts): the default impact and preview, and no hint shown.
+  const options: LintOptions = asCli ? { impact: 'auto', preview: false, hintsUnseen: true } : {};
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let findings = 0;
@@ -48,7 +56,7 @@ async function main(): Promise<void> {
     } catch {
       continue;
     }
-    findings += engine.lintText(text, withPaths ? { filePath: file } : {}).findings.length;
+    findings += engine.lintText(text, withPaths ? { ...options, filePath: file } : options).findings.length;
   }
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);

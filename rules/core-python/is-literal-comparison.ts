@@ -88,6 +88,7 @@ export default defineRule({
   // fixing (matplotlib passes an enum there, so the click handler never fires), as were all 22 earlier findings.
   mattersAnywhere: true,
   query: `(comparison_operator operators: ["is" "is not"] @op) @cmp`,
+  keywords: ['is'],
   check(m, ctx) {
     const cmp = m.need('cmp');
     const op = m.need('op');

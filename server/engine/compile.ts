@@ -10,6 +10,7 @@ import { anchorProblem, CALL_PATTERN, CallAnchorIndex } from './callAnchors';
 import { Query } from '../syntax/parser';
 import { GateWords } from '../syntax/spelling';
 import { RegionQueries } from './regionQueries';
+import { keywordExpression, type SpelledRules } from './spelledBase';
 import type { FactKind, QueryGroup, PatternRole } from './queryGroups';
 import type { RuleDefinition } from './rule';
 import type { RuleFailure } from '../../common/types';
@@ -39,6 +40,15 @@ export interface CompiledRules {
   gated: GatedGroup[];
   /** Call-anchored rules (rule.calls): each one's query, compiled on first use (null when it does not compile). */
   anchored(rule: RuleDefinition): QueryGroup | null;
+  /** The call-anchored rules of the set. */
+  anchoredRules: readonly RuleDefinition[];
+  /**
+   * When every base rule declares keywords (RuleDefinition.keywords) and the base collects no class or decorated
+   * definitions: how a whole-file lint of an error-free tree finds the base pass's captures by spelling (spelledBase.ts).
+   */
+  spelled: SpelledRules | null;
+  /** CALL_PATTERN alone, compiled on first use (null without call-anchored rules): the calls of a spelled base pass. */
+  calls(): QueryGroup | null;
   anchors: CallAnchorIndex;
   /** The words of every text gate of these rules (gated groups and anchored rules), for a whole-file lint's TextGates. */
   gateWords: GateWords;
@@ -108,6 +118,9 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
   onBroken(broken);
   const base = compile('', byGate.get('')!, baseFacts)!;
   const missing = compile(MISSING_KEY, [], MISSING_PATTERNS)!;
+  // Spelled from the base's own rules: a rule whose query did not compile is left out of both.
+  const spelled = rootFacts.length === 0 ? spelledRules(base, (members) => compile(SPELLED_KEY, members, [])) : null;
+  const calls = withCalls ? once(() => compile(CALLS_KEY, [], [{ source: CALL_PATTERN, fact: 'call' }])) : () => null;
   const gated: GatedGroup[] = [...byGate]
     .filter(([key]) => key !== '')
     .map(([key, members]) => ({
@@ -124,6 +137,9 @@ export function compileRules(language: Language, rules: readonly RuleDefinition[
     missing,
     gated,
     anchored: (rule) => anchoredQueries.get(rule)?.() ?? null,
+    anchoredRules,
+    spelled,
+    calls,
     anchors: new CallAnchorIndex(anchoredRules),
     gateWords: new GateWords([...gated.map((g) => g.textGate), ...anchoredRules.map((r) => r.requiresText)].filter((r): r is RegExp => r !== undefined)),
     regions,
@@ -235,11 +251,33 @@ function declarationProblem(rule: RuleDefinition): string | null {
   // eslint-disable-next-line no-control-regex -- the ASCII range starts at \x00 on purpose
   if (/[^\x00-\x7f]/.test(rule.query)) return 'query must be ASCII (pattern offsets are mapped back by character)';
   if (rule.requiresText && (rule.requiresText.global || rule.requiresText.sticky)) return 'requiresText must not be global or sticky';
+  if (rule.keywords && !rule.keywords.every((word) => /^[a-z]+$/.test(word))) return 'keywords must be lower-case words';
+  if (rule.keywords && !patternRootTypes(rule.query)) return 'keywords: every pattern of the query must start at a named node type';
   return anchorProblem(rule);
 }
 
 /** The missing group's key: no gate key has this form (those are module lists and `|`-separated text gates). */
 const MISSING_KEY = '(MISSING nodes)';
+/** The keys of a spelled base pass's rule query and of its calls pass (spelledBase.ts). */
+const SPELLED_KEY = '(spelled base rules)';
+const CALLS_KEY = '(calls)';
+
+/**
+ * How the base group's rules are found by spelling, when each declares keywords and its patterns start at nodes of
+ * known types (patternRootTypes); else null, and the base pass walks the tree. The rules' query is compiled on first use.
+ */
+function spelledRules(base: QueryGroup, compile: (members: readonly RuleDefinition[]) => QueryGroup | null): SpelledRules | null {
+  const members = [...new Set(base.patterns.flatMap((role) => ('rule' in role ? [role.rule] : [])))];
+  const words: string[] = [];
+  const rootTypes = new Set<string>();
+  for (const rule of members) {
+    const types = rule.keywords?.length ? patternRootTypes(rule.query) : null;
+    if (!types) return null;
+    words.push(...rule.keywords!);
+    for (const t of types) rootTypes.add(t === 'call:any' ? 'call' : t);
+  }
+  return { keywords: keywordExpression(words), rootTypes, group: once(() => (members.length > 0 ? compile(members) : null)) };
+}
 
 /** Rules with the same gate share a group (and a pass). */
 function gateKey(rule: RuleDefinition): string {

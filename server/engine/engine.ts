@@ -24,6 +24,7 @@ import { DEFAULT_LINE_LENGTH } from '../fixes/wrap';
 import { mayHoldSuppression, parseSuppressions, SuppressionIndex, UNUSED_SUPPRESSION, unusedSuppressions } from './suppressions';
 import { TextGates, type GateHit, type NameReads } from '../syntax/spelling';
 import { runRegionParts } from './regionQueries';
+import { spelledFacts, spelledRuleMatches, type SpelledRules } from './spelledBase';
 import { withoutTrailingLineBreak } from '../syntax/text';
 import { LineIndex } from '../syntax/text';
 import { mapToObjects, objectArray } from '../syntax/objectArrays';
@@ -33,6 +34,17 @@ import type { Category, Finding, Impact, LintResult, RuleFailure, Severity } fro
 interface PassMatches {
   patterns: readonly PatternRole[];
   matches: QueryMatch[];
+}
+
+/** What the base pass found: its rule matches, the fact captures, and the nodes later passes start from. */
+interface BaseCaptures {
+  ruleMatches: PassMatches[];
+  captures: FactCaptures;
+  /** CALL_PATTERN's matches; null when the pass did not look for them (spelledPass). */
+  calls: readonly QueryMatch[] | null;
+  errorRanges: [number, number][];
+  classes: Node[];
+  decorated: Node[];
 }
 
 /** Default wall-clock budget of one parse: generous, it only stops pathological inputs. */
@@ -303,6 +315,11 @@ export class Engine {
   onBrokenRule: ((failure: RuleFailure) => void) | undefined;
   /** Attach to collect timings (bench only). */
   profile: EngineProfile | undefined;
+  /**
+   * A whole-file lint of an error-free tree finds the base pass's captures by spelling when every base rule declares
+   * keywords (off: the base pass walks the tree; tests compare the two). See spelledBase.ts.
+   */
+  spelledBase = true;
   /** Gated groups rooted at collected node types run on those nodes only (off: a whole-tree pass each; tests compare the two). */
   rootedGroups = true;
   /** Whole-tree gated groups a file opens run as one merged query (off: one pass each; tests compare the two). */
@@ -472,16 +489,11 @@ export class Engine {
     // The base pass: facts and ungated rules (in a region lint, with the gated groups expected open).
     let started = profile ? performance.now() : 0;
     const expected = groupsByKey(compiled, partial?.expectedGroups ?? []);
-    // MISSING nodes only in a tree with errors (compile.ts MISSING_PATTERNS), in a region lint too: `(MISSING)` names no
-    // node type, so the cursor tries it at every node of the region (about 5 % of a keystroke's region query time). Both
-    // region query sets, with it and without, are compiled ahead (prepareRegions).
     const treeHasErrors = tree.rootNode.hasError;
-    const missing = treeHasErrors ? [compiled.missing] : [];
-    const ruleMatches = this.runPasses([compiled.base, ...missing, ...expected], compiled, tree, partial?.ranges);
-    if (partial?.keep) keepRegionMatches(ruleMatches, partial.keep);
-    const { captures, calls, errorRanges, classes, decorated } = factMatches(ruleMatches);
-    // In document order, as one pass found them (a separate MISSING pass appends its nodes after the ERROR nodes).
-    if (missing.length > 0 && !partial) errorRanges.sort((a, b) => a[0] - b[0]);
+    // A whole-file lint of an error-free tree whose base rules all declare keywords finds the base captures by spelling.
+    const spelled = !partial && !treeHasErrors && this.spelledBase ? compiled.spelled : null;
+    const base = spelled ? this.spelledPass(spelled, tree, text) : this.basePass(compiled, expected, tree, treeHasErrors, partial);
+    const { ruleMatches, captures, errorRanges, classes, decorated } = base;
     if (profile) profile.queryMs += performance.now() - started;
     started = profile ? performance.now() : 0;
     const facts = partial ? partial.facts(captures) : new FileFacts(tree, text, captures);
@@ -489,9 +501,62 @@ export class Engine {
     facts.origin ??= { filePath: options.filePath, modules: files, ...(options.projectRoot ? { projectRoot: options.projectRoot } : {}) };
     if (profile) profile.factsMs += performance.now() - started;
 
-    const { gates, open } = this.gatedPasses(ruleMatches, expected, compiled, tree, text, facts, captures, calls, classes, decorated, treeHasErrors, partial);
+    // A region lint knows its gates' answers already (carried across the edit): no search of the whole text for their words.
+    const gates = new TextGates(text, partial?.gateHits, partial ? undefined : compiled.gateWords);
+    // The calls of a spelled pass are found once the facts tell whether anything reads them.
+    const calls = base.calls ?? this.spelledCalls(compiled, tree, facts, gates);
+    const open = this.gatedPasses(ruleMatches, expected, compiled, tree, text, facts, captures, gates, calls, classes, decorated, treeHasErrors, partial);
     const { raw, rests, failures } = this.checkMatches(ruleMatches, active, text, facts, settings, options, files);
     return { facts, raw, rests, failures, errorRanges, captures, active, gateHits: gates.hits, openGroups: open, reads };
+  }
+
+  /** The base pass (with the MISSING pattern when the tree has errors, and a region lint's expected groups) and its facts. */
+  private basePass(
+    compiled: CompiledRules,
+    expected: readonly QueryGroup[],
+    tree: Tree,
+    treeHasErrors: boolean,
+    partial: PartialRun | undefined,
+  ): BaseCaptures {
+    // MISSING nodes only in a tree with errors (compile.ts MISSING_PATTERNS), in a region lint too: `(MISSING)` names no
+    // node type, so the cursor tries it at every node of the region (about 5 % of a keystroke's region query time). Both
+    // region query sets, with it and without, are compiled ahead (prepareRegions).
+    const missing = treeHasErrors ? [compiled.missing] : [];
+    const ruleMatches = this.runPasses([compiled.base, ...missing, ...expected], compiled, tree, partial?.ranges);
+    if (partial?.keep) keepRegionMatches(ruleMatches, partial.keep);
+    const found = factMatches(ruleMatches);
+    // In document order, as one pass found them (a separate MISSING pass appends its nodes after the ERROR nodes).
+    if (missing.length > 0 && !partial) found.errorRanges.sort((a, b) => a[0] - b[0]);
+    return { ruleMatches, ...found };
+  }
+
+  /**
+   * The base pass's captures and rule matches found where the text spells them (spelledBase.ts), for an error-free tree:
+   * no errors, and no class or decorated definitions (compiled.spelled is set only when no gated group needs them).
+   * The calls come after the facts (spelledCalls).
+   */
+  private spelledPass(spelled: SpelledRules, tree: Tree, text: string): BaseCaptures {
+    this.stopPastDeadline();
+    const started = this.profile ? performance.now() : 0;
+    const captures = spelledFacts(tree, text);
+    const rules = spelledRuleMatches(spelled, tree, text);
+    const ruleMatches: PassMatches[] = rules ? [{ patterns: rules.group.patterns, matches: rules.matches }] : [];
+    if (this.profile) {
+      this.profile.passes++;
+      countGroupPass(this.profile, '(base, by spelling)', performance.now() - started);
+    }
+    return { ruleMatches, captures, calls: null, errorRanges: objectArray<[number, number]>(), classes: objectArray<Node>(), decorated: objectArray<Node>() };
+  }
+
+  /**
+   * The calls of a spelled base pass: a walk for CALL_PATTERN, only when something would read them, a call-anchored rule
+   * or a group rooted at calls whose gate the file opens. In most files of a project that imports no HTTP library the CLI's
+   * default rules read none (their one call-anchored rule is gated on `requests` and `urllib`).
+   */
+  private spelledCalls(compiled: CompiledRules, tree: Tree, facts: FileFacts, gates: TextGates): readonly QueryMatch[] {
+    const group = compiled.calls();
+    if (!group || !callsWanted(compiled, facts, gates)) return objectArray<QueryMatch>();
+    return factMatches(this.runPasses([group], compiled, tree, undefined)).calls;
   }
 
   /**
@@ -509,16 +574,15 @@ export class Engine {
     text: string,
     facts: FileFacts,
     captures: FactCaptures,
+    gates: TextGates,
     calls: readonly QueryMatch[],
     classes: Node[],
     decorated: Node[],
     treeHasErrors: boolean,
     partial: PartialRun | undefined,
-  ): { gates: TextGates; open: QueryGroup[] } {
+  ): QueryGroup[] {
     const profile = this.profile;
     const started = profile ? performance.now() : 0;
-    // A region lint knows its gates' answers already (carried across the edit): no search of the whole text for their words.
-    const gates = new TextGates(text, partial?.gateHits, partial ? undefined : compiled.gateWords);
     const openGated = compiled.gated.filter((gated) => gatesPass(gated, facts, gates) && (!gated.insideAsyncDef || facts.hasAsyncDef));
     const open = groupsOf(openGated, always, always);
     // A group whose patterns all start at a class, def or decorated definition runs on those nodes
@@ -576,8 +640,7 @@ export class Engine {
       profile.gatedMs += gatedDone - started;
       profile.anchoredMs += performance.now() - gatedDone;
     }
-
-    return { gates, open };
+    return open;
   }
 
   /** Runs each rule's check on its matches: the raw findings, and the rules that failed on this file. */
@@ -1204,6 +1267,16 @@ function matchExtent(match: QueryMatch): { matchStart: number; matchEnd: number 
 function gatesPass({ requires, textGate, either }: Gate, facts: FileFacts, gates: TextGates): boolean {
   if (either && requires.length > 0 && textGate) return importsAny(requires, facts) || gates.matches(textGate);
   return (requires.length === 0 || importsAny(requires, facts)) && (!textGate || gates.matches(textGate));
+}
+
+/**
+ * Whether a whole-file lint reads the file's calls: a call-anchored rule whose gate the file opens, or an open gated
+ * group rooted at calls (gatedPasses). Asked with the same gates those ask, so it is true whenever they would read one.
+ */
+function callsWanted(compiled: CompiledRules, facts: FileFacts, gates: TextGates): boolean {
+  const opens = (gate: Gate, insideAsyncDef: boolean | undefined) => gatesPass(gate, facts, gates) && (!insideAsyncDef || facts.hasAsyncDef);
+  if (compiled.anchoredRules.some((rule) => opens(gateOf(rule), rule.insideAsyncDef))) return true;
+  return compiled.gated.some((gated) => opens(gated, gated.insideAsyncDef) && (gated.group()?.roots?.includes('call') ?? false));
 }
 
 function importsAny(modules: readonly string[], facts: FileFacts): boolean {

@@ -280,6 +280,15 @@ export interface RuleDefinition {
    * (see callAnchors.ts; test/unit/callAnchors.test.ts checks each declaration against the plain query).
    */
   calls?: CallAnchor;
+  /**
+   * Declares that every match of `query` starts at a node (of the type its patterns start at) with a child token
+   * spelling one of these keywords: is-literal-comparison's `(comparison_operator operators: ["is" "is not"])` has an
+   * `is`. When every rule of the base pass declares some, a whole-file lint of a tree without errors finds the rules'
+   * candidates, and the facts, where the text spells their keywords instead of walking the tree (spelledBase.ts;
+   * test/unit/spelledBase.test.ts checks each declaration against the plain query). Keywords only: a word that can be
+   * an identifier may be spelled by a node of another type.
+   */
+  keywords?: readonly string[];
   check(match: Captures, ctx: RuleContext): void;
 }
 

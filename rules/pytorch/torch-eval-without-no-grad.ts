@@ -104,7 +104,9 @@ export default defineRule({
     instead:
       'Decorate the evaluation function with `@torch.no_grad()` (or `@torch.inference_mode()`, faster still when the ' +
       'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`. The same holds for a test ' +
-      'pass every N steps of a training loop, an eval-mode function the script calls each epoch (a hint when it only draws a figure), ' +
+      'pass every N steps of a training loop, a loop over the validation loader beside the training loop of a `fit` (only that loop ' +
+      "goes under `no_grad`; a validation loss summed as a tensor keeps every batch's graph), an eval-mode function the script " +
+      'calls each epoch (a hint when it only draws a figure), ' +
       'and a prediction method that switches the model to eval mode, runs it once and detaches the output (`self.model(x).detach()`), ' +
       'or a scikit-learn inference method of an estimator class (`decision_function`, `predict_proba`) that detaches every output of its models.',
     example: {
@@ -146,13 +148,14 @@ export default defineRule({
       }
       return;
     }
-    // Evaluation by name, or the model switched to eval mode in the function.
-    if (!EVAL_NAME.test(name) && !callsEval(def)) return;
+    // Evaluation by name, the model switched to eval mode in the function, or a pass over the validation loader beside training.
+    const validation = validationLoaderPass(loop, def, facts);
+    if (!EVAL_NAME.test(name) && !callsEval(def) && !validation) return;
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
     const body = m.need('body').text;
     // A function that trains may still hold a validation pass of its own (below): only that loop is reported.
     const trains = needsGradients(m.need('body'), facts);
-    if (trains && !evalPassBesideTraining(loop, m.need('body'))) return;
+    if (trains && !validation && !evalPassBesideTraining(loop, m.need('body'))) return;
     if (needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
@@ -167,10 +170,12 @@ export default defineRule({
     // `dagmm_step` per batch, then an eval-mode loop): decorating it would break the training, so the advice is the loop's
     // (review43).
     if (trains || trainsOutsideLoop(m.need('body'), loop, facts)) {
+      const kept = validation ? accumulatedLoss(loop) : null;
+      const keeps = kept ? ` (and \`${kept} +=\` keeps every batch's graph until the epoch ends)` : '';
       ctx.report({
         start: loop.startIndex,
         end: right?.endIndex ?? loop.startIndex + 3,
-        message: `This loop of \`${name}\` runs the model on every batch with autograd recording; wrap the loop (not \`${name}\`, which also trains) in \`with torch.no_grad():\``,
+        message: `This loop of \`${name}\` runs the model on every batch with autograd recording${keeps}; wrap the loop (not \`${name}\`, which also trains) in \`with torch.no_grad():\``,
       });
       return;
     }
@@ -237,6 +242,57 @@ function evalPassBesideTraining(loop: Node, body: Node): boolean {
   if (at < 0 || statements.slice(at + 1).some((s) => NEEDS_OR_FREEZES_GRAD.test(s.text))) return false;
   const models = statements.slice(0, at).flatMap((s) => evalCallReceiver(s) ?? []);
   return models.some((model) => forwardCallOf(model, loop.childForFieldName('body') ?? loop) !== undefined);
+}
+
+/** A loader named as validation data: `val_loader`, `valid_dataloader`, `self.validation_loader`, `dev_dl`. */
+const VALIDATION_LOADER = /(^|_)(val|valid|validation|dev)_?(data_?)?(loader|dataloader|dl)s?$/i;
+
+/**
+ * A function that trains and, each epoch, runs the same model over a validation loader without switching it to eval
+ * mode (tabzilla's `fit`, whose early-stopping loop adds each batch's loss tensor to `val_loss`, keeping every graph:
+ * review47's blind recall hunt). The loop is a forward loop over a loader named as validation data (VALIDATION_LOADER),
+ * and an earlier statement of its block is a training loop (backward or optimizer step) that calls the same model. Null
+ * when the function needs autograd for more than its training steps, when anything after the loop in the function
+ * backpropagates or steps (the validation loss may be a meta-objective), or when the loop runs another model.
+ */
+function validationLoaderPass(loop: Node, def: Node, facts: FileFacts): Node | null {
+  const record = trainingLoops(facts).find((l) => l.node.equals(loop));
+  const loader = record?.loader;
+  const name = loader?.type === 'attribute' ? loader.childForFieldName('attribute')?.text : loader?.type === 'identifier' ? loader.text : undefined;
+  if (!record || record.kind !== 'forward' || !name || !VALIDATION_LOADER.test(name)) return null;
+  const body = def.childForFieldName('body');
+  const block = loop.parent;
+  if (!body || block?.type !== 'block' || NEEDS_GRAD_BEYOND_TRAINING.test(body.text) || ATTACK_NAME.test(body.text)) return null;
+  const after = body.text.slice(loop.endIndex - body.startIndex);
+  if (NEEDS_OR_FREEZES_GRAD.test(after)) return null;
+  const model = modelOf(record.evidence[0]);
+  if (!model) return null;
+  const trainLoops = trainingLoops(facts).filter((l) => l.kind === 'train' && l.node.parent?.equals(block) && l.node.endIndex <= loop.startIndex);
+  return trainLoops.some((l) => forwardCallOf(model, l.node.childForFieldName('body') ?? l.node) !== undefined) ? loop : null;
+}
+
+/** `val_loss` of `val_loss += loss_func(out, y)` directly in the loop's body: a loss tensor summed as it is, graph and all. */
+function accumulatedLoss(loop: Node): string | null {
+  const body = loop.childForFieldName('body');
+  for (const statement of body?.namedChildren ?? []) {
+    const op = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (op?.type !== 'augmented_assignment' || op.childForFieldName('operator')?.text !== '+=') continue;
+    const target = op.childForFieldName('left');
+    const value = op.childForFieldName('right');
+    const fn = value?.type === 'call' ? value.childForFieldName('function') : null;
+    if (target?.type === 'identifier' && fn && /(^|[._])(loss\w*|criterion)$/i.test(fn.text)) return target.text;
+  }
+  return null;
+}
+
+/** The model a forward call runs: `self.model` of `self.model(x)` or `self.model.forward(x)`. */
+function modelOf(call: Node | undefined): string | null {
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  if (!fn) return null;
+  if (fn.type === 'identifier') return fn.text;
+  if (fn.type !== 'attribute') return null;
+  const object = fn.childForFieldName('object');
+  return object && FORWARD_METHOD.test(fn.childForFieldName('attribute')?.text ?? '') ? object.text : fn.text;
 }
 
 /** `model` in the statement `model.eval()`, else null. */

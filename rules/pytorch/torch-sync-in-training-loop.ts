@@ -113,7 +113,9 @@ export default defineRule({
       'Any other sync once per step ranks low (out of the default output, shown with `--impact all`; blind reviews judged 1 of 27 ' +
       'useful): a loss or accuracy handed to a logger, a metrics object or a history. It keeps its warning when the number is thrown ' +
       'away (a total nothing reads, a value overwritten on every step and only the last one read), when the code decides with it ' +
-      '(`if epoch_loss < best:`, an early stop), or when the sync runs once per row of a tensor inside the step. When the host needs ' +
+      '(`if epoch_loss < best:`, an early stop), when the step syncs several losses before its backward pass with device work ' +
+      'between them (each regulariser logged as soon as it is computed: every sync drains the queue again, and the backward is ' +
+      'queued only after the last), or when the sync runs once per row of a tensor inside the step. When the host needs ' +
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
@@ -261,7 +263,23 @@ export default defineRule({
     // `.item()` the loop never reaches), 1 useful (SentEval's never-read `all_costs`). A finding nobody acts on costs more
     // than it saves, so they are not reported at all; the syncs worth a change (per row, per element, several a step that
     // nothing reads) are warnings above and below.
-    if (routine) return;
+    // Issue 24 (review47's recall hunt): several syncs of the forward's losses before the step's backward pass, with device
+    // work queued between them (TensoRF's regularisers, each logged with `.item()` as soon as it is computed): each drains
+    // the queue again, and the backward cannot be queued while the forward still runs. Not the routine bookkeeping above,
+    // where the numbers are read once the step's work is queued and the later syncs find the GPU idle.
+    const beforeBackward = whole || cpuOnly ? null : syncsBeforeBackward(all, site.block);
+    if (routine && !beforeBackward) return;
+    if (beforeBackward) {
+      ctx.report({
+        start: m.need('method').startIndex,
+        end: call.endIndex,
+        construct: site.loop?.node,
+        message:
+          `\`${shown}.${method}()\` ${WHAT[method]} ${site.where}, before \`${beforeBackward.backward}\` is queued ` +
+          `(${beforeBackward.count} syncs between pieces of the forward): each drains the GPU queue; log the detached tensors and sync every N steps`,
+      });
+      return;
+    }
     ctx.report({
       start: m.need('method').startIndex,
       end: call.endIndex,
@@ -271,6 +289,63 @@ export default defineRule({
     });
   },
 });
+
+/** `loss.backward(...)`, `scaler.scale(loss).backward()`: the step's backward pass. */
+function isBackwardCall(n: Node): boolean {
+  if (n.type !== 'call') return false;
+  const fn = n.childForFieldName('function');
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'backward';
+}
+
+/** The first backward call directly in the step (not under an `if`, a handler or a loop of its own), or null. */
+function stepBackward(block: Node): Node | null {
+  const body = block.childForFieldName('body') ?? block;
+  return findDescendants(body, isBackwardCall, isNestedScope).find((c) => !guardedWithin(c, body)) ?? null;
+}
+
+/**
+ * Two or more syncs of the step run before its backward pass (the first backward call directly in the step), and
+ * between two of them the step computes a piece of the loss it backpropagates (`loss_reg_L1 = tensorf.density_L1()`,
+ * then `total_loss += w * loss_reg_L1`; a metric computed beside the loss does not count: pudae's kaggle-hpa): the host
+ * waits for the forward in pieces and queues the backward only after the last wait. The backward call's text and the
+ * number of those syncs, or null.
+ * Syncs whose statements sit under an `if` still count (TensoRF logs each regulariser in the `if weight > 0:` that adds it).
+ */
+function syncsBeforeBackward(syncs: readonly Node[], block: Node): { backward: string; count: number } | null {
+  const backward = stepBackward(block);
+  if (!backward) return null;
+  const before = syncs.filter((c) => c.endIndex <= backward.startIndex);
+  if (before.length < 2) return null;
+  const body = block.childForFieldName('body') ?? block;
+  const receiver = backward.childForFieldName('function')!.childForFieldName('object')!;
+  if (receiver.type !== 'identifier') return null;
+  // What the backward pass differentiates is built up by the step: `total_loss += w * loss_reg_l1`, `loss = loss + t`.
+  const updates = findDescendants(
+    body,
+    (n) =>
+      (n.type === 'assignment' || n.type === 'augmented_assignment') &&
+      n.childForFieldName('left')?.text === receiver.text &&
+      n.endIndex <= backward.startIndex,
+    isNestedScope,
+  );
+  const addsToLoss = (name: string, after: Node) =>
+    updates.some((u) => u.startIndex > after.endIndex && new RegExp(`(?<![\\w.])${name}(?!\\w)`).test(u.childForFieldName('right')?.text ?? ''));
+  // A piece of the forward computed between two of the syncs and added to that loss (not a metric read beside it).
+  const computed = findDescendants(
+    body,
+    (n) =>
+      n.type === 'assignment' &&
+      n.childForFieldName('left')?.type === 'identifier' &&
+      n.childForFieldName('right')?.type === 'call' &&
+      n.startIndex > before[0]!.endIndex &&
+      n.endIndex < before.at(-1)!.startIndex &&
+      !before.some((c) => contains(n, c)) &&
+      addsToLoss(n.childForFieldName('left')!.text, n),
+    isNestedScope,
+  );
+  if (computed.length === 0) return null;
+  return { backward: receiver.text.length > 30 ? 'the backward pass' : `${receiver.text}.backward()`, count: before.length };
+}
 
 /** Why a sync beside another per-step wait ranks low (otherStepWait). */
 const OTHER_WAIT = 'the step waits for the device elsewhere on every step as well, so these syncs alone cost no extra wait';

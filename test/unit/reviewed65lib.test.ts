@@ -118,7 +118,8 @@ describe('torch-sync-in-training-loop: running totals only logged or returned', 
   });
 });
 
-// YOLO's rect-mode batch shapes: a scan of the aspect ratios per batch, once, in the dataset's constructor.
+// YOLO's rect-mode batch shapes: a scan of the aspect ratios per batch, once, in the dataset's constructor. Since round
+// 72 a scan per value is shown only over one value per element (`range(len(bi))` here; YOLO's `range(nb)` is a hint).
 const RECT = `import numpy as np
 from torch.utils.data import Dataset
 
@@ -129,7 +130,7 @@ class LoadImagesAndLabels(Dataset):
         nb = bi[-1] + 1
         ar = shapes[:, 1] / shapes[:, 0]
         self.batch_shapes = np.ones((nb, 2))
-        for i in range(nb):
+        for i in range(len(bi)):
             ari = ar[bi == i]
             self.batch_shapes[i] = [ari.min(), ari.max()]
 

@@ -40,8 +40,8 @@ class PromptModel(nn.Module):
         self.n_prompt = n_prompt
 
     def forward(self, input_ids, attention_mask, labels=None):
-        batch = input_ids.shape[0]
-        prompt_mask = torch.ones(batch, self.n_prompt).to(attention_mask.device)
+        batch, length = input_ids.shape
+        prompt_mask = torch.ones(batch, length).to(attention_mask.device)
         attention_mask = torch.cat((prompt_mask, attention_mask), dim=1)
         return self.base(input_ids=input_ids, attention_mask=attention_mask, labels=labels)
 `;
@@ -54,7 +54,7 @@ class PromptModel(nn.Module):
 
   it('so is a piece made inside the torch.cat call, and one joined under a later if', async () => {
     const inline = PREFIX.replace(
-      '        prompt_mask = torch.ones(batch, self.n_prompt).to(attention_mask.device)\n        attention_mask = torch.cat((prompt_mask, attention_mask), dim=1)',
+      '        prompt_mask = torch.ones(batch, length).to(attention_mask.device)\n        attention_mask = torch.cat((prompt_mask, attention_mask), dim=1)',
       '        if labels is not None:\n            labels = torch.cat([torch.full((batch, self.n_prompt), -100).to(labels.device), labels], dim=1)',
     );
     const [a] = await ranked(MOVED, inline, '/proj/pkg/prompt.py');

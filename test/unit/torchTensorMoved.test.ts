@@ -34,7 +34,7 @@ describe('torch-tensor-created-then-moved: shown or hint', () => {
     const source = `${HEADER}
 class Grid(nn.Module):
     def build(self, ctrl):
-        return torch.cat((ctrl, torch.zeros(ctrl.size(0), 3, 2).to(device)), dim=1)
+        return torch.cat((ctrl, torch.zeros(ctrl.size(0), ctrl.size(1), 2).to(device)), dim=1)
 
 
 class Net(nn.Module):
@@ -43,11 +43,47 @@ class Net(nn.Module):
         self.grid = Grid()
 
     def forward(self, x):
-        h = torch.zeros(x.size(0), 8).to(device)
+        h = torch.zeros(x.size(0), x.size(1)).to(device)
         return self.grid.build(x) + h.sum()
 `;
     assert.deepEqual(await severities(source), ['info', 'info']);
   });
+
+  // Round 72 (review47): shown only when the tensor is plausibly large; literal shapes, one batch-long dimension and a
+  // configured count or two are hints (a copy of some kilobytes beside the forward pass).
+  for (const [made, severity] of [
+    ['torch.zeros((1, 48))', 'hint'],
+    ['torch.ones(x.size(0), 1)', 'hint'],
+    ['torch.zeros(2 * self.batch_size)', 'hint'],
+    ['torch.ones(self.num_heads, self.num_heads)', 'hint'],
+    ['torch.eye(self.num_heads)', 'hint'],
+    ['torch.zeros(x.size(0), self.n_codes)', 'hint'],
+    ['torch.zeros(shape)', 'hint'],
+    ['torch.zeros(x.size())', 'info'],
+    ['torch.zeros(*x.shape)', 'info'],
+    ['torch.zeros(x.shape[:3])', 'info'],
+    ['torch.eye(x.size(0))', 'info'],
+    ['torch.zeros(n, c, h, w)', 'info'],
+    ['torch.empty(self.timestep, x.size(0), self.channels)', 'info'],
+    ['torch.empty(x.shape[0], x.shape[1], 7)', 'info'],
+  ]) {
+    it(`${severity === 'info' ? 'shows' : 'gives a hint for'} \`${made}\` in a forward pass`, async () => {
+      const source = `${HEADER}
+class Net(nn.Module):
+    def forward(self, x, shape):
+        n, c, h, w = x.size()
+        m = ${made}.to(x.device)
+        return x + m
+`;
+      const found = await findingsOf(source);
+      assert.deepEqual(
+        found.map((f) => f.severity),
+        [severity],
+      );
+      if (severity === 'hint') assert.match(found[0].message, /does not show a large tensor/);
+      assert.match(found[0].message, /allocated in host memory and copied to the GPU with a blocking transfer on every forward pass/);
+    });
+  }
 
   it('near misses: once per batch of a loop, a module method the file never calls, a device passed in: hints', async () => {
     const source = `${HEADER}

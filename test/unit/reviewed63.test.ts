@@ -100,7 +100,8 @@ describe('http-call-without-timeout: one-time downloads nobody leaves unattended
       assert.equal(f?.severity, 'hint', `${rel}: ${JSON.stringify(f)}`);
       assert.match(reasons(f), /bootstrap script/);
     }
-    const [f] = await ranked(HTTP, bootstrap);
+    // The near miss is not named for downloading, which is a hint of its own (round 72).
+    const [f] = await ranked(HTTP, bootstrap.replace('download_file_insecure', 'fetch_file_insecure'));
     assert.ok(f);
     assert.notEqual(f.severity, 'hint', JSON.stringify(f));
   });

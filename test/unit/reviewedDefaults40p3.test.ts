@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { inTempProject, rankedFindings as ranked } from '../helpers/engine';
 
 const HTTP = 'http-call-without-timeout';
-const DOWNLOAD = 'import requests\n\n\ndef download(url):\n    return requests.get(url).content\n';
+// A request in a package function (named `fetch`: a function named for downloading is a hint of its own, round 72).
+const DOWNLOAD = 'import requests\n\n\ndef fetch(url):\n    return requests.get(url).content\n';
 
 const inProjectAt = (files: Record<string, string>, run: (top: string) => Promise<void>) => inTempProject(files, run, 'perflens-r40-');
 

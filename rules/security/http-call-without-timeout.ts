@@ -143,11 +143,7 @@ export default defineRule({
     const transport = !known && !generation && isClientTransport(call);
     const edit = transport ? null : appendArgument(ctx.text, call, `timeout=${known?.name ?? value}`);
     const lowImpact = lowImpactReason(call, first, ctx.facts, ctx.filePath, ctx.files, ctx.text, ctx.projectRoot, !!known || !!handler);
-    const pass = known
-      ? `${known.says}: pass \`timeout=${known.name}\``
-      : transport
-        ? TRANSPORT_ADVICE
-        : `pass \`timeout=\` (seconds)${advice}`;
+    const pass = known ? `${known.says}: pass \`timeout=${known.name}\`` : transport ? TRANSPORT_ADVICE : `pass \`timeout=\` (seconds)${advice}`;
     ctx.report({
       node: call,
       message: `\`${fn.text}()\` without \`timeout=\` waits forever on an unresponsive server; ${pass}${handler ? `; ${handler}` : ''}`,

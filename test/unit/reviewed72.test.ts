@@ -59,8 +59,7 @@ describe("http-call-without-timeout: a client's one transport", () => {
 // assets fetched once by someone watching) and all three in openllmetry's sample app: both now hints.
 describe('http-call-without-timeout: download functions and sample apps are hints', () => {
   const project = { 'pyproject.toml': '[project]\nname = "pkg"\n', 'pkg/__init__.py': '' };
-  const ranked = async (source: string, rel = 'pkg/util.py') =>
-    (await rankedInRepository(RULE, source, project, rel, 'perflens-r72-'))[0];
+  const ranked = async (source: string, rel = 'pkg/util.py') => (await rankedInRepository(RULE, source, project, rel, 'perflens-r72-'))[0];
 
   it('a function named for downloading is a hint, with the reason in the finding', async () => {
     for (const name of ['download_pretrained', '_download', 'download_sample_data_files', 'DOWNLOAD']) {
@@ -73,8 +72,7 @@ describe('http-call-without-timeout: download functions and sample apps are hint
   it('near misses stay: another name, a download that defeats its own retry, a request handler that downloads', async () => {
     const other = await ranked(`${HEAD}def fetch_entries(url):\n    return requests.get(url).json()\n`);
     assert.equal(other?.severity, 'info', JSON.stringify(other));
-    const retried =
-      `${HEAD}def download_file(url):\n    try:\n        return requests.get(url)\n    except requests.Timeout:\n        return None\n`;
+    const retried = `${HEAD}def download_file(url):\n    try:\n        return requests.get(url)\n    except requests.Timeout:\n        return None\n`;
     const r = await ranked(retried);
     assert.equal(r?.severity, 'info', JSON.stringify(r));
     const handler =

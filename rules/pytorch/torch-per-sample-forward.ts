@@ -19,6 +19,7 @@ import {
   positionalArguments,
   targetNames,
   valuesAssignedTo,
+  unwrapIterable,
 } from '../../server/analysis';
 
 const MODEL_ATTR = /model|net|encoder|decoder|backbone|classifier|module|policy|forward/i;
@@ -398,8 +399,6 @@ function perSampleLoop(single: Node, sample: Node, sliceIndex: string | null, fa
 /** `torch.split(x, n)`, `x.chunk(k)`, `torch.tensor_split(...)`: pieces of a tensor, each holding many rows. */
 const CHUNKING_CALL = /(?:^|\.)(?:split|chunk|tensor_split|array_split)$/;
 
-const ITERATION_WRAPPER = /^(?:(?:tqdm\.)?(?:tqdm|trange)|enumerate|list|tuple|iter)$/;
-
 function isChunkingCall(value: Node | null | undefined): boolean {
   return value?.type === 'call' && CHUNKING_CALL.test(value.childForFieldName('function')?.text ?? '');
 }
@@ -410,12 +409,12 @@ function isChunkingCall(value: Node | null | undefined): boolean {
  */
 function iteratesChunks(loop: Node, facts: FileFacts): boolean {
   const clause = loop.type === 'for_statement' ? loop : loop.namedChildren.find((c) => c?.type === 'for_in_clause');
-  let right = clause?.childForFieldName('right');
-  // `tqdm(chunks)`, `enumerate(chunks)`: the same chunks.
-  while (right?.type === 'call' && ITERATION_WRAPPER.test(right.childForFieldName('function')?.text ?? '')) {
-    right = right.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment' && a?.type !== 'keyword_argument');
-  }
-  if (!right) return false;
+  const iterable = clause?.childForFieldName('right');
+  if (!iterable) return false;
+  // `tqdm(chunks)`, `enumerate(chunks)`, `list(chunks)`: the same chunks.
+  let right = unwrapIterable(iterable, facts).inner;
+  const listed = right.type === 'call' && /^(?:list|tuple)$/.test(right.childForFieldName('function')?.text ?? '') ? positionalArguments(right)[0] : null;
+  if (listed) right = unwrapIterable(listed, facts).inner;
   if (isChunkingCall(right)) return true;
   if (right.type !== 'identifier') return false;
   return [...valuesAssignedTo(right.text, right, facts), ...moduleValues(right.text, facts)].some(isChunkingCall);

@@ -1,12 +1,13 @@
 // Shared test plumbing: one engine per test process, fixture paths, and running Python.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { Engine } from '../../server/engine/engine';
 import { NODE_FILES } from '../../server/project/fileProbe';
+import { discoverFiles } from '../../server/project/discovery';
 import type { Finding } from '../../common/types';
 import type { LintOptions } from '../../server/engine/options';
 
@@ -188,4 +189,21 @@ export async function inTempProject(files: Record<string, string>, run: (top: st
     engine.files = saved;
     rmSync(top, { recursive: true, force: true });
   }
+}
+
+/** Every `.py` file under dir, recursively. */
+export function pythonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return pythonFiles(full);
+    return name.endsWith('.py') ? [full] : [];
+  });
+}
+
+/** Every nth file of this machine's Python standard library (none if python3 cannot say where). */
+export function stdlibSlice(n: number): string[] {
+  const r = spawnSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_path("stdlib"))'], { encoding: 'utf8' });
+  const dir = r.stdout?.trim();
+  if (r.status !== 0 || !dir) return [];
+  return discoverFiles([dir]).files.filter((_, i) => i % n === 0);
 }

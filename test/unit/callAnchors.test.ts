@@ -3,26 +3,16 @@
 // the anchored way and nothing else. This test compares both on every rule fixture and a slice
 // of the stdlib, so a rule whose query changes without its anchor fails here.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
-import { discoverFiles } from '../../server/project/discovery';
 import { Engine, newProfile } from '../../server/engine/engine';
 import { anchorDepths, anchorProblem, anchorRoot, CALL_PATTERN, CallAnchorIndex, matchesRootedAt } from '../../server/engine/callAnchors';
 import { Query, type QueryMatch, type Tree } from '../../server/syntax/parser';
 import type { RuleDefinition } from '../../server/engine/rule';
 import { cachedDefNames } from '../../server/analysis';
 import { cachedDefStatementReads } from '../../server/analysis/caching';
-import { DIST, FIXTURES, getEngine, stdlibSourceOrSkip } from '../helpers/engine';
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return pythonFiles(full);
-    return name.endsWith('.py') ? [full] : [];
-  });
-}
+import { DIST, FIXTURES, getEngine, pythonFiles, stdlibSlice, stdlibSourceOrSkip } from '../helpers/engine';
 
 /** A match as comparable text: pattern index and every capture's name and extent. */
 function signature(m: QueryMatch): string {
@@ -278,11 +268,3 @@ describe('cache-unhashable-argument, anchored on the names of cached defs (calls
     }
   });
 });
-
-/** Every nth file of this machine's Python standard library (none if python3 cannot say where). */
-function stdlibSlice(n: number): string[] {
-  const r = spawnSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_path("stdlib"))'], { encoding: 'utf8' });
-  const dir = r.stdout?.trim();
-  if (r.status !== 0 || !dir) return [];
-  return discoverFiles([dir]).files.filter((_, i) => i % n === 0);
-}

@@ -3,7 +3,7 @@
 // `_perform_http`, which carries LLM completions; Appwrite's `Client.call`, which carries synchronous function runs
 // of up to 15 minutes). No single number suits all of a client's calls: the finding stays, with advice and no edit.
 import * as assert from 'node:assert/strict';
-import { libraryFindingsAll, rankedInRepository } from '../helpers/engine';
+import { getEngine, libraryFindingsAll, rankedInRepository } from '../helpers/engine';
 
 const RULE = 'http-call-without-timeout';
 const HEAD = 'import requests\n\n\n';
@@ -95,7 +95,6 @@ describe('http-call-without-timeout: download functions and sample apps are hint
 describe('pandas-apply-simple-lambda: a module full of applies', () => {
   const HEAD_PD = 'import pandas as pd\n\ndf = pd.read_csv("x.csv")\n';
   it('checks a 400-apply script in one pass, with no rule failure', async () => {
-    const { getEngine } = await import('../helpers/engine');
     const lines = Array.from({ length: 400 }, (_, i) => `df["c${i}"] = df["t"].apply(lambda x: x.split(":")[${i % 3}])`);
     const source = `${HEAD_PD}df["r"] = df.apply(lambda r: r["a"] + r["b"], axis=1)\n${lines.join('\n')}\n`;
     const engine = await getEngine();

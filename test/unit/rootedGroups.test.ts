@@ -3,30 +3,12 @@
 // That is only right if it finds exactly what a whole-tree pass finds: this test compares both on
 // every rule fixture and a slice of the stdlib, with every rule selected.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
 import { patternRootTypes } from '../../server/engine/compile';
 import { Engine, newProfile } from '../../server/engine/engine';
-import { discoverFiles } from '../../server/project/discovery';
-import { DIST, FIXTURES } from '../helpers/engine';
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return pythonFiles(full);
-    return name.endsWith('.py') ? [full] : [];
-  });
-}
-
-/** Every nth file of this machine's Python standard library (none if python3 cannot say where). */
-function stdlibSlice(n: number): string[] {
-  const r = spawnSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_path("stdlib"))'], { encoding: 'utf8' });
-  const dir = r.stdout?.trim();
-  if (r.status !== 0 || !dir) return [];
-  return discoverFiles([dir]).files.filter((_, i) => i % n === 0);
-}
+import { DIST, FIXTURES, pythonFiles, stdlibSlice } from '../helpers/engine';
 
 describe('patternRootTypes', () => {
   it('names the node type each top-level pattern starts at', () => {

@@ -3,32 +3,15 @@
 // the calls only when a call-anchored rule's gate opens. That is only right if it finds what the walk finds: this test
 // compares the two on every rule fixture and a slice of the stdlib, and checks that the rules still fire.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../rules';
-import { discoverFiles } from '../../server/project/discovery';
 import { Engine, newProfile, type EngineProfile } from '../../server/engine/engine';
 import { FACT_PATTERNS, patternRootTypes } from '../../server/engine/compile';
 import { keywordExpression, spelledFacts, spelledRuleMatches } from '../../server/engine/spelledBase';
 import { Query, type Node, type QueryMatch } from '../../server/syntax/parser';
 import type { LintOptions } from '../../server/engine/options';
-import { DIST, FIXTURES, getEngine } from '../helpers/engine';
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return pythonFiles(full);
-    return name.endsWith('.py') ? [full] : [];
-  });
-}
-
-function stdlibSlice(n: number): string[] {
-  const r = spawnSync('python3', ['-c', 'import sysconfig;print(sysconfig.get_path("stdlib"))'], { encoding: 'utf8' });
-  const dir = r.stdout?.trim();
-  if (r.status !== 0 || !dir) return [];
-  return discoverFiles([dir]).files.filter((_, i) => i % n === 0);
-}
+import { DIST, FIXTURES, getEngine, pythonFiles, stdlibSlice } from '../helpers/engine';
 
 function readable(file: string): string | null {
   try {

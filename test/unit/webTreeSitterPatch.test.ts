@@ -3,12 +3,12 @@
 // bundle, and that the patched glue parses and queries exactly like the original, including after
 // the WASM memory grows (which replaces the typed-array views the patch reads through).
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as patched from 'web-tree-sitter';
 import { PATCH_MARKER, patchWebTreeSitter } from '../../scripts/webTreeSitterPatch.mjs';
-import { DIST, FIXTURES, ROOT } from '../helpers/engine';
+import { DIST, FIXTURES, ROOT, pythonFiles } from '../helpers/engine';
 
 type WebTreeSitter = typeof patched;
 
@@ -51,14 +51,6 @@ function chunkEdgeSources(): string[] {
     out.push(`${filler}\u{1F600}\u{1F600}\n${'t = "\uDBFF"\n'.repeat(40)}`);
   }
   return out;
-}
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return pythonFiles(full);
-    return name.endsWith('.py') ? [full] : [];
-  });
 }
 
 /** Everything the engine reads from a tree, as text: a cursor walk, node navigation, query matches. */

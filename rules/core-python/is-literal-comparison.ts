@@ -26,6 +26,72 @@ function importsArrayLibrary(facts: FileFacts): boolean {
 
 const SINGLETONS = new Set(['true', 'false', 'none']);
 
+/** CPython keeps one object for each int from -5 to 256 (the small-int cache): equal ints there are the same object. */
+const SMALL_INT_MIN = -5;
+const SMALL_INT_MAX = 256;
+
+/** The value of an integer literal (`-1`, `0x10`, `1_000`), or null for another literal. */
+function integerValue(node: Node): number | null {
+  const negative = node.type === 'unary_operator' && node.child(0)?.type === '-';
+  const digits = node.type === 'unary_operator' ? node.childForFieldName('argument') : node;
+  if (digits?.type !== 'integer') return null;
+  const value = Number(digits.text.replace(/_/g, '').replace(/^0(?=\d)/, ''));
+  return Number.isFinite(value) ? (negative ? -value : value) : null;
+}
+
+/** An escape that stands for one character, with its code point: `\\n`, `\\\\`, `\\x41`, `\\u00e9`, `\\101`. */
+function escapedCodePoint(escape: string): number | null {
+  if (escape.length === 2 && escape[0] === '\\' && '\\\'"abfnrtv'.includes(escape[1])) return escape.charCodeAt(1); // all below 256
+  const hex = /^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))$/.exec(escape);
+  if (hex) return parseInt(hex[1] ?? hex[2], 16);
+  const octal = /^\\([0-7]{1,3})$/.exec(escape);
+  return octal ? parseInt(octal[1], 8) : null;
+}
+
+/**
+ * A string literal CPython answers with a shared object wherever the value comes from: the empty string and every
+ * one-character string of the first 256 code points (`'*'`, `'-'`, `'\\n'`) are cached singletons, and so are the empty
+ * and one-byte bytes. Not an f-string, a concatenation or a longer string: those are shared only when interned.
+ */
+function isCachedString(node: Node): boolean {
+  if (node.type !== 'string') return false;
+  const start = node.child(0);
+  const end = node.child(node.childCount - 1);
+  if (start?.type !== 'string_start' || end?.type !== 'string_end') return false;
+  if (/[fF]/.test(start.text)) return false;
+  const body = node.text.slice(start.endIndex - node.startIndex, end.startIndex - node.startIndex);
+  const chars = [...body];
+  if (chars.length <= 1) return chars.length === 0 || (chars[0].codePointAt(0) ?? 256) < 256;
+  const point = /[rR]/.test(start.text) ? null : escapedCodePoint(body);
+  return point !== null && point < 256;
+}
+
+/**
+ * Calls that always answer a plain `int`: `len(x)`, `int(v)`, `s.find(sub)`. Not `.count()`: a Series' answers a NumPy
+ * integer, which is never the cached object (`pd.Series([1]).count() is 1` is False).
+ */
+const INT_RESULT_CALLS = /^(?:len|int|ord)$|\.(?:find|rfind|index|rindex)$/;
+
+/**
+ * `x is 0` works in CPython when `x` is certain to be a plain `int` (the small-int cache) or the literal is a cached string:
+ * what is left is the SyntaxWarning. An int attribute or parameter may be an IntEnum or a NumPy scalar (`event.button is
+ * 1` never matched matplotlib's MouseButton, judged worth fixing in review30), so only a call known to answer an `int` counts.
+ */
+function worksByCache(literal: Node, other: Node): boolean {
+  if (isCachedString(literal)) return true;
+  const value = integerValue(literal);
+  if (value === null || value < SMALL_INT_MIN || value > SMALL_INT_MAX) return false;
+  const fn = other.type === 'call' ? other.childForFieldName('function') : null;
+  return !!fn && INT_RESULT_CALLS.test(fn.text);
+}
+
+/**
+ * Why such a comparison costs little: reviewers of review48 judged 18 of 19 comparisons with `''`, `'*'`, `-1` or `0`
+ * not worth a change (the code behaves as written; only the SyntaxWarning is left), against 4 of 20 other literals.
+ */
+const CACHED_VALUE =
+  'CPython keeps one shared object for this value, so the identity test gives the same answer as `==` here; what is left is the SyntaxWarning (and other Python implementations)';
+
 /** `a < b <= 100.0 is False`: Python reads the chain as `a < b and b <= 100.0 and 100.0 is False`. */
 function chainMessage(cmp: Node, op: Node, left: Node, right: Node): string {
   const pair = `${left.text} ${op.text} ${right.text}`;
@@ -69,7 +135,9 @@ export default defineRule({
       '`is` asks whether two references are the same object. Whether equal numbers or strings are the same object ' +
       'depends on interning and constant sharing inside CPython (small ints are cached, some strings are interned, ' +
       'constants in one code object are shared), so `x is 200` can be true in one place and false in another ' +
-      'for the same value. CPython 3.8+ reports it as a `SyntaxWarning`.',
+      'for the same value. CPython 3.8+ reports it as a `SyntaxWarning`. Where CPython keeps one object for the value ' +
+      "(`''` and one-character strings, or a small int that `len()` or `str.find()` returns) the test works there today, " +
+      'so the finding is a hint: only the warning, and other interpreters, are at stake.',
     instead: 'Use `==` and `!=` for values. Keep `is` for singletons: `None`, `True`, `False`, `...` and sentinels you created.',
     example: { before: 'if status is 200:\n    ...', after: 'if status == 200:\n    ...' },
   },
@@ -125,6 +193,7 @@ export default defineRule({
     const replacement = negated ? '!=' : '==';
     const arrays = importsArrayLibrary(ctx.facts);
     ctx.report({
+      ...(worksByCache(literal, other) ? { lowImpact: CACHED_VALUE } : {}),
       ...range,
       message: `\`${op.text}\` compares identity with the literal \`${literal.text.length > 30 ? literal.text.slice(0, 27) + '...' : literal.text}\`; use \`${replacement}\``,
       edits: [replaceRange(op.startIndex, op.endIndex, replacement)],

@@ -67,7 +67,8 @@ export default defineRule({
       'standalone script (no package around it) that no web or task framework runs, one in a package module with a ' +
       '`__main__` block that no other file of the project imports (a program kept in the package), one in a download function ' +
       '(`download_pretrained`, `download_file`: files fetched once, for someone watching), and one in a function that prompts ' +
-      'at the terminal (`input()`, `getpass()`, `click.prompt()`): whoever started it at a terminal sees a hang and ' +
+      'at the terminal (`input()`, `getpass()`, `click.prompt()`) or is a command of an interactive `cmd.Cmd` shell (`do_import`): ' +
+      'whoever started it at a terminal sees a hang and ' +
       'stops it. So is a request that tells a server to shut down, one in a click or typer command (its function, or a ' +
       "command module under `cli/` or `commands/`), and one in a package's `datasets` modules (example data fetched once), " +
       'unless its function takes or passes a timeout elsewhere, catches the timeout error or is retried by a decorator (both ' +
@@ -179,6 +180,7 @@ function lowImpactReason(
   if (inUnimportedProgram(facts, filePath, files, projectRoot)) return UNIMPORTED_PROGRAM;
   if (inCommandLineFolder(filePath)) return COMMAND_LINE_TOOL;
   if (asksPersonAtTerminal(call, facts)) return ASKS_AT_TERMINAL;
+  if (inShellCommand(call, facts)) return SHELL_COMMAND;
   if (inGoogleDriveDownload(call, text)) return GOOGLE_DRIVE_DOWNLOAD;
   if (isSetuptoolsBootstrap(filePath)) return SETUPTOOLS_BOOTSTRAP;
   if (asksServerToShutDown(call, first)) return SHUTDOWN_REQUEST;
@@ -977,6 +979,45 @@ function asksPersonAtTerminal(call: Node, facts: FileFacts): boolean {
   if (callsBuiltinInput(fn, facts, enclosingDef)) return true;
   const prompt = PROMPTS.exec(body.text)?.[0];
   return !!prompt && facts.importsModule(prompt.slice(0, prompt.indexOf('.')));
+}
+
+/**
+ * Why a request in an interactive shell's command costs little: a `do_*` method of a `cmd.Cmd` (or cmd2) shell runs when
+ * someone types the command at its prompt, and sees a hang. review48 judged NetExec's `nxcdb` shell command `import
+ * empire` (two requests to the operator's own server) noise with both reviewers.
+ */
+const SHELL_COMMAND = "in an interactive shell's command (a `do_*` method of a `cmd.Cmd` shell), run by someone at its prompt who sees a hang";
+
+/** A base class that is the standard library's or cmd2's interactive shell: `cmd.Cmd`, `Cmd`, `cmd2.Cmd`. */
+const SHELL_BASE = /^(?:cmd2?\.)?Cmd$/;
+
+/**
+ * The def around the call is a command of an interactive shell: a `do_*` (or `default`) method of a class deriving from
+ * `cmd.Cmd`, directly or through another class of the file, in a module that imports cmd or cmd2.
+ */
+function inShellCommand(call: Node, facts: FileFacts): boolean {
+  if (!facts.importsModule('cmd') && !facts.importsModule('cmd2')) return false;
+  const def = enclosingDef(call);
+  const name = def?.childForFieldName('name')?.text ?? '';
+  if (!def || !(/^do_\w+$/.test(name) || name === 'default')) return false;
+  const classes = new Map<string, Node>();
+  for (const cls of facts.tree.rootNode.descendantsOfType('class_definition')) {
+    const own = cls?.childForFieldName('name')?.text;
+    if (cls && own) classes.set(own, cls);
+  }
+  const seen = new Set<string>();
+  const derivesFromShell = (cls: Node | null): boolean => {
+    for (const base of cls?.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!base) continue;
+      if (SHELL_BASE.test(base.text)) return true;
+      if (base.type === 'identifier' && !seen.has(base.text)) {
+        seen.add(base.text);
+        if (derivesFromShell(classes.get(base.text) ?? null)) return true;
+      }
+    }
+    return false;
+  };
+  return derivesFromShell(classOfMethod(def));
 }
 
 /** Calls that ask whether a path exists: `os.path.exists(p)`, `os.path.isfile(p)`, `Path(p).exists()`, `p.is_file()`. */

@@ -270,12 +270,18 @@ function trainingStepOfScriptsFolder(node: Node, facts: FileFacts, filePath: str
   return enclosingTrainingLoop(node, facts) !== null || enclosingTrainStep(node, facts) !== null;
 }
 
-/** Code run by hand, with someone watching: an example, tutorial or script (isExampleFile), or a notebook. */
-export function runByHand(filePath: string | undefined, project: ProjectPlace): boolean {
-  if (isExampleFile(filePath, project.files, project.givenRoot)) return true;
-  return isNotebookFile(filePath) || inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot);
+/**
+ * Why the code is run by hand, with someone watching, or null: an example, tutorial or script (isExampleFile), a
+ * notebook, or teaching material (a book's chapter folders: review48 judged all six requests without a timeout in
+ * ml-system-in-actions' `chapter4_serving_patterns/` demos noise with both reviewers, its FastAPI demo routes included).
+ */
+export function runByHand(filePath: string | undefined, project: ProjectPlace): string | null {
+  if (isExampleFile(filePath, project.files, project.givenRoot)) return RUN_BY_HAND;
+  if (isNotebookFile(filePath) || inFolderNamed(filePath, NOTEBOOK_FOLDERS, project.files, project.givenRoot)) return RUN_BY_HAND;
+  const teaching = teachingMaterial(filePath, project);
+  return teaching ? `${teaching}, run by hand where someone watches it` : null;
 }
-export const RUN_BY_HAND = 'in an example, script or notebook run by hand, where someone watches it';
+const RUN_BY_HAND = 'in an example, script or notebook run by hand, where someone watches it';
 
 /**
  * A file of a project that distributes one package (`src/diffusers/`, `sktime/`) but outside that package: the CI

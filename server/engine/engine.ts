@@ -14,7 +14,7 @@ import { compileRules, gateOf, type CompiledRules, type Gate, type GatedGroup } 
 import type { PatternRole, QueryGroup } from './queryGroups';
 import { FileFacts, type FactCaptures } from '../analysis/facts';
 import { NO_FILE_SYSTEM, type FileProbe } from '../analysis/codeContext';
-import { impactOf, notOwnCodeImpact, ONCE_AT_SETUP, runByHand, RUN_BY_HAND } from '../analysis/impact';
+import { impactOf, notOwnCodeImpact, ONCE_AT_SETUP, runByHand } from '../analysis/impact';
 import { inferenceClock } from '../analysis/localTypes';
 import { loadPython, PythonParser, type CompiledPython, type Node, type QueryMatch, type Tree, type WasmLocation } from '../syntax/parser';
 import { isProven, previewReason } from './trackRecord';
@@ -892,8 +892,9 @@ export class Engine {
     }
     // A risk that matters only unattended (a hang) is low in code run by hand, however hot its loops, unless the rule
     // sees why nobody watches this part (a loop behind a progress bar).
-    if (rule.unattendedOnly && placed.level !== 'low' && runByHand(options.filePath, project)) {
-      return raw.unattendedReason ? { level: placed.level, reasons: [raw.unattendedReason, ...placed.reasons] } : { level: 'low', reasons: [RUN_BY_HAND] };
+    const byHand = rule.unattendedOnly && placed.level !== 'low' ? runByHand(options.filePath, project) : null;
+    if (byHand) {
+      return raw.unattendedReason ? { level: placed.level, reasons: [raw.unattendedReason, ...placed.reasons] } : { level: 'low', reasons: [byHand] };
     }
     // Where nothing about the place ranks it, the rule's reason the risk holds here says why the finding was kept.
     if (rule.unattendedOnly && raw.keptReason && placed.level !== 'low' && placed.reasons.length === 0)

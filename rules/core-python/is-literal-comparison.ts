@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { calledSelfMethod, fileFunctionDef, ownReturnStatements, type FileFacts } from '../../server/analysis';
+import { bindingOf, calledSelfMethod, fileFunctionDef, occurrences, ownReturnStatements, scopeOf, type FileFacts } from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 import { replaceRange } from '../../server/fixes';
 
@@ -84,6 +84,40 @@ function worksByCache(literal: Node, other: Node): boolean {
   const fn = other.type === 'call' ? other.childForFieldName('function') : null;
   return !!fn && INT_RESULT_CALLS.test(fn.text);
 }
+
+/** A string literal without interpolation: a constant of the code object it is spelled in. */
+function isStringConstant(node: Node | null): boolean {
+  return node?.type === 'string' && !/^[a-zA-Z]*[fF]/.test(node.text);
+}
+
+/**
+ * `x` is a local of a function whose every binding is `x = "..."`, a string constant of the same code object, which
+ * CPython stores once: `x is "YELLOW"` compares the constant with itself (d4rl's CARLA agent sets `traffic_light_color`
+ * to "NONE", "YELLOW" or "GREEN" and tests `is not "YELLOW"`, judged noise by both reviewers of review48). Not a
+ * parameter, a global or a name also changed in place.
+ */
+function holdsOnlyOwnConstants(other: Node, literal: Node): boolean {
+  if (other.type !== 'identifier' || !isStringConstant(literal)) return false;
+  const scope = scopeOf(other);
+  if (scope.type !== 'function_definition') return false;
+  const uses = occurrences(scope, other.text);
+  let assigned = 0;
+  for (const use of uses) {
+    const parent = use.parent;
+    if (parent?.type === 'augmented_assignment' || parent?.type === 'global_statement' || parent?.type === 'nonlocal_statement') return false;
+    if (parent?.type === 'delete_statement') return false;
+    const binding = bindingOf(use);
+    if (!binding) continue;
+    if (binding.type !== 'assignment' || !binding.childForFieldName('left')?.equals(use)) return false;
+    if (!isStringConstant(binding.childForFieldName('right'))) return false;
+    assigned++;
+  }
+  return assigned > 0;
+}
+
+/** Why the identity test with a local that only ever holds the function's own string constants works as written. */
+const OWN_CONSTANTS =
+  'the name only ever holds string constants of this function, which CPython stores once, so the identity test gives the same answer as `==`; what is left is the SyntaxWarning';
 
 /**
  * Why such a comparison costs little: reviewers of review48 judged 18 of 19 comparisons with `''`, `'*'`, `-1` or `0`
@@ -193,7 +227,7 @@ export default defineRule({
     const replacement = negated ? '!=' : '==';
     const arrays = importsArrayLibrary(ctx.facts);
     ctx.report({
-      ...(worksByCache(literal, other) ? { lowImpact: CACHED_VALUE } : {}),
+      ...(worksByCache(literal, other) ? { lowImpact: CACHED_VALUE } : holdsOnlyOwnConstants(other, literal) ? { lowImpact: OWN_CONSTANTS } : {}),
       ...range,
       message: `\`${op.text}\` compares identity with the literal \`${literal.text.length > 30 ? literal.text.slice(0, 27) + '...' : literal.text}\`; use \`${replacement}\``,
       edits: [replaceRange(op.startIndex, op.endIndex, replacement)],

@@ -54,6 +54,38 @@ describe('is-literal-comparison: values CPython caches', () => {
   });
 });
 
+describe("is-literal-comparison: a local that only holds the function's own string constants", () => {
+  // d4rl's CARLA agent: `traffic_light_color` is "NONE", "YELLOW" or "GREEN", tested with `is not "YELLOW"`.
+  const agent = (extra: string) =>
+    'def color(lights):\n    c = "NONE"\n' +
+    extra +
+    '    for light in lights:\n        if light.yellow:\n            c = "YELLOW"\n        elif light.green:\n' +
+    '            if c is not "YELLOW":\n                c = "GREEN"\n    return c\n';
+
+  it('is a hint: the constant is compared with itself', async () => {
+    const [f] = await ranked('is-literal-comparison', agent(''), '/proj/pkg/agent.py');
+    assert.equal(f?.severity, 'hint');
+    assert.match(f.reasons.join(' '), /only ever holds string constants/);
+  });
+
+  it('keeps its warning when the name may hold another string', async () => {
+    const cases = [
+      '    c = lights.default_color\n', // a value from elsewhere
+      '    c += "!"\n', // changed in place: a new string
+      '    c = f"{lights}"\n', // an f-string is built at run time
+      '    global c\n',
+    ];
+    for (const extra of cases) {
+      const [f] = await ranked('is-literal-comparison', agent(extra), '/proj/pkg/agent.py');
+      assert.equal(f?.severity, 'warning', extra);
+    }
+    // A parameter: its value comes from the caller (Skater's `surrogate_estimator is 'RF'`, judged worth fixing).
+    const param = 'def fit(surrogate_estimator="RF"):\n    if surrogate_estimator is "RF":\n        return 1\n    return 0\n';
+    const [p] = await ranked('is-literal-comparison', param, '/proj/pkg/brlc.py');
+    assert.equal(p?.severity, 'warning');
+  });
+});
+
 describe('http-call-without-timeout: requests run in front of whoever started them', () => {
   it("is a hint in a book's chapter demos, FastAPI demo routes included", async () => {
     // shibuiwilliam/ml-system-in-actions' chapter4_serving_patterns/.../routers.py and its client scripts.

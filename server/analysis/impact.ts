@@ -110,6 +110,11 @@ const COPIED_PACKAGES = new Set([
   'basicsr',
   // LPIPS (the perceptual distance), which GAN and super-resolution projects copy beside their scripts.
   'lpips',
+  // NVIDIA's dnnlib, copied with every StyleGAN generation into the projects built on them (review48 and review49: eleven
+  // `open_url` copies, all noise), and LLaVA and ZoeDepth, copied whole into projects that use their models.
+  'dnnlib',
+  'llava',
+  'zoedepth',
 ]);
 /** Python modules that make a file a Streamlit or Gradio app: an interactive demo, run and watched by hand. */
 const DEMO_APP_MODULES = ['streamlit', 'gradio'];
@@ -381,6 +386,45 @@ export function teachingMaterial(filePath: string | undefined, project: ProjectP
   return null;
 }
 
+/**
+ * What a README opens with when the project is retired: "Note this repo is deprecated in favour of …" (Satip), "THIS IS
+ * DEPRECATED IN FAVOUR OF …" (nowcasting_dataset), "ARCHIVE NOTICE: … will no longer be updated or maintained"
+ * (botbuilder-python), "Maintenance-only mode … bug fixes will no longer be addressed" (CDAT's cdms). The project itself
+ * must be the subject: "Python 2 support is deprecated" or "the `fit` function is deprecated in favour of …" is not one.
+ */
+const RETIRED_NOTICE = new RegExp(
+  [
+    String.raw`\b(?:this|the)\s+(?:(?:repo(?:sitory)?|project|package|library|codebase|tool|sdk|code)\s+)?(?:is|has\s+been|was)\s+(?:now\s+)?(?:officially\s+)?(?:deprecated|archived|retired|unmaintained|no\s+longer\s+(?:actively\s+)?(?:maintained|supported|developed|updated))\b`,
+    String.raw`\b(?:repo(?:sitory)?|project)\s+(?:is|has\s+been)\s+(?:now\s+)?(?:deprecated|archived|retired|unmaintained)\b`,
+    String.raw`\barchive\s+notice\b`,
+    String.raw`\bmaintenance[- ]only\s+mode\b`,
+    String.raw`\bwill\s+no\s+longer\s+be\s+(?:updated|maintained)\b`,
+  ].join('|'),
+  'i',
+);
+const retiredReadmes: ProbeMemo<string | null> = new WeakMap();
+
+/**
+ * The README (as "README.md", from the project's top) whose opening says the project is deprecated or archived, or null:
+ * the README of the project around the file, or of the folder the linter was given (a monorepo's notice sits at its top,
+ * above each library's own packaging file). review49's reviewers judged every finding in four such projects not worth a
+ * change (the maintainers point users elsewhere and take no fixes).
+ */
+function retiredProject(filePath: string | undefined, project: ProjectPlace): string | null {
+  if (!filePath || !project.files?.readText) return null;
+  const { root } = foldersInProject(filePath, project.files, project.givenRoot);
+  for (const dir of new Set([root, project.givenRoot])) {
+    if (!dir) continue;
+    const files = project.files;
+    const found = rememberedFor(retiredReadmes, files, dir, Date.now(), 10_000, () => {
+      const readme = readmeOpening(dir, files);
+      return readme && RETIRED_NOTICE.test(readme.opening) ? readme.name : '';
+    });
+    if (found) return found;
+  }
+  return null;
+}
+
 /** A notebook numbered as a part of a series: `1_mlp.ipynb`, `4 - VGG.ipynb`, `02-training.ipynb`. */
 const NUMBERED_NOTEBOOK = /^\d{1,2}[a-z]?(?:[\s_.-]|$)/i;
 /** What a README calls a project made to teach. */
@@ -616,6 +660,8 @@ export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string 
   if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
   if (inFolderNamed(filePath, ARCHIVE_FOLDERS, project.files, project.givenRoot) || inLegacyExamples(filePath, project))
     return { level: 'low', reasons: [ARCHIVED] };
+  const retired = retiredProject(filePath, project);
+  if (retired) return { level: 'low', reasons: [`in a project its ${retired} marks deprecated or archived: its maintainers no longer change it`] };
   if (isGeneratedFile(facts.text)) return { level: 'low', reasons: [GENERATED] };
   if (DEMO_APP_MODULES.some((m) => facts.importsModule(m))) return { level: 'low', reasons: [DEMO_APP] };
   return null;

@@ -3,7 +3,9 @@
 // of 19 such comparisons were judged noise, against 4 of 20 with other literals. Requests in a book's chapter demos and
 // in an interactive shell's commands run in front of whoever started them.
 import * as assert from 'node:assert/strict';
-import { getEngine } from '../helpers/engine';
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { getEngine, tempRepository } from '../helpers/engine';
 
 async function ranked(ruleId: string, source: string, filePath: string) {
   const engine = await getEngine();
@@ -118,5 +120,93 @@ describe('http-call-without-timeout: requests run in front of whoever started th
     assert.equal(helper?.severity, 'info');
     const [other] = await ranked('http-call-without-timeout', shell('object', 'do_import'), '/proj/nxc/nxcdb.py');
     assert.equal(other?.severity, 'info');
+  });
+});
+
+describe('a project its README marks deprecated or archived', () => {
+  const REQUEST = 'import requests\n\n\ndef fetch(url):\n    return requests.get(url).json()\n';
+  const IS = 'def pick(mode):\n    return 1 if mode is "train" else 0\n';
+
+  /** Findings of `ruleId` in pkg/mod.py of a repository with `readme` at its top, linted from the top (the CLI's `check .`). */
+  async function inRepository(ruleId: string, source: string, readme: string, rel = 'pkg/mod.py', extra: Record<string, string> = {}) {
+    const top = tempRepository(
+      { 'README.md': readme, 'pyproject.toml': '[project]\nname = "pkg"\n', 'pkg/__init__.py': '', ...extra, [rel]: source },
+      'perflens-r73-',
+    );
+    try {
+      const engine = await getEngine();
+      return engine
+        .lintText(source, { select: [ruleId], filePath: path.join(top, rel), projectRoot: top, impact: 'auto' })
+        .findings.filter((f) => f.ruleId === ruleId);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  }
+
+  it('ranks every finding low, with the README named in the reason', async () => {
+    const notices = [
+      '# Satip\n\n\u26a0\ufe0f Note this repo is deprecated in favour of [satellite-consumer](https://github.com/x/y)\n',
+      '**PLEASE NOTE THAT THIS IS DEPRECATED IN FAVOUR OF [OCF_DATAPIPES](https://github.com/x/y)!**\n\n# nowcasting_dataset\n',
+      '# SDK\n\n# ARCHIVE NOTICE:\n\n> This project will no longer be updated or maintained.\n',
+      '# CDMS2\n\n| WARNING: Maintenance-only mode until around the end of 2023. |\n',
+      '# tool\n\nThis project is no longer maintained.\n',
+    ];
+    for (const readme of notices) {
+      const [http] = await inRepository('http-call-without-timeout', REQUEST, readme);
+      assert.equal(http?.severity, 'hint', readme);
+      assert.match(http.impact?.reasons.join(' ') ?? '', /README\.md marks deprecated or archived/, readme);
+      const [is] = await inRepository('is-literal-comparison', IS, readme);
+      assert.equal(is?.severity, 'hint', readme);
+    }
+  });
+
+  it("reads the notice at the top of a monorepo whose libraries have their own packaging (botbuilder-python's libraries/)", async () => {
+    const readme = '# Bot Framework SDK\n\n# ARCHIVE NOTICE:\n\n> We are archiving this repository.\n';
+    const rel = 'libraries/connector/connector/client.py';
+    const [f] = await inRepository('http-call-without-timeout', REQUEST, readme, rel, {
+      'libraries/connector/setup.py': 'from setuptools import setup\nsetup(name="connector")\n',
+      'libraries/connector/connector/__init__.py': '',
+    });
+    assert.equal(f?.severity, 'hint');
+  });
+
+  it('leaves a project whose README only mentions something deprecated', async () => {
+    const readmes = [
+      '# pkg\n\nPython 2 support is deprecated. The `fit_old` function is deprecated in favour of `fit`.\n',
+      '# pkg\n\nA library that flags deprecated APIs and archived datasets.\n',
+      '# pkg\n\nFast readers.\n\n' + 'x'.repeat(2000) + '\n\nThis project is no longer maintained.\n', // past the opening
+    ];
+    for (const readme of readmes) {
+      const [f] = await inRepository('http-call-without-timeout', REQUEST, readme);
+      assert.equal(f?.severity, 'info', readme);
+    }
+  });
+});
+
+describe('dnnlib, LLaVA and ZoeDepth copied into a project are vendored code', () => {
+  const REQUEST = 'import requests\n\n\ndef open_url(url):\n    return requests.get(url).content\n';
+
+  it('ranks their requests low, below the top folder and at it', async () => {
+    const engine = await getEngine();
+    for (const rel of [
+      'converters/stylegan2_official/dnnlib/util.py',
+      'dnnlib/util.py',
+      'llava/serve/model_worker.py',
+      'metric_depth/zoedepth/utils/misc.py',
+    ]) {
+      const top = tempRepository({ 'setup.py': 'from setuptools import setup\nsetup(name="genforce")\n', [rel]: REQUEST }, 'perflens-r73-');
+      try {
+        const [f] = engine.lintText(REQUEST, {
+          select: ['http-call-without-timeout'],
+          filePath: path.join(top, rel),
+          projectRoot: top,
+          impact: 'auto',
+        }).findings;
+        assert.equal(f?.severity, 'hint', rel);
+        assert.match(f.impact?.reasons.join(' ') ?? '', /vendored/, rel);
+      } finally {
+        rmSync(top, { recursive: true, force: true });
+      }
+    }
   });
 });

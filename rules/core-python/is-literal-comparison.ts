@@ -72,17 +72,28 @@ function isCachedString(node: Node): boolean {
  */
 const INT_RESULT_CALLS = /^(?:len|int|ord)$|\.(?:find|rfind|index|rindex)$/;
 
+/** An int expression made of names and int literals: `i`, `batch_no % 10`, `a - b`. */
+function isNameArithmetic(node: Node): boolean {
+  if (node.type === 'identifier' || node.type === 'integer') return true;
+  if (node.type === 'parenthesized_expression') return node.namedChild(0) !== null && isNameArithmetic(node.namedChild(0)!);
+  if (node.type !== 'binary_operator') return false;
+  const left = node.childForFieldName('left');
+  const right = node.childForFieldName('right');
+  return !!left && !!right && isNameArithmetic(left) && isNameArithmetic(right);
+}
+
 /**
- * `x is 0` works in CPython when `x` is certain to be a plain `int` (the small-int cache) or the literal is a cached string:
- * what is left is the SyntaxWarning. An int attribute or parameter may be an IntEnum or a NumPy scalar (`event.button is
- * 1` never matched matplotlib's MouseButton, judged worth fixing in review30), so only a call known to answer an `int` counts.
+ * Why `x is 0` gives the same answer as `x == 0` here, or null: the literal is a string CPython keeps one object for, or a
+ * small int (the small-int cache) compared with a name, names' arithmetic or a call known to answer an `int`. An
+ * attribute or an item keeps the warning: an IntEnum or a NumPy scalar there is never the cached int (`event.button is 1`
+ * never matched matplotlib's MouseButton, judged worth fixing in review30; `arr[i] is 0` on a NumPy array).
  */
-function worksByCache(literal: Node, other: Node): boolean {
-  if (isCachedString(literal)) return true;
+function worksByCache(literal: Node, other: Node): string | null {
+  if (isCachedString(literal)) return CACHED_STRING;
   const value = integerValue(literal);
-  if (value === null || value < SMALL_INT_MIN || value > SMALL_INT_MAX) return false;
+  if (value === null || value < SMALL_INT_MIN || value > SMALL_INT_MAX) return null;
   const fn = other.type === 'call' ? other.childForFieldName('function') : null;
-  return !!fn && INT_RESULT_CALLS.test(fn.text);
+  return (fn && INT_RESULT_CALLS.test(fn.text)) || isNameArithmetic(other) ? CACHED_INT : null;
 }
 
 /** A string literal without interpolation: a constant of the code object it is spelled in. */
@@ -90,20 +101,40 @@ function isStringConstant(node: Node | null): boolean {
   return node?.type === 'string' && !/^[a-zA-Z]*[fF]/.test(node.text);
 }
 
+/** The text of a string constant without its quotes and prefix. */
+function stringBody(node: Node): string {
+  const start = node.child(0);
+  const end = node.child(node.childCount - 1);
+  return start && end ? node.text.slice(start.endIndex - node.startIndex, end.startIndex - node.startIndex) : node.text;
+}
+
 /**
- * `x` is a local of a function whose every binding is `x = "..."`, a string constant of the same code object, which
- * CPython stores once: `x is "YELLOW"` compares the constant with itself (d4rl's CARLA agent sets `traffic_light_color`
- * to "NONE", "YELLOW" or "GREEN" and tests `is not "YELLOW"`, judged noise by both reviewers of review48). Not a
- * parameter, a global or a name also changed in place.
+ * `x` only ever holds string constants of the code: every binding of it is `x = "..."`. In a function, the constants of
+ * one code object are stored once, so `x is "YELLOW"` compares the constant with itself (d4rl's CARLA agent sets
+ * `traffic_light_color` to "NONE", "YELLOW" or "GREEN" and tests `is not "YELLOW"`, judged noise by both reviewers of
+ * review48). A module's name (or a function's `global` one) is bound in other code objects too: there only a literal
+ * spelled like an identifier, which CPython interns, is the same object everywhere (EdgeML's labelling tool sets
+ * `CURRENT_STATE` to 'PAUSED' or 'PLAY', review49). Not a parameter, an import or a name also changed in place.
  */
 function holdsOnlyOwnConstants(other: Node, literal: Node): boolean {
   if (other.type !== 'identifier' || !isStringConstant(literal)) return false;
-  const scope = scopeOf(other);
-  if (scope.type !== 'function_definition') return false;
-  const uses = occurrences(scope, other.text);
+  const name = other.text;
+  // The scope that binds the name: the comparison's function, or (read there, or declared global) an enclosing one or the module.
+  let scope = scopeOf(other);
+  while (scope.type === 'function_definition') {
+    const uses = occurrences(scope, name);
+    if (uses.some((u) => u.parent?.type === 'global_statement')) scope = other.tree.rootNode;
+    else if (uses.some((u) => bindingOf(u) !== null) || !scope.parent) break;
+    else scope = scopeOf(scope.parent);
+  }
+  if (scope.type !== 'function_definition' && scope.type !== 'module') return false;
+  // Bound in another code object than the comparison's: only an interned constant (spelled like an identifier) is shared.
+  const own = scope.equals(scopeOf(other));
+  if (!own && !/^[A-Za-z_]\w*$/.test(stringBody(literal))) return false;
   let assigned = 0;
-  for (const use of uses) {
+  for (const use of occurrences(scope, name)) {
     const parent = use.parent;
+    if (parent?.type === 'global_statement' && !own) continue;
     if (parent?.type === 'augmented_assignment' || parent?.type === 'global_statement' || parent?.type === 'nonlocal_statement') return false;
     if (parent?.type === 'delete_statement') return false;
     const binding = bindingOf(use);
@@ -115,16 +146,19 @@ function holdsOnlyOwnConstants(other: Node, literal: Node): boolean {
   return assigned > 0;
 }
 
-/** Why the identity test with a local that only ever holds the function's own string constants works as written. */
+/** Why the identity test with a name that only ever holds string constants works as written. */
 const OWN_CONSTANTS =
-  'the name only ever holds string constants of this function, which CPython stores once, so the identity test gives the same answer as `==`; what is left is the SyntaxWarning';
+  'the name only ever holds string constants of this code, which CPython stores once (or interns), so the identity test gives the same answer as `==`; what is left is the SyntaxWarning';
 
 /**
- * Why such a comparison costs little: reviewers of review48 judged 18 of 19 comparisons with `''`, `'*'`, `-1` or `0`
- * not worth a change (the code behaves as written; only the SyntaxWarning is left), against 4 of 20 other literals.
+ * Why such comparisons cost little: reviewers of review48 and review49 judged all but one of the comparisons with `''`,
+ * `'*'`, `-1` or `0` not worth a change (the code behaves as written; only the SyntaxWarning is left), against a quarter
+ * of those with other literals.
  */
-const CACHED_VALUE =
+const CACHED_STRING =
   'CPython keeps one shared object for this value, so the identity test gives the same answer as `==` here; what is left is the SyntaxWarning (and other Python implementations)';
+const CACHED_INT =
+  'CPython keeps one object for each int from -5 to 256, so for a plain `int` the identity test gives the same answer as `==`; what is left is the SyntaxWarning (a NumPy integer or an IntEnum would not match)';
 
 /** `a < b <= 100.0 is False`: Python reads the chain as `a < b and b <= 100.0 and 100.0 is False`. */
 function chainMessage(cmp: Node, op: Node, left: Node, right: Node): string {
@@ -153,6 +187,13 @@ function returnsLiteralAsMarker(def: Node, literal: Node): boolean {
   return values.some((v) => v?.text === literal.text) && values.some((v) => v !== null && v !== undefined && !isValueLiteral(v));
 }
 
+/** The reason an identity test with `literal` works as written, as a report's lowImpact, or nothing. */
+function lowImpactOf(literal: Node, other: Node): { lowImpact?: string } {
+  const cached = worksByCache(literal, other);
+  if (cached) return { lowImpact: cached };
+  return holdsOnlyOwnConstants(other, literal) ? { lowImpact: OWN_CONSTANTS } : {};
+}
+
 export default defineRule({
   id: 'is-literal-comparison',
   title: '`is` / `is not` compared with a number or string literal',
@@ -170,7 +211,7 @@ export default defineRule({
       'depends on interning and constant sharing inside CPython (small ints are cached, some strings are interned, ' +
       'constants in one code object are shared), so `x is 200` can be true in one place and false in another ' +
       'for the same value. CPython 3.8+ reports it as a `SyntaxWarning`. Where CPython keeps one object for the value ' +
-      "(`''` and one-character strings, or a small int that `len()` or `str.find()` returns) the test works there today, " +
+      "(`''` and one-character strings, or a small int compared with a plain name or what `len()` returns) the test works there today, " +
       'so the finding is a hint: only the warning, and other interpreters, are at stake.',
     instead: 'Use `==` and `!=` for values. Keep `is` for singletons: `None`, `True`, `False`, `...` and sentinels you created.',
     example: { before: 'if status is 200:\n    ...', after: 'if status == 200:\n    ...' },
@@ -227,7 +268,7 @@ export default defineRule({
     const replacement = negated ? '!=' : '==';
     const arrays = importsArrayLibrary(ctx.facts);
     ctx.report({
-      ...(worksByCache(literal, other) ? { lowImpact: CACHED_VALUE } : holdsOnlyOwnConstants(other, literal) ? { lowImpact: OWN_CONSTANTS } : {}),
+      ...lowImpactOf(literal, other),
       ...range,
       message: `\`${op.text}\` compares identity with the literal \`${literal.text.length > 30 ? literal.text.slice(0, 27) + '...' : literal.text}\`; use \`${replacement}\``,
       edits: [replaceRange(op.startIndex, op.endIndex, replacement)],

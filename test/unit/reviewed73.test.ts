@@ -28,9 +28,10 @@ describe('is-literal-comparison: values CPython caches', () => {
     }
   });
 
-  it('is a hint for a small int compared with a call that answers a plain int', async () => {
+  it("is a hint for a small int compared with a name, names' arithmetic or a call that answers a plain int", async () => {
     // GLIP's `str.find(...) is -1`, TraDeS' `len(g) is 0`.
-    for (const test of ['name.find("x") is -1', 'len(g) is 0', 'int(name) is 256', 'parts.index(name) is not -5']) {
+    // session-rec's `batch_no % 10 is 0` and `TYPE is 1`, causaltune's `i is 1` over an enumerate index, nansat's `srs is 0`.
+    for (const test of ['name.find("x") is -1', 'len(g) is 0', 'int(name) is 256', 'parts.index(name) is not -5', 'g is 1', '(g % 10) is 0', 'g - 1 is -1']) {
       const [f] = await ranked('is-literal-comparison', check(test), '/proj/pkg/mod.py');
       assert.equal(f?.severity, 'hint', test);
     }
@@ -45,6 +46,8 @@ describe('is-literal-comparison: values CPython caches', () => {
       "name is f''",
       'g.button is 1', // an IntEnum or a NumPy scalar is never the cached int (review30: matplotlib's MouseButton)
       'parts.count(1) is 0', // a Series' count() answers a NumPy integer
+      'parts[0] is 0', // an item of an array is a NumPy integer
+      'g.ndim - 1 is 0', // an attribute may be one too
       'len(g) is 257', // outside the small-int cache
       'len(g) is 1.0',
       "name is '' 'x'",
@@ -70,12 +73,26 @@ describe("is-literal-comparison: a local that only holds the function's own stri
     assert.match(f.reasons.join(' '), /only ever holds string constants/);
   });
 
+  it("is a hint for a module's name set only to identifier-like constants, in functions declaring it global too", async () => {
+    // EdgeML's GesturePod labelling tool: CURRENT_STATE is 'PAUSED' or 'PLAY'.
+    const tool =
+      'CURRENT_STATE = "PAUSED"\n\n\ndef toggle():\n    global CURRENT_STATE\n    CURRENT_STATE = "PLAY"\n\n\n' +
+      'def draw():\n    if CURRENT_STATE is not "PAUSED":\n        return 1\n    return 0\n';
+    const [f] = await ranked('is-literal-comparison', tool, '/proj/pkg/label.py');
+    assert.equal(f?.severity, 'hint');
+    // Not interned: a constant with a space is a separate object in each code object.
+    const [spaced] = await ranked('is-literal-comparison', tool.replace(/PAUSED/g, 'ON HOLD'), '/proj/pkg/label.py');
+    assert.equal(spaced?.severity, 'warning');
+    // Set from elsewhere in one function.
+    const [read] = await ranked('is-literal-comparison', tool.replace('CURRENT_STATE = "PLAY"', 'CURRENT_STATE = input()'), '/proj/pkg/label.py');
+    assert.equal(read?.severity, 'warning');
+  });
+
   it('keeps its warning when the name may hold another string', async () => {
     const cases = [
       '    c = lights.default_color\n', // a value from elsewhere
       '    c += "!"\n', // changed in place: a new string
       '    c = f"{lights}"\n', // an f-string is built at run time
-      '    global c\n',
     ];
     for (const extra of cases) {
       const [f] = await ranked('is-literal-comparison', agent(extra), '/proj/pkg/agent.py');

@@ -27,7 +27,7 @@ async function found(ruleId: string, source: string, options: LintOptions = {}) 
 }
 
 const BREAKPOINT = 'def fit(rows):\n    breakpoint()\n    return rows\n';
-const IS_LITERAL = 'def same(x):\n    return x is "a"\n';
+const IS_LITERAL = 'def same(x):\n    return x is "train"\n';
 // A row-wise apply: a library rule in preview ranked over the data (pandas-apply-simple-lambda is a hint outside hot code).
 const APPLY =
   'import pandas as pd\n\ndef clean(path):\n    df = pd.read_csv(path)\n    df["total"] = df.apply(lambda r: r["price"] * r["qty"], axis=1)\n    return df\n';
@@ -452,6 +452,26 @@ describe('rules in preview (track record from blind reviews)', () => {
     for (const rule of joined) assert.equal(before(rule) === false && after(rule) === true, true, rule);
     for (const rule of Object.keys(TRACK_RECORD)) if (!joined.includes(rule)) assert.equal(after(rule), before(rule), rule);
     for (const rule of ['http-call-without-timeout', 'is-literal-comparison', 'torch-sampler-set-epoch']) assert.equal(after(rule), true, rule);
+  });
+
+  it('adds review49 verdicts: no rule changes status', () => {
+    const before = (rule: string) => isProvenRecord(recordThrough('review48', rule));
+    const after = (rule: string) => isProvenRecord(recordThrough('review49', rule));
+    // review49 (180 more repositories) was judged on the build that holds review48's verdicts: 204 default findings twice
+    // (at most fifteen per repository), 90 worth changing, none wrong.
+    assert.deepEqual(roundRecord('review49', 'http-call-without-timeout'), { useful: 74, noise: 73, wrong: 0 });
+    assert.deepEqual(roundRecord('review49', 'is-literal-comparison'), { useful: 8, noise: 35, wrong: 0 });
+    // pandas-chained-inplace stays just over the bar: 109 of 181.
+    assert.deepEqual(recordThrough('review49', 'pandas-chained-inplace'), { useful: 109, noise: 71, wrong: 1 });
+    for (const rule of Object.keys(TRACK_RECORD)) assert.equal(after(rule), before(rule), rule);
+    for (const rule of [
+      'http-call-without-timeout',
+      'is-literal-comparison',
+      'pandas-chained-inplace',
+      'torch-loss-accumulated-with-graph',
+      'torch-sampler-set-epoch',
+    ])
+      assert.equal(after(rule), true, rule);
   });
 
   it('sums every round into the record the default output is decided on, each rule once per round', () => {

@@ -17,7 +17,7 @@ const SOURCE = [
   '',
   'def add_spend(df, kind):',
   '    breakpoint()',
-  '    if kind is "a":',
+  '    if kind is "ab":',
   '        return df',
   '    spend = []',
   '    for idx, row in df.iterrows():',

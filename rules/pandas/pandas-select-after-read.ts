@@ -96,10 +96,24 @@ export default defineRule({
     const second = m.need('second');
     if (narrowed !== frame && usedAfter(scopeBody(second), frame, second.endIndex, second)) return;
     const edit = appendArgument(ctx.text, read, `${keyword}=${cols.text}`);
+    // A CSV read over the network (`pd.read_csv(r.url)`, `"https://..."`): the download is the cost, and `usecols` does
+    // not shorten it (electricitymaps' ONS capacity parser, judged noise in review48, A028). Parquet's `columns=` can skip
+    // column chunks even remotely, so only the CSV readers.
+    const remote = keyword === 'usecols' ? remoteSource(args[0]) : null;
     ctx.report({
+      ...(remote ? { lowImpact: `the file is read over the network (\`${remote}\`): the download costs more than parsing the unused columns` } : {}),
       node: read,
       message: `\`${frame}\` is read in full and then narrowed to ${names.length} column${names.length === 1 ? '' : 's'}; pass \`${keyword}=${cols.text.length <= 50 ? cols.text : '[...]'}\` to the reader`,
       edits: edit ? [edit] : undefined,
     });
   },
 });
+
+/** `r.url`, `url`, `DATA_URL`, `"https://..."`, `f"https://..."`: a reader's source that is a URL (shortened), else null. */
+function remoteSource(source: Node | undefined): string | null {
+  if (!source) return null;
+  const shown = source.text.length <= 40 ? source.text : 'url';
+  if (source.type === 'string') return /^[a-z]*["']{1,3}(https?|ftp|s3|gs):\/\//i.test(source.text) ? shown : null;
+  const name = source.type === 'attribute' ? source.childForFieldName('attribute')?.text : source.type === 'identifier' ? source.text : null;
+  return name && /(^|_)urls?$/i.test(name) ? shown : null;
+}

@@ -159,6 +159,7 @@ export default defineRule({
     if (needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
+    if (forwardsRunNoGradModels(loop, ctx)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
     if (inFrozenInferenceClass(def, ctx)) return;
     const right = loop.childForFieldName('right');
@@ -1157,6 +1158,113 @@ function modelRunsOnlyInNoGradCallees(loop: Node, facts: FileFacts): boolean {
   const record = trainingLoops(facts).find((l) => l.node.equals(loop));
   const forwards = [...(record?.evidence ?? []), ...calls.filter((c) => isModelForward(c, facts, 0))];
   return forwards.every((f) => viaDecorated.some((d) => d.equals(f)) || parameterFreeModuleCall(f, facts) || runsNoModel(f, facts));
+}
+
+/** A gradient context that switches recording off: what a model's own `forward` may run its whole body under. */
+const NO_GRAD_CONTEXT = /\b(no_grad|inference_mode)\b/;
+
+/**
+ * The model each forward of the loop calls is an object whose own `forward` runs its whole body under `torch.no_grad()` (or
+ * `inference_mode`): a beam-search translator built for prediction. nlp-recipes' bertsum `predict` runs
+ * `predictor(**input)` per batch, where `predictor = build_predictor(...)` (imported from the workspace module
+ * bertsum/predictor.py) returns a `Translator` whose `forward` is one `with torch.no_grad():` block; review48 judged the
+ * finding wrong (D001). The name must be bound only to such a construction (a class of this file or of an imported
+ * workspace module, or a factory function there that returns one) or re-bound by a call that takes it as its first
+ * argument (`predictor = move_to_device(predictor, device)`, `DataParallel(predictor)`).
+ */
+function forwardsRunNoGradModels(loop: Node, ctx: RuleContext): boolean {
+  const facts = ctx.facts;
+  const record = trainingLoops(facts).find((l) => l.node.equals(loop));
+  const forwards = [...(record?.evidence ?? []), ...loopCalls(loop).filter((c) => isModelForward(c, facts, 0))];
+  return forwards.length > 0 && forwards.every((f) => noGradModelCall(f, ctx));
+}
+
+function noGradModelCall(call: Node, ctx: RuleContext): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return false;
+  const def = enclosingDef(call);
+  if (def && parameterNames(def).includes(fn.text)) return false;
+  const bound = valuesAssignedTo(fn.text, call, ctx.facts).filter((v) => v.startIndex < call.startIndex);
+  let built = false;
+  for (const value of bound) {
+    if (value.type !== 'call') return false;
+    const first = positionalArguments(value)[0];
+    if (first?.type === 'identifier' && first.text === fn.text) continue;
+    if (!constructsNoGradModel(value, ctx)) return false;
+    built = true;
+  }
+  return built;
+}
+
+/** `Translator(...)` or `build_predictor(...)`: a class whose forward runs under no_grad, or a factory returning one. */
+function constructsNoGradModel(call: Node, ctx: RuleContext): boolean {
+  const facts = ctx.facts;
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return false;
+  const cls = classIndex(facts).byClassName(fn.text);
+  const local = cls?.node ?? localFunction(fn.text, call, facts);
+  if (local) {
+    ctx.restsOn(local);
+    return noGradModels(facts).has(fn.text);
+  }
+  if (!facts.calleeName(call)?.includes('.')) return false;
+  return importedFunctionHas(call, facts, noGradModels) || namesInImportedModules(facts, noGradModels).has(fn.text);
+}
+
+const noGradModelsMemo = new WeakMap<FileFacts, ReadonlySet<string>>();
+
+/**
+ * The module-level classes of a module whose `forward` (or `__call__`) runs its whole body under `torch.no_grad()` or
+ * `torch.inference_mode()` (one such `with` block after the docstring, or the decorator), and the module-level functions
+ * whose every return is a construction of one of them (directly or through a name bound only to one).
+ */
+function noGradModels(facts: FileFacts): ReadonlySet<string> {
+  let names = noGradModelsMemo.get(facts);
+  if (names) return names;
+  const found = new Set<string>();
+  const defs: Node[] = [];
+  for (const child of facts.root.namedChildren) {
+    const d = child && definitionOf(child);
+    if (d?.type === 'function_definition') defs.push(d);
+    if (d?.type !== 'class_definition') continue;
+    const name = d.childForFieldName('name')!.text;
+    const info = classIndex(facts).byClassName(name);
+    const forward = info?.methods.get('forward') ?? info?.methods.get('__call__');
+    if (forward?.type === 'function_definition' && wholeBodyWithoutGrad(forward)) found.add(name);
+  }
+  if (found.size > 0) {
+    for (const def of defs) {
+      const body = def.childForFieldName('body')!;
+      const returns = ownReturnStatements(body);
+      const builds = (expr: Node | null | undefined): boolean => {
+        if (expr?.type === 'call') {
+          const fn = expr.childForFieldName('function');
+          return fn?.type === 'identifier' && found.has(fn.text);
+        }
+        if (expr?.type !== 'identifier') return false;
+        const bound = valuesAssignedTo(expr.text, expr, facts);
+        return bound.length > 0 && bound.every((v) => builds(v));
+      };
+      if (returns.length > 0 && returns.every((r) => builds(r.namedChildren.find((c) => c?.type !== 'comment'))))
+        found.add(def.childForFieldName('name')!.text);
+    }
+  }
+  names = found;
+  noGradModelsMemo.set(facts, names);
+  return names;
+}
+
+/** The def is decorated with no_grad / inference_mode, or its body (after a docstring) is one `with` block of one. */
+function wholeBodyWithoutGrad(def: Node): boolean {
+  if (def.parent?.type === 'decorated_definition' && def.parent.namedChildren.some((c) => c?.type === 'decorator' && NO_GRAD_CONTEXT.test(c.text))) return true;
+  const statements = (def.childForFieldName('body')?.namedChildren ?? []).filter(
+    (s): s is Node => s !== null && s.type !== 'comment' && !(s.type === 'expression_statement' && s.namedChildren[0]?.type === 'string'),
+  );
+  return (
+    statements.length === 1 &&
+    statements[0].type === 'with_statement' &&
+    NO_GRAD_CONTEXT.test(statements[0].namedChildren.find((c) => c?.type === 'with_clause')?.text ?? '')
+  );
 }
 
 /**

@@ -401,6 +401,7 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
   const shown = walk.tensor.length > 40 ? `${walk.tensor.slice(0, 37)}...` : walk.tensor;
   const more = all.length > 1 ? ` (${all.length} calls per element)` : '';
   const flat = FLATTENED.test(walk.tensor);
+  const written = walk.loop.type === 'for_statement' || walk.loop.type === 'while_statement' ? writesFileEachPass(walk.loop, ctx.facts) : null;
   const advice = walk.indexed
     ? `convert once with \`${shown}.tolist()\` before the loop and index the list`
     : `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`;
@@ -410,7 +411,27 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
     construct: walk.loop,
     message: `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: each is a separate torch call, and on a GPU a wait for the device; ${advice}`,
     ...(walk.hot ? {} : { severity: 'hint' as const }),
+    ...(written ? { lowImpact: `each pass also writes a file (\`${written}(...)\`), which costs far more than a torch call per element` } : {}),
   });
+}
+
+/** Calls that encode and write a file: an image, an array, a checkpoint. */
+const WRITES_FILE =
+  /^(imageio\.(v\d\.)?(imwrite|imsave|mimwrite|mimsave|volwrite)|cv2\.imwrite|skimage\.io\.imsave|matplotlib\.pyplot\.(imsave|savefig)|torchvision\.utils\.save_image|numpy\.(save|savez|savez_compressed|savetxt)|torch\.save|soundfile\.write|scipy\.io\.wavfile\.write)$/;
+
+/**
+ * pixel-nerf's eval loops read `novel_view_idxs[i].item()` only to name the PNG or EXR file each pass writes with imageio
+ * (review48 judged both findings noise, B028 and B029): the write, not the element read, is the cost of the pass. The
+ * callee of the first such write in the loop body (one under an `if` counts: the reads name its file), or null.
+ */
+function writesFileEachPass(loop: Node, facts: FileFacts): string | null {
+  const body = loop.childForFieldName('body');
+  if (!body) return null;
+  for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
+    const callee = facts.calleeName(call) ?? '';
+    if (WRITES_FILE.test(callee)) return call.childForFieldName('function')!.text;
+  }
+  return null;
 }
 
 /**

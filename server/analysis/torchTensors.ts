@@ -173,6 +173,10 @@ function callResult(call: Node, at: Node, facts: FileFacts, depth: number): Plac
 function nameAt(name: string, at: Node, facts: FileFacts, depth: number): Placement | null {
   const found = lastBindingOnPath(name, at, facts);
   if (!found) return null;
+  // A later binding in a branch between it and `at` may be the one that reaches `at`: it must be a tensor too.
+  // OpenAttack's BAE attack slices `substitutes = word_predictions[...]` and then, in every branch of an if/elif chain,
+  // rebinds it to a list of token strings (`self.get_substitues(...)`): review48 judged a finding on it wrong (B011).
+  if (!laterBranchBindingsAreTensors(name, found.value, at, facts, depth)) return null;
   const stmt = found.value.parent ?? at;
   if (!found.path) return tensorAt(found.value, stmt, facts, depth + 1);
   // `obs, done = torch.Tensor(obs).to(device), torch.Tensor(done).to(device)`: the item of the tuple written on the right.
@@ -184,6 +188,16 @@ function nameAt(name: string, at: Node, facts: FileFacts, depth: number): Placem
   // `scores, idx = torch.topk(x, k)`: both parts are tensors placed like x.
   if (found.path.length !== 1 || found.value.type !== 'call' || !TUPLE_OPS.has(calledName(found.value))) return null;
   return tupleOpInput(found.value, stmt, facts, depth);
+}
+
+/**
+ * Every binding of `name` after `found` and before `at` (in a branch off the path to `at`, which may or may not run: the
+ * on-path ones would have been found first) is a plain assignment of a tensor. An unpacking there is not followed.
+ */
+function laterBranchBindingsAreTensors(name: string, found: Node, at: Node, facts: FileFacts, depth: number): boolean {
+  const later = (v: Node) => v.startIndex > found.endIndex && v.endIndex <= at.startIndex && isStatement(v) && !inOtherBranch(v, at);
+  if (unpackedValuesOf(name, at, facts).some((u) => later(u.value))) return false;
+  return valuesAssignedTo(name, at, facts).every((v) => !later(v) || tensorAt(v, v.parent ?? at, facts, depth + 1) !== null);
 }
 
 /** The item at `path` of a tuple written out on the right of an unpacking (`a, b = x, y`), or null for any other value. */

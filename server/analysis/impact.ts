@@ -72,10 +72,12 @@ const EXPERIMENT = 'in research code kept beside the project: run by hand, rarel
 const VENDORED_FOLDERS = new Set(['external', 'externals', 'extern', 'vendor', 'vendored', '_vendor', 'third_party', 'third-party', 'thirdparty', '3rdparty']);
 /**
  * Folders where a project keeps code it no longer maintains (philtabor's DeepQLearning/archive/ beside the current
- * agents): findings there are not the project's to act on. `old` and `legacy` are left out: projects keep code still in
- * use under those names (timm's legacy_train).
+ * agents): findings there are not the project's to act on, nor in a folder named as old copies of something
+ * (`old_notebooks/`, review48's reviewers judging a project's superseded notebooks there; session-rec's `backup/` of its
+ * algorithms, review49). `old` alone and `legacy` are left out: projects keep code still in use under those names
+ * (timm's legacy_train).
  */
-const ARCHIVE_FOLDERS = /^(?:archive|archived|attic|deprecated|obsolete|retired(?:[_-]\w+)?)$/i;
+const ARCHIVE_FOLDERS = /^(?:archive|archived|attic|deprecated|obsolete|retired(?:[_-]\w+)?|old[_-]\w+|backups?)$/i;
 /**
  * An example or script folder's `legacy/` (HOPP's examples/legacy/, whose scripts import modules that no longer exist):
  * examples the project has stopped running. review47's reviewers judged all five findings there not worth a change,

@@ -227,3 +227,19 @@ describe('dnnlib, LLaVA and ZoeDepth copied into a project are vendored code', (
     }
   });
 });
+
+describe('folders of old copies', () => {
+  const IS = 'def pick(mode):\n    return 1 if mode is "train" else 0\n';
+
+  it("ranks findings in old_*/ and backup/ folders low, not in old/ or a folder that only starts with 'old'", async () => {
+    for (const rel of ['/proj/old_notebooks/pick.py', '/proj/backup/algorithms/pick.py', '/proj/src/old-scripts/pick.py']) {
+      const [f] = await ranked('is-literal-comparison', IS, rel);
+      assert.equal(f?.severity, 'hint', rel);
+      assert.match(f.reasons.join(' '), /archive folder/, rel);
+    }
+    for (const rel of ['/proj/old/pick.py', '/proj/oldtown/pick.py', '/proj/pkg/pick.py']) {
+      const [f] = await ranked('is-literal-comparison', IS, rel);
+      assert.equal(f?.severity, 'warning', rel);
+    }
+  });
+});

@@ -53,15 +53,24 @@ export function tempRepository(files: Record<string, string>, prefix = 'perflens
 
 /**
  * One rule's findings on `source` saved as `rel` in a new temporary repository (tempRepository) holding `project` too,
- * ranked as the default output ranks them (impact "auto"). keepHints: the library hints auto mode leaves out stay, so
+ * ranked as the default output ranks them (impact "auto"), optionally linted from the repository's top. keepHints: the library hints auto mode leaves out stay, so
  * the ranking a profile can undo is tested. The repository is removed afterwards.
  */
-export async function rankedInRepository(ruleId: string, source: string, project: Record<string, string>, rel: string, prefix: string): Promise<Finding[]> {
+export async function rankedInRepository(
+  ruleId: string,
+  source: string,
+  project: Record<string, string>,
+  rel: string,
+  prefix: string,
+  fromTop = false,
+): Promise<Finding[]> {
   const top = tempRepository({ ...project, [rel]: source }, prefix);
   try {
     const linter = await getEngine();
+    // fromTop: linted as the CLI's `check .` from the repository's top folder (the project root it is given).
+    const projectRoot = fromTop ? top : undefined;
     return linter
-      .lintText(source, { select: [ruleId], filePath: path.join(top, rel), impact: 'auto', keepHints: true })
+      .lintText(source, { select: [ruleId], filePath: path.join(top, rel), projectRoot, impact: 'auto', keepHints: true })
       .findings.filter((f) => f.ruleId === ruleId);
   } finally {
     rmSync(top, { recursive: true, force: true });

@@ -3,9 +3,7 @@
 // of 19 such comparisons were judged noise, against 4 of 20 with other literals. Requests in a book's chapter demos and
 // in an interactive shell's commands run in front of whoever started them.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
-import { getEngine, tempRepository } from '../helpers/engine';
+import { getEngine, rankedInRepository } from '../helpers/engine';
 
 async function ranked(ruleId: string, source: string, filePath: string) {
   const engine = await getEngine();
@@ -145,20 +143,15 @@ describe('a project its README marks deprecated or archived', () => {
   const IS = 'def pick(mode):\n    return 1 if mode is "train" else 0\n';
 
   /** Findings of `ruleId` in pkg/mod.py of a repository with `readme` at its top, linted from the top (the CLI's `check .`). */
-  async function inRepository(ruleId: string, source: string, readme: string, rel = 'pkg/mod.py', extra: Record<string, string> = {}) {
-    const top = tempRepository(
-      { 'README.md': readme, 'pyproject.toml': '[project]\nname = "pkg"\n', 'pkg/__init__.py': '', ...extra, [rel]: source },
+  const inRepository = (ruleId: string, source: string, readme: string, rel = 'pkg/mod.py', extra: Record<string, string> = {}) =>
+    rankedInRepository(
+      ruleId,
+      source,
+      { 'README.md': readme, 'pyproject.toml': '[project]\nname = "pkg"\n', 'pkg/__init__.py': '', ...extra },
+      rel,
       'perflens-r73-',
+      true,
     );
-    try {
-      const engine = await getEngine();
-      return engine
-        .lintText(source, { select: [ruleId], filePath: path.join(top, rel), projectRoot: top, impact: 'auto' })
-        .findings.filter((f) => f.ruleId === ruleId);
-    } finally {
-      rmSync(top, { recursive: true, force: true });
-    }
-  }
 
   it('ranks every finding low, with the README named in the reason', async () => {
     const notices = [
@@ -204,26 +197,16 @@ describe('dnnlib, LLaVA and ZoeDepth copied into a project are vendored code', (
   const REQUEST = 'import requests\n\n\ndef open_url(url):\n    return requests.get(url).content\n';
 
   it('ranks their requests low, below the top folder and at it', async () => {
-    const engine = await getEngine();
     for (const rel of [
       'converters/stylegan2_official/dnnlib/util.py',
       'dnnlib/util.py',
       'llava/serve/model_worker.py',
       'metric_depth/zoedepth/utils/misc.py',
     ]) {
-      const top = tempRepository({ 'setup.py': 'from setuptools import setup\nsetup(name="genforce")\n', [rel]: REQUEST }, 'perflens-r73-');
-      try {
-        const [f] = engine.lintText(REQUEST, {
-          select: ['http-call-without-timeout'],
-          filePath: path.join(top, rel),
-          projectRoot: top,
-          impact: 'auto',
-        }).findings;
-        assert.equal(f?.severity, 'hint', rel);
-        assert.match(f.impact?.reasons.join(' ') ?? '', /vendored/, rel);
-      } finally {
-        rmSync(top, { recursive: true, force: true });
-      }
+      const setup = { 'setup.py': 'from setuptools import setup\nsetup(name="genforce")\n' };
+      const [f] = await rankedInRepository('http-call-without-timeout', REQUEST, setup, rel, 'perflens-r73-', true);
+      assert.equal(f?.severity, 'hint', rel);
+      assert.match(f.impact?.reasons.join(' ') ?? '', /vendored/, rel);
     }
   });
 });

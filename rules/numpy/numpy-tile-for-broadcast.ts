@@ -96,9 +96,13 @@ function broadcastOnly(call: Node, q: string, other: Node, ctx: RuleContext): No
     if (items.slice(1).every((i) => i.text === '1') && mentionsLength(items[0], other)) return operand;
     return null;
   }
-  // np.repeat(x[None, :], n, axis=0): repeating a length-one axis that indexing just added.
+  // np.repeat(x[None, :], n, axis=0): repeating a length-one axis that indexing just added. Next to a number, or the
+  // count itself (`np.repeat(flux[:, np.newaxis], ngpt, axis=1) / ngpt`, climt's table builder, judged wrong in
+  // review49), the repeat is what gives the result its shape.
   const axisNode = args[2] ?? keywordValue(call, 'axis');
   if (!axisNode || axisNode.type !== 'integer' || operand.type !== 'subscript') return null;
+  const count = args[1] ?? keywordValue(call, 'repeats');
+  if (isNumberExpression(other) || (count && sameExpression(count, other))) return null;
   const keys = operand.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
   const axis = Number(axisNode.text);
   const key = keys[axis];
@@ -115,6 +119,11 @@ function hasAxes(other: Node, ndim: number, ctx: RuleContext): boolean {
   if (isNumberExpression(other)) return false;
   const otherNdim = localTypes(ctx.facts).typeOf(other)?.ndim;
   return otherNdim === undefined || otherNdim >= ndim;
+}
+
+/** The same expression, spacing aside: `ngpt` and `ngpt`, `len(x)` and `len( x )`. */
+function sameExpression(a: Node, b: Node): boolean {
+  return a.text.replace(/\s+/g, '') === b.text.replace(/\s+/g, '');
 }
 
 /** `.5`, `-1`, `(1 - 0.25)`: arithmetic on number literals only. */

@@ -41,11 +41,19 @@ function integerValue(node: Node): number | null {
 
 /** An escape that stands for one character, with its code point: `\\n`, `\\\\`, `\\x41`, `\\u00e9`, `\\101`. */
 function escapedCodePoint(escape: string): number | null {
-  if (escape.length === 2 && escape[0] === '\\' && '\\\'"abfnrtv'.includes(escape[1])) return escape.charCodeAt(1); // all below 256
+  // `\n`, `\t`, `\\`, `\'`: all stand for characters below 256 (the letter's own code is one of those too).
+  if (escape.length === 2 && escape[0] === '\\' && '\\\'"abfnrtv'.includes(escape[1])) return escape.charCodeAt(1);
   const hex = /^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))$/.exec(escape);
   if (hex) return parseInt(hex[1] ?? hex[2], 16);
   const octal = /^\\([0-7]{1,3})$/.exec(escape);
   return octal ? parseInt(octal[1], 8) : null;
+}
+
+/** The text of a string constant without its quotes and prefix. */
+function stringBody(node: Node): string {
+  const start = node.child(0);
+  const end = node.child(node.childCount - 1);
+  return start && end ? node.text.slice(start.endIndex - node.startIndex, end.startIndex - node.startIndex) : node.text;
 }
 
 /**
@@ -59,7 +67,7 @@ function isCachedString(node: Node): boolean {
   const end = node.child(node.childCount - 1);
   if (start?.type !== 'string_start' || end?.type !== 'string_end') return false;
   if (/[fF]/.test(start.text)) return false;
-  const body = node.text.slice(start.endIndex - node.startIndex, end.startIndex - node.startIndex);
+  const body = stringBody(node);
   const chars = [...body];
   if (chars.length <= 1) return chars.length === 0 || (chars[0].codePointAt(0) ?? 256) < 256;
   const point = /[rR]/.test(start.text) ? null : escapedCodePoint(body);
@@ -99,13 +107,6 @@ function worksByCache(literal: Node, other: Node): string | null {
 /** A string literal without interpolation: a constant of the code object it is spelled in. */
 function isStringConstant(node: Node | null): boolean {
   return node?.type === 'string' && !/^[a-zA-Z]*[fF]/.test(node.text);
-}
-
-/** The text of a string constant without its quotes and prefix. */
-function stringBody(node: Node): string {
-  const start = node.child(0);
-  const end = node.child(node.childCount - 1);
-  return start && end ? node.text.slice(start.endIndex - node.startIndex, end.startIndex - node.startIndex) : node.text;
 }
 
 /**

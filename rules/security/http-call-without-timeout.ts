@@ -1000,6 +1000,8 @@ function inShellCommand(call: Node, facts: FileFacts): boolean {
   const def = enclosingDef(call);
   const name = def?.childForFieldName('name')?.text ?? '';
   if (!def || !(/^do_\w+$/.test(name) || name === 'default')) return false;
+  // The file's classes by name, for bases defined in the file: one walk, made only for a request in a `do_*` method of a
+  // module importing cmd, which few files have.
   const classes = new Map<string, Node>();
   for (const cls of facts.tree.rootNode.descendantsOfType('class_definition')) {
     const own = cls?.childForFieldName('name')?.text;

@@ -1155,9 +1155,16 @@ function modelRunsOnlyInNoGradCallees(loop: Node, facts: FileFacts): boolean {
     return !!called && decided.has(called) && !undecoratedDefNamed(called, facts);
   });
   if (viaDecorated.length === 0) return false;
+  return loopForwards(loop, facts, calls).every((f) => viaDecorated.some((d) => d.equals(f)) || parameterFreeModuleCall(f, facts) || runsNoModel(f, facts));
+}
+
+/**
+ * The loop's model calls: its training-loop record's forward evidence, and every call in it that runs a model (`calls`:
+ * the loop's calls, when the caller has them already).
+ */
+function loopForwards(loop: Node, facts: FileFacts, calls = loopCalls(loop)): Node[] {
   const record = trainingLoops(facts).find((l) => l.node.equals(loop));
-  const forwards = [...(record?.evidence ?? []), ...calls.filter((c) => isModelForward(c, facts, 0))];
-  return forwards.every((f) => viaDecorated.some((d) => d.equals(f)) || parameterFreeModuleCall(f, facts) || runsNoModel(f, facts));
+  return [...(record?.evidence ?? []), ...calls.filter((c) => isModelForward(c, facts, 0))];
 }
 
 /** A gradient context that switches recording off: what a model's own `forward` may run its whole body under. */
@@ -1173,9 +1180,7 @@ const NO_GRAD_CONTEXT = /\b(no_grad|inference_mode)\b/;
  * argument (`predictor = move_to_device(predictor, device)`, `DataParallel(predictor)`).
  */
 function forwardsRunNoGradModels(loop: Node, ctx: RuleContext): boolean {
-  const facts = ctx.facts;
-  const record = trainingLoops(facts).find((l) => l.node.equals(loop));
-  const forwards = [...(record?.evidence ?? []), ...loopCalls(loop).filter((c) => isModelForward(c, facts, 0))];
+  const forwards = loopForwards(loop, ctx.facts);
   return forwards.length > 0 && forwards.every((f) => noGradModelCall(f, ctx));
 }
 
@@ -1274,8 +1279,7 @@ function wholeBodyWithoutGrad(def: Node): boolean {
  * calls `inference_model(image, detection_model, ...)`, which calls mmdet's `inference_detector` (judged wrong in review44).
  */
 function reachesOnlyLibraryInference(loop: Node, facts: FileFacts): boolean {
-  const record = trainingLoops(facts).find((l) => l.node.equals(loop));
-  const forwards = [...(record?.evidence ?? []), ...loopCalls(loop).filter((c) => isModelForward(c, facts, 0))];
+  const forwards = loopForwards(loop, facts);
   return forwards.length > 0 && forwards.every((f) => handsModelOnlyToLibraryInference(f, facts));
 }
 

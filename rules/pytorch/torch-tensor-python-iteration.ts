@@ -9,6 +9,7 @@ import {
   findDescendants,
   isNestedScope,
   isTestCode,
+  keywordValue,
   oneLineText,
   positionalArguments,
   pythonContainer,
@@ -411,17 +412,10 @@ function topkCount(tensor: Node, loop: Node, facts: FileFacts): string | null {
   if (method !== 'topk') return null;
   const args = positionalArguments(value);
   const kArg = fn!.childForFieldName('object')?.text === 'torch' || facts.calleeName(value) === 'torch.topk' ? args[1] : args[0];
-  const k = kArg ?? keywordArgument(value, 'k');
+  const k = kArg ?? keywordValue(value, 'k');
   if (!k) return null;
   if (k.type === 'integer') return Number(k.text) <= 32 ? k.text : null;
   return BEAM_K.test(k.text) ? oneLineText(k.text) : null;
-}
-
-function keywordArgument(call: Node, name: string): Node | null {
-  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
-    if (a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a.childForFieldName('value');
-  }
-  return null;
 }
 
 /** `t[:k]`, `t[0 : self.at_k]`: a slice with an upper bound, so a bounded number of elements. */

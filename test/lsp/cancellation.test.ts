@@ -152,17 +152,37 @@ describe('language server: cancellation and responsiveness', function () {
   });
 
   it('a pull for a document edited while it waited is server-cancelled with a retrigger, then answers for the new version', async () => {
-    const uri = await open(SLEEP);
-    const blocker = client.pull(await open(SLOW));
-    const pull = client.pull(uri);
-    await client.change(uri, 2, [{ range: { start: { line: 4, character: 4 }, end: { line: 4, character: 17 } }, text: 'pass' }]);
-    const error = await pull.then(
-      () => assert.fail('the pull answered for a version the document no longer has'),
-      (e: ResponseError<{ retriggerRequest: boolean }>) => e,
-    );
-    assert.equal(error.code, SERVER_CANCELLED);
-    assert.deepEqual(error.data, { retriggerRequest: true });
-    assert.deepEqual(await client.pull(uri), []);
-    await blocker;
+    // The pull waits for the document's settings, which this client answers only once the edit was sent:
+    // the edit always arrives while the pull waits. (Racing the edit against a busy server instead made the
+    // outcome depend on the machine: when the blocker's lint went to the worker, the pull could run first.)
+    const gated = new TestClient();
+    const uri = 'file:///tmp/perflens-cancel/edited-while-waiting.py';
+    let askedForSettings!: () => void;
+    let answerSettings!: () => void;
+    const asked = new Promise<void>((resolve) => (askedForSettings = resolve));
+    const answer = new Promise<void>((resolve) => (answerSettings = resolve));
+    gated.settings = async (scopeUri) => {
+      if (scopeUri !== uri) return {};
+      askedForSettings();
+      await answer;
+      return {};
+    };
+    try {
+      await gated.initialize({ pull: true, configuration: true });
+      await gated.open(uri, SLEEP);
+      const pull = gated.pull(uri);
+      await asked;
+      await gated.change(uri, 2, [{ range: { start: { line: 4, character: 4 }, end: { line: 4, character: 17 } }, text: 'pass' }]);
+      answerSettings();
+      const error = await pull.then(
+        () => assert.fail('the pull answered for a version the document no longer has'),
+        (e: ResponseError<{ retriggerRequest: boolean }>) => e,
+      );
+      assert.equal(error.code, SERVER_CANCELLED);
+      assert.deepEqual(error.data, { retriggerRequest: true });
+      assert.deepEqual(await gated.pull(uri), []);
+    } finally {
+      await gated.shutdown();
+    }
   });
 });

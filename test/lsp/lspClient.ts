@@ -55,7 +55,7 @@ export class TestClient {
       this.logEntries.push(p);
     });
     this.connection.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) =>
-      p.items.map((item) => (typeof this.settings === 'function' ? this.settings(item.scopeUri) : this.settings)),
+      Promise.all(p.items.map((item) => (typeof this.settings === 'function' ? this.settings(item.scopeUri) : this.settings))),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
@@ -78,8 +78,11 @@ export class TestClient {
     this.connection.listen();
   }
 
-  /** perflens settings answered to workspace/configuration; a function answers per resource (multi-root). */
-  settings: Record<string, unknown> | ((scopeUri?: string) => Record<string, unknown>) = {};
+  /**
+   * perflens settings answered to workspace/configuration; a function answers per resource (multi-root),
+   * and may answer later (a promise), to hold a request that waits for its settings.
+   */
+  settings: Record<string, unknown> | ((scopeUri?: string) => Record<string, unknown> | Promise<Record<string, unknown>>) = {};
 
   async initialize(options: { pull: boolean; configuration?: boolean; initializationOptions?: unknown }): Promise<{ capabilities: Record<string, unknown> }> {
     const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {

@@ -6,7 +6,9 @@ import {
   enclosingDef,
   enclosingLoop,
   FileFacts,
+  type FileProbe,
   findDescendants,
+  inFolderNamed,
   isNestedScope,
   isTestCode,
   keywordValue,
@@ -85,7 +87,7 @@ export default defineRule({
     const { tensor } = read.walk;
     // Data-loading code (a collate function, a module of a `datasets/` package) works on tensors in host memory: DataLoader
     // workers do not touch the GPU (Pointcept's regroup_batch, judged noise in review48, B037).
-    const cpu = read.walk.cpu || dataLoadingCode(loop, ctx.filePath);
+    const cpu = read.walk.cpu || dataLoadingCode(loop, ctx);
     // `tokens.append(token)` beside `if token in stop`: the loop needs the tensor elements too, so `.tolist()` alone
     // would hand a later `torch.stack(tokens)` plain ints.
     const kept = read.ids.find((id) => names.get(id.text) === read.walk && keptAsTensor(id, facts));
@@ -358,10 +360,10 @@ function inConstructor(loop: Node): boolean {
 const DATA_LOADING_FOLDER = /^(?:datasets?|dataloaders?|data_loaders?)$/i;
 
 /** The loop is in a module under a data-loading folder (DATA_LOADING_FOLDER) or in a function named for collating. */
-function dataLoadingCode(loop: Node, filePath: string | undefined): boolean {
+function dataLoadingCode(loop: Node, ctx: { filePath?: string; files: FileProbe; projectRoot?: string }): boolean {
   for (let def = enclosingDef(loop); def; def = enclosingDef(def)) if (/collate/i.test(def.childForFieldName('name')?.text ?? '')) return true;
-  const folders = (filePath ?? '').split(/[\\/]/).slice(0, -1);
-  return folders.some((f) => DATA_LOADING_FOLDER.test(f));
+  // The project's own folders only: a checkout kept under ~/datasets/ is not data-loading code.
+  return inFolderNamed(ctx.filePath, DATA_LOADING_FOLDER, ctx.files, ctx.projectRoot);
 }
 
 /** A `topk` whose k is a beam width (`beam_size`, `self.beam`) or a small literal: the few candidates a search step keeps. */

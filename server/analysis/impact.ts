@@ -118,6 +118,13 @@ const COPIED_PACKAGES = new Set([
   'llava',
   'zoedepth',
 ]);
+/**
+ * A folder named as a copy of another project's official code: genforce keeps NVIDIA's StyleGAN code in
+ * converters/stylegan_official/, stylegan2_official/ and stylegan3_official/ to convert its weights (four findings there
+ * judged noise in review49). Only the `<name>_official` form: a project's own `official/` (TensorFlow Model Garden's)
+ * is its code.
+ */
+const OFFICIAL_COPY = /^\w+[_-]official$/i;
 /** Python modules that make a file a Streamlit or Gradio app: an interactive demo, run and watched by hand. */
 const DEMO_APP_MODULES = ['streamlit', 'gradio'];
 const DEMO_APP = 'in a Streamlit or Gradio app: an interactive demo, run and watched by hand';
@@ -318,6 +325,7 @@ export function isVendoredCopy(filePath: string | undefined, project: ProjectPla
   if (inFolderNamed(filePath, VENDORED_FOLDERS, project.files, project.givenRoot)) return true;
   // Without a known top folder, `mmcv/ops/x.py` may be mmcv's own repository: only a rooted path tells.
   const { folders, rooted, root } = foldersInProject(filePath, project.files, project.givenRoot);
+  if (folders.some((d) => OFFICIAL_COPY.test(d))) return true;
   const own = folders[0] === 'src' ? 2 : 1;
   if (!rooted || !root) return false;
   if (folders.slice(own).some((d) => COPIED_PACKAGES.has(d.toLowerCase()))) return true;
@@ -563,7 +571,7 @@ function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRo
 }
 
 /** The file is in a folder of one of these names (lower case) or matching this pattern, within its project. */
-function inFolderNamed(filePath: string | undefined, names: ReadonlySet<string> | RegExp, files?: FileProbe, givenRoot?: string): boolean {
+export function inFolderNamed(filePath: string | undefined, names: ReadonlySet<string> | RegExp, files?: FileProbe, givenRoot?: string): boolean {
   if (!filePath) return false;
   const { folders, rooted, above } = foldersInProject(filePath, files, givenRoot);
   const named = names instanceof RegExp ? (d: string) => names.test(d) : (d: string) => names.has(d.toLowerCase());

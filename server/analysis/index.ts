@@ -62,7 +62,7 @@ export {
 export type { Independence } from './independence';
 export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { callsOf, classAround, referencesTo } from './callsOf';
-export { isDataIterable, loopGrowsWithData, loopRunsOverFewThings } from './impact';
+export { inFolderNamed, isDataIterable, loopGrowsWithData, loopRunsOverFewThings } from './impact';
 export {
   costlyWorkEachPass,
   doesCostlyWork,

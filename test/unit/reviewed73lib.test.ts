@@ -75,6 +75,10 @@ describe('torch-tensor-python-iteration: review48', () => {
     assert.equal(collate[0]?.severity, 'hint', JSON.stringify(collate));
     const model = await rankedInRepository(RULE, body('regroup'), project, 'pkg/models/utils.py', 'perflens-r73-');
     assert.notEqual(model[0]?.severity, 'hint', JSON.stringify(model));
+    // Only the project's own folders count: a checkout kept in someone's datasets/ folder is not data-loading code.
+    const keptIn = { 'datasets/proj/pyproject.toml': '[project]\nname = "pkg"\n', 'datasets/proj/pkg/__init__.py': '' };
+    const elsewhere = await rankedInRepository(RULE, body('regroup'), keptIn, 'datasets/proj/pkg/models/utils.py', 'perflens-r74-');
+    assert.notEqual(elsewhere[0]?.severity, 'hint', JSON.stringify(elsewhere));
   });
 });
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { defineRule } from '../../server/engine/rule';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   bindersSpelling,
@@ -33,6 +33,7 @@ import {
   rootName,
   scopeOf,
   setsDefaultSocketTimeout,
+  someProjectFile,
   spelledOnlyHere,
   type FileFacts,
 } from '../../server/analysis';
@@ -114,6 +115,8 @@ export default defineRule({
     if (isUrlopen && !timeout && positionalCount(m.need('args')) >= 3) return; // urlopen(url, data, timeout)
     // urlopen without a timeout inherits socket.setdefaulttimeout(...), which the program sets (here or in a module it imports).
     if (isUrlopen && !timeout && setsDefaultSocketTimeout(ctx.facts)) return;
+    // requests' calls, where the project replaces `Session.request` with its own that fills in a default timeout.
+    if (!isUrlopen && !timeout && patchesSessionRequest(ctx)) return;
     if (timeout && timeout.childForFieldName('value')?.type !== 'none') return;
     // A model generating text or images answers after minutes, not seconds: 10 s would fail every long answer.
     const generation = isGenerationCall(call, first, ctx.facts) ?? (holdsRequestOpen(call) ? 'long-poll' : null);
@@ -161,6 +164,23 @@ export default defineRule({
 });
 
 type Files = Parameters<typeof isPackageModule>[1];
+
+/** An assignment that replaces requests' `Session.request` (`Session.request = session_request`), not a comparison. */
+const SESSION_REQUEST_REPLACED = /\bSession\.request\s*=(?!=)/;
+/** Code that gives a missing timeout a value: `timeout or conf.timeout`, `if timeout is None:`, `kw.setdefault("timeout", 10)`. */
+const FILLS_IN_TIMEOUT = /\btimeout\s+(?:or\b|is\s+None\b)|setdefault\(\s*['"]timeout['"]/;
+
+/**
+ * The project replaces `requests.Session.request`, in a file that fills in a missing timeout: every requests call (`get`
+ * and `post` go through it) gets the default the replacement gives it. pocsuite3's patch_all() sets `timeout or
+ * conf.timeout` (10 s) at start-up, in a module the calling files never import: review50's reviewers judged all four
+ * findings there wrong. Searched in this file, then in the project's other code files (someProjectFile, kept a minute).
+ */
+function patchesSessionRequest(ctx: RuleContext): boolean {
+  const patches = (text: string) => SESSION_REQUEST_REPLACED.test(text) && FILLS_IN_TIMEOUT.test(text);
+  if (patches(ctx.text)) return true;
+  return someProjectFile(ctx.filePath, 'replaces requests.Session.request', patches, ctx.files, ctx.projectRoot) === true;
+}
 
 /** Why a request without a timeout costs little where it is (a hint, off the default output), or undefined. */
 function lowImpactReason(

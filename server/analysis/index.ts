@@ -39,7 +39,7 @@ export type { FileProbe } from './codeContext';
 export { isKnownScalar, isScalarProperty, moduleRef, numpyModuleRef, vectorizeChoice, vectorizeElement } from './elementwise';
 export type { ElementEnv, ElementResult } from './elementwise';
 export { FileFacts } from './facts';
-export { spelledOnlyHere } from './projectWords';
+export { someProjectFile, spelledOnlyHere } from './projectWords';
 export { below, declaredFloor, declaresPackage, documentedFloor, ignoresWarning, newestAllowed, pinnedCeiling } from './projectPins';
 export { isBuildScript, isRequestHandler, notebookCollection, repeatedUses, runsOnce, teachingMaterial } from './impact';
 export type { Version } from './projectPins';

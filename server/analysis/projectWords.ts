@@ -1,5 +1,5 @@
-// Whether any other file of the project spells a word: the one repository-wide question impact ranking asks ("does
-// anything import this module?"). Answered by searching the project's code files for that word, stopping at the first
+// Whether any other file of the project spells a word: the repository-wide questions impact ranking asks ("does
+// anything import this module?", "does anything call this function?"), and whether some file of it matches a test. Answered by searching the project's code files for that word, stopping at the first
 // other file that spells it, through the host's FileProbe; the file list and each answer are kept per probe for a
 // minute. Not a word index of the whole project: the editor asks during a lint, and tokenising every file of the CPython
 // standard library took 1.2 s and 53 MB of heap. Without `list` and `readText` (the browser) nothing is known. Kept apart
@@ -25,6 +25,11 @@ const KEEP_MS = 60_000;
 const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'venv', 'build', 'dist']);
 /** Files that can import a module or name it as an entry point: Python code, notebooks, packaging metadata. */
 const CODE_FILE = /\.(?:py|pyi|pyw|ipynb|cfg|toml)$/i;
+/**
+ * Files that can name a function to call without importing it: configuration (Hydra's `_target_: pkg.mod.fn`, a
+ * serverless.yml handler) and shell scripts. Searched only for that question (`alsoConfig`).
+ */
+const CONFIG_FILE = /\.(?:ya?ml|ini|sh)$/i;
 /** Folders whose extensionless files are programs (`scripts/nflgame-update-players` imports `nflgame.update_players`). */
 const PROGRAM_FOLDERS = new Set(['bin', 'scripts']);
 const WORD_CHAR = /[A-Za-z0-9_]/;
@@ -34,7 +39,7 @@ interface Kept<T> {
   at: number;
 }
 /** Per probe: each project top's code files (null: too large to list), and each (top, file, word) question's answer. */
-const memo = new WeakMap<FileProbe, { fileLists: Map<string, Kept<string[] | null>>; answers: Map<string, Kept<boolean | null>> }>();
+const memo = new WeakMap<FileProbe, { fileLists: Map<string, Kept<Listing | null>>; answers: Map<string, Kept<boolean | null>> }>();
 
 /**
  * The project's top folder for `filePath`: the path the CLI was given when it holds the file, else the nearest folder
@@ -50,7 +55,7 @@ function projectTop(filePath: string, files: FileProbe, givenRoot: string | unde
  * metadata or `bin/` and `scripts/` programs; false when another one does; null when that is not known (no file system,
  * no project top, a project too large to read).
  */
-export function spelledOnlyHere(filePath: string | undefined, word: string, files: FileProbe, givenRoot?: string): boolean | null {
+export function spelledOnlyHere(filePath: string | undefined, word: string, files: FileProbe, givenRoot?: string, alsoConfig = false): boolean | null {
   if (!filePath || !files.list || !files.readText) return null;
   const top = projectTop(filePath, files, givenRoot);
   if (!top) return null;
@@ -58,11 +63,58 @@ export function spelledOnlyHere(filePath: string | undefined, word: string, file
   if (!kept) memo.set(files, (kept = { fileLists: new Map(), answers: new Map() }));
   const now = Date.now();
   const self = path.resolve(filePath);
-  const key = `${top}\0${self}\0${word}`;
+  const key = `${top}\0${self}\0${word}\0${alsoConfig}`;
   const known = kept.answers.get(key);
   if (known && now - known.at < KEEP_MS) return known.value;
-  const codeFiles = fresh(kept.fileLists, top, now, () => listCodeFiles(top, files));
-  const value = codeFiles ? searchOthers(codeFiles, self, word, files) : null;
+  const listed = fresh(kept.fileLists, top, now, () => listCodeFiles(top, files));
+  const searched = !listed || (alsoConfig && !listed.configsListed) ? null : alsoConfig ? listed.files : listed.files.filter((file) => !CONFIG_FILE.test(file));
+  const found = searched ? searchFiles(searched, self, (text) => spellsWord(text, word), files) : null;
+  const value = found === null ? null : !found;
+  if (kept.answers.size > 256) kept.answers.clear();
+  kept.answers.set(key, { value, at: now });
+  return value;
+}
+
+/** How many code files (Python, notebooks, packaging metadata) the project has; null when that is not known. */
+export function projectCodeFiles(filePath: string | undefined, files: FileProbe, givenRoot?: string): number | null {
+  if (!filePath || !files.list) return null;
+  const top = projectTop(filePath, files, givenRoot);
+  if (!top) return null;
+  let kept = memo.get(files);
+  if (!kept) memo.set(files, (kept = { fileLists: new Map(), answers: new Map() }));
+  const listed = fresh(kept.fileLists, top, Date.now(), () => listCodeFiles(top, files));
+  return listed ? listed.files.filter((file) => !CONFIG_FILE.test(file)).length : null;
+}
+
+/**
+ * True when some code file of the project (this one included) passes `matches`, false when none does, null when that is
+ * not known (as for spelledOnlyHere). `question` names the test: the answer is kept per project and question.
+ */
+export function someProjectFile(
+  filePath: string | undefined,
+  question: string,
+  matches: (text: string) => boolean,
+  files: FileProbe,
+  givenRoot?: string,
+): boolean | null {
+  if (!filePath || !files.list || !files.readText) return null;
+  const top = projectTop(filePath, files, givenRoot);
+  if (!top) return null;
+  let kept = memo.get(files);
+  if (!kept) memo.set(files, (kept = { fileLists: new Map(), answers: new Map() }));
+  const now = Date.now();
+  const key = `${top}\0\0${question}`;
+  const known = kept.answers.get(key);
+  if (known && now - known.at < KEEP_MS) return known.value;
+  const listed = fresh(kept.fileLists, top, now, () => listCodeFiles(top, files));
+  const value = listed
+    ? searchFiles(
+        listed.files.filter((file) => !CONFIG_FILE.test(file)),
+        null,
+        matches,
+        files,
+      )
+    : null;
   if (kept.answers.size > 256) kept.answers.clear();
   kept.answers.set(key, { value, at: now });
   return value;
@@ -77,11 +129,19 @@ function fresh<T>(byTop: Map<string, Kept<T>>, top: string, now: number, make: (
   return value;
 }
 
-/** One breadth-first listing of the project's code files (bounded); null when it is too large. */
-function listCodeFiles(top: string, files: FileProbe): string[] | null {
+/** A project's code and configuration files; `configsListed`: all of its configuration files are among them. */
+interface Listing {
+  files: string[];
+  configsListed: boolean;
+}
+
+/** One breadth-first listing of the project's code and configuration files (bounded); null when it is too large. */
+function listCodeFiles(top: string, files: FileProbe): Listing | null {
   const found: string[] = [];
   let queue = [top];
   let folders = 0;
+  let code = 0;
+  let configs = 0;
   for (let depth = 0; queue.length > 0; depth++) {
     if (depth > MAX_DEPTH) return null;
     const next: string[] = [];
@@ -94,31 +154,36 @@ function listCodeFiles(top: string, files: FileProbe): string[] | null {
           if (!folder.startsWith('.') && !SKIPPED_FOLDERS.has(folder.toLowerCase())) next.push(path.join(dir, folder));
           continue;
         }
+        if (CONFIG_FILE.test(name)) {
+          // Searched only for a function's name: too many such files make that answer unknown, not the module's.
+          if (++configs <= MAX_FILES) found.push(path.resolve(dir, name));
+          continue;
+        }
         if (!CODE_FILE.test(name) && !(programs && !name.includes('.'))) continue;
-        if (found.length >= MAX_FILES) return null;
+        if (++code > MAX_FILES) return null;
         found.push(path.resolve(dir, name));
       }
     }
     queue = next;
   }
-  return found;
+  return { files: found, configsListed: configs <= MAX_FILES };
 }
 
 /**
- * Whether none of `codeFiles` but `self` spells `word`: stops at the first other file that does (the usual answer, a
- * module something imports), and answers null once more than MAX_SEARCHED_CHARS were searched without one.
+ * Whether one of `codeFiles` (but `skipped`) passes `matches`: stops at the first that does (for a word, the usual answer:
+ * a module something imports), and answers null once more than MAX_SEARCHED_CHARS were searched without one.
  */
-function searchOthers(codeFiles: readonly string[], self: string, word: string, files: FileProbe): boolean | null {
+function searchFiles(codeFiles: readonly string[], skipped: string | null, matches: (text: string) => boolean, files: FileProbe): boolean | null {
   let searched = 0;
   for (const file of codeFiles) {
-    if (file === self) continue;
+    if (file === skipped) continue;
     const text = files.readText!(file);
     if (!text || text.length > MAX_FILE_CHARS) continue;
-    if (spellsWord(text, word)) return false;
+    if (matches(text)) return true;
     searched += text.length;
     if (searched > MAX_SEARCHED_CHARS) return null;
   }
-  return true;
+  return false;
 }
 
 /** `word` occurs in `text` as a whole word (not inside a longer name). */

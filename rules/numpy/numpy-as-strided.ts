@@ -80,6 +80,10 @@ export default defineRule({
       keywordArgument(call, 'shape') !== null ||
       keywordArgument(call, 'strides') !== null;
     if (!layoutGiven) return;
+    // `as_strided(a, shape=a.shape, strides=s)`: the array's own shape with new strides, the replacement NumPy 2.4
+    // recommends for assigning `a.strides` (pynbody's shared-memory arrays, review50 A010, judged wrong): no window or
+    // broadcast is being built, so neither safer function applies.
+    if (restridesInPlace(call, positional)) return;
     // In a numba-compiled function `as_strided` is numba's: it takes no `writeable=` and numba has no
     // `sliding_window_view` to switch to, so the advice cannot be followed (pyts' windowed views, judged wrong).
     if (enclosingJit(ctx.facts, call)) return;
@@ -130,6 +134,13 @@ export default defineRule({
     });
   },
 });
+
+/** The shape argument is the first argument's own `.shape` (positional or `shape=`). */
+function restridesInPlace(call: Node, positional: Node[]): boolean {
+  const array = positional[0];
+  const shape = keywordArgument(call, 'shape')?.childForFieldName('value') ?? positional[1];
+  return !!array && !!shape && shape.text.replace(/\s+/g, '') === `${array.text.replace(/\s+/g, '')}.shape`;
+}
 
 /**
  * The call is NumPy < 1.20's path: under a version test or an `except ImportError/AttributeError` (`underVersionGuard`),

@@ -52,38 +52,17 @@ function projectTop(filePath: string, files: FileProbe, givenRoot: string | unde
 
 /**
  * True when no file of the project but `filePath` spells `word` (as a whole word) in its code, notebooks, packaging
- * metadata or `bin/` and `scripts/` programs; false when another one does; null when that is not known (no file system,
- * no project top, a project too large to read).
+ * metadata or `bin/` and `scripts/` programs (and, with `alsoConfig`, its configuration and shell scripts); false when
+ * another one does; null when that is not known (no file system, no project top, a project too large to read).
  */
 export function spelledOnlyHere(filePath: string | undefined, word: string, files: FileProbe, givenRoot?: string, alsoConfig = false): boolean | null {
-  if (!filePath || !files.list || !files.readText) return null;
-  const top = projectTop(filePath, files, givenRoot);
-  if (!top) return null;
-  let kept = memo.get(files);
-  if (!kept) memo.set(files, (kept = { fileLists: new Map(), answers: new Map() }));
-  const now = Date.now();
+  if (!filePath) return null;
   const self = path.resolve(filePath);
-  const key = `${top}\0${self}\0${word}\0${alsoConfig}`;
-  const known = kept.answers.get(key);
-  if (known && now - known.at < KEEP_MS) return known.value;
-  const listed = fresh(kept.fileLists, top, now, () => listCodeFiles(top, files));
-  const searched = !listed || (alsoConfig && !listed.configsListed) ? null : alsoConfig ? listed.files : listed.files.filter((file) => !CONFIG_FILE.test(file));
-  const found = searched ? searchFiles(searched, self, (text) => spellsWord(text, word), files) : null;
-  const value = found === null ? null : !found;
-  if (kept.answers.size > 256) kept.answers.clear();
-  kept.answers.set(key, { value, at: now });
-  return value;
-}
-
-/** How many code files (Python, notebooks, packaging metadata) the project has; null when that is not known. */
-export function projectCodeFiles(filePath: string | undefined, files: FileProbe, givenRoot?: string): number | null {
-  if (!filePath || !files.list) return null;
-  const top = projectTop(filePath, files, givenRoot);
-  if (!top) return null;
-  let kept = memo.get(files);
-  if (!kept) memo.set(files, (kept = { fileLists: new Map(), answers: new Map() }));
-  const listed = fresh(kept.fileLists, top, Date.now(), () => listCodeFiles(top, files));
-  return listed ? listed.files.filter((file) => !CONFIG_FILE.test(file)).length : null;
+  return keptAnswer(filePath, `${self}\0${word}\0${alsoConfig}`, files, givenRoot, (listed) => {
+    const searched = !alsoConfig ? codeOnly(listed) : listed.configsListed ? listed.files : null;
+    const found = searched ? searchFiles(searched, self, (text) => spellsWord(text, word), files) : null;
+    return found === null ? null : !found;
+  });
 }
 
 /**
@@ -97,27 +76,47 @@ export function someProjectFile(
   files: FileProbe,
   givenRoot?: string,
 ): boolean | null {
+  return keptAnswer(filePath, `\0${question}`, files, givenRoot, (listed) => searchFiles(codeOnly(listed), null, matches, files));
+}
+
+/** How many code files (Python, notebooks, packaging metadata) the project has; null when that is not known. */
+export function projectCodeFiles(filePath: string | undefined, files: FileProbe, givenRoot?: string): number | null {
+  const top = filePath && files.list ? projectTop(filePath, files, givenRoot) : null;
+  const listed = top ? fresh(memoOf(files).fileLists, top, Date.now(), () => listCodeFiles(top, files)) : null;
+  return listed ? codeOnly(listed).length : null;
+}
+
+/** The answer to a question about the project of `filePath` (`key` names it), from the last minute or worked out anew. */
+function keptAnswer(
+  filePath: string | undefined,
+  key: string,
+  files: FileProbe,
+  givenRoot: string | undefined,
+  answer: (listed: Listing) => boolean | null,
+): boolean | null {
   if (!filePath || !files.list || !files.readText) return null;
   const top = projectTop(filePath, files, givenRoot);
   if (!top) return null;
-  let kept = memo.get(files);
-  if (!kept) memo.set(files, (kept = { fileLists: new Map(), answers: new Map() }));
+  const kept = memoOf(files);
   const now = Date.now();
-  const key = `${top}\0\0${question}`;
-  const known = kept.answers.get(key);
+  const known = kept.answers.get(`${top}\0${key}`);
   if (known && now - known.at < KEEP_MS) return known.value;
   const listed = fresh(kept.fileLists, top, now, () => listCodeFiles(top, files));
-  const value = listed
-    ? searchFiles(
-        listed.files.filter((file) => !CONFIG_FILE.test(file)),
-        null,
-        matches,
-        files,
-      )
-    : null;
+  const value = listed ? answer(listed) : null;
   if (kept.answers.size > 256) kept.answers.clear();
-  kept.answers.set(key, { value, at: now });
+  kept.answers.set(`${top}\0${key}`, { value, at: now });
   return value;
+}
+
+function memoOf(files: FileProbe) {
+  let kept = memo.get(files);
+  if (!kept) memo.set(files, (kept = { fileLists: new Map(), answers: new Map() }));
+  return kept;
+}
+
+/** The listing's code files, its configuration files left out. */
+function codeOnly(listed: Listing): string[] {
+  return listed.files.filter((file) => !CONFIG_FILE.test(file));
 }
 
 function fresh<T>(byTop: Map<string, Kept<T>>, top: string, now: number, make: () => T): T {

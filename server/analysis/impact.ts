@@ -808,8 +808,8 @@ const IMPORTABLE_MODULE = /^[A-Za-z_]\w*\.py$/;
  * other file can import), or for an importable module in the whole project (its code, notebooks, packaging metadata,
  * configuration and shell scripts). A blind review judged a copied `make_lag()` that five M5 competition scripts and
  * notebooks define but never call (they call `make_lag_roll`) noise: rewriting dead code saves nothing. So too requests
- * in module functions no file of their project names (review50: Open Library's `get_lexile`, pyspeckit's
- * `retrieve_storey1995`, shodan's `helpers.api_request`; 7 judged not worth a change, 1 useful). A decorated function is
+ * in module functions no file of their project names (review50: pyspeckit's `retrieve_storey1995` and shodan's
+ * `helpers.api_request`, five findings none of which both reviewers judged worth a change). A decorated function is
  * registered by its decorator, a file that reaches names through `globals()`, `getattr` or Fire's `Fire()` may call it,
  * and a name that frameworks look up by convention (`main`, `handler`, `pytest_*` hooks) is called from outside: all
  * left alone. Methods too: a base class or a framework may call them by name.

@@ -822,10 +822,10 @@ function neverCalled(node: Node, facts: FileFacts, filePath: string | undefined,
   if (def?.type !== 'function_definition' || def.id === node.id) return null;
   if (referencesTo(def, facts).length > 0 || DYNAMIC_LOOKUPS.some((word) => facts.wordOffsets(word).length > 0)) return null;
   const name = nameOf(def);
-  // Named again in this file, as a string too (`__all__ = ["get_lexile"]`, a registry keyed by name): it may be called.
-  if (!script && facts.wordOffsets(name).length > 1) return null;
   if (script)
     return `\`${name}\` is never called: nothing in this ${isNotebookFile(filePath) ? 'notebook' : 'script'} names it, and no other file can import it`;
+  // Named again in this file, as a string too (`__all__ = ["get_lexile"]`, a registry keyed by name): it may be called.
+  if (facts.wordOffsets(name).length > 1) return null;
   if (path.extname(filePath) !== '.py' || CALLED_BY_CONVENTION.test(name) || !project.files) return null;
   // A project of a few files is often one being written: what nothing calls yet may be about to be called.
   if ((projectCodeFiles(filePath, project.files, project.givenRoot) ?? 0) < ESTABLISHED_PROJECT_FILES) return null;

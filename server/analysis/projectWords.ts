@@ -1,9 +1,10 @@
 // Whether any other file of the project spells a word: the repository-wide questions impact ranking asks ("does
-// anything import this module?", "does anything call this function?"), and whether some file of it matches a test. Answered by searching the project's code files for that word, stopping at the first
-// other file that spells it, through the host's FileProbe; the file list and each answer are kept per probe for a
-// minute. Not a word index of the whole project: the editor asks during a lint, and tokenising every file of the CPython
-// standard library took 1.2 s and 53 MB of heap. Without `list` and `readText` (the browser) nothing is known. Kept apart
-// from impact.ts: only a rule that has already found something asks it, so most lints never pay.
+// anything import this module?", "does anything call this function?"); and whether some file of it passes a test.
+// Answered by searching the project's files, stopping at the first other file that spells the word, through the host's
+// FileProbe; the file list and each answer are kept per probe for a minute. Not a word index of the whole project: the
+// editor asks during a lint, and tokenising every file of the CPython standard library took 1.2 s and 53 MB of heap.
+// Without `list` and `readText` (the browser) nothing is known. Kept apart from impact.ts: only a rule that has already
+// found something asks it, so most lints never pay.
 import * as path from 'node:path';
 import type { FileProbe } from './codeContext';
 import { markedRootOf } from './projectRoot';
@@ -38,7 +39,7 @@ interface Kept<T> {
   value: T;
   at: number;
 }
-/** Per probe: each project top's code files (null: too large to list), and each (top, file, word) question's answer. */
+/** Per probe: each project top's listing (null: too large to list), and each question's answer (keyed by top and question). */
 const memo = new WeakMap<FileProbe, { fileLists: Map<string, Kept<Listing | null>>; answers: Map<string, Kept<boolean | null>> }>();
 
 /**

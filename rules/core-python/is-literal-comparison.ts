@@ -92,16 +92,76 @@ function isNameArithmetic(node: Node): boolean {
 
 /**
  * Why `x is 0` gives the same answer as `x == 0` here, or null: the literal is a string CPython keeps one object for, or a
- * small int (the small-int cache) compared with a name, names' arithmetic or a call known to answer an `int`. An
- * attribute or an item keeps the warning: an IntEnum or a NumPy scalar there is never the cached int (`event.button is 1`
- * never matched matplotlib's MouseButton, judged worth fixing in review30; `arr[i] is 0` on a NumPy array).
+ * small int (the small-int cache) compared with a name, names' arithmetic, a call known to answer an `int` or an attribute
+ * known to hold one. Another attribute or an item keeps the warning: an IntEnum or a NumPy scalar there is never the
+ * cached int (`event.button is 1` never matched matplotlib's MouseButton, judged worth fixing in review30; `arr[i] is 0`
+ * on a NumPy array).
  */
-function worksByCache(literal: Node, other: Node): string | null {
+function worksByCache(literal: Node, other: Node, facts: FileFacts): string | null {
   if (isCachedString(literal)) return CACHED_STRING;
   const value = integerValue(literal);
   if (value === null || value < SMALL_INT_MIN || value > SMALL_INT_MAX) return null;
   const fn = other.type === 'call' ? other.childForFieldName('function') : null;
-  return (fn && INT_RESULT_CALLS.test(fn.text)) || isNameArithmetic(other) ? CACHED_INT : null;
+  return (fn && INT_RESULT_CALLS.test(fn.text)) || isNameArithmetic(other) || isPlainIntAttribute(other, facts) ? CACHED_INT : null;
+}
+
+/**
+ * Attributes that hold a plain `int` by convention: an array's or a TensorShape's `ndim`/`ndims`, a process's
+ * `returncode`, a response's `status_code`/`code`, an OSError's `errno`. Review50's reviewers judged `status.code is not 0`
+ * (minigo's Bigtable status, four times) and `v.shape.ndims is 0` (progressive GAN) noise: the test works as written.
+ */
+const PLAIN_INT_ATTRIBUTES = /^(?:ndims?|returncode|status_code|code|errno|lineno)$/;
+
+/**
+ * `obj.attr`, where the attribute's name holds a plain int by convention, or the file sets that same attribute only from
+ * `int(...)`, `len(...)` or an int literal (`t_data.track_id = int(float(fields[1]))` before `t_data.track_id is -1`,
+ * KITTI's tracking devkit). Not `event.button`: matplotlib passes an IntEnum there.
+ */
+function isPlainIntAttribute(other: Node, facts: FileFacts): boolean {
+  if (other.type !== 'attribute') return false;
+  if (PLAIN_INT_ATTRIBUTES.test(other.childForFieldName('attribute')?.text ?? '')) return true;
+  const values = assignedValues(other, facts);
+  return values.length > 0 && values.every(isIntValued);
+}
+
+/**
+ * The right-hand sides of the file's `target = ...` statements whose target is spelled as `target` is (a name, or an
+ * attribute such as `self.scales`), found from where the file spells its last name rather than by walking the tree.
+ */
+function assignedValues(target: Node, facts: FileFacts): Node[] {
+  const word = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.type === 'identifier' ? target.text : undefined;
+  if (!word) return [];
+  const values: Node[] = [];
+  for (const at of facts.wordOffsets(word)) {
+    const id = facts.root.descendantForIndex(at, at + word.length);
+    const spelled = target.type === 'attribute' ? id?.parent : id;
+    const assignment = spelled?.parent;
+    if (!spelled || spelled.text !== target.text || assignment?.type !== 'assignment') continue;
+    if (!assignment.childForFieldName('left')?.equals(spelled)) continue;
+    const value = assignment.childForFieldName('right');
+    if (value) values.push(value);
+  }
+  return values;
+}
+
+/**
+ * `self.scales is 1`, where the file sets `self.scales` to that very int as a placeholder and to something else too (an
+ * array): the identity test tells the placeholder from the other value on purpose, and `==` against an array raises in an
+ * `if`. rllab's CMA-ES sets `self.scales = 1  # CAVE: 1 is not array(1)`; review51's reviewers judged all six
+ * comparisons' `==` advice wrong. With a small int the cache makes the test work in CPython.
+ */
+function isIntPlaceholder(literal: Node, other: Node, facts: FileFacts): boolean {
+  const value = integerValue(literal);
+  if (value === null || value < SMALL_INT_MIN || value > SMALL_INT_MAX) return false;
+  const values = assignedValues(other, facts);
+  return values.some((v) => integerValue(v) === value) && values.some((v) => integerValue(v) === null);
+}
+
+/** `int(...)`, `len(...)`, an int literal (`-1`): a plain int. */
+function isIntValued(value: Node): boolean {
+  if (integerValue(value) !== null) return true;
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  return fn !== null && INT_RESULT_CALLS.test(fn.text);
 }
 
 /** A string literal without interpolation: a constant of the code object it is spelled in. */
@@ -161,6 +221,9 @@ const CACHED_STRING =
 const CACHED_INT =
   'CPython keeps one object for each int from -5 to 256, so for a plain `int` the identity test gives the same answer as `==`; what is left is the SyntaxWarning (a NumPy integer or an IntEnum would not match)';
 
+const PLACEHOLDER =
+  'the identity test tells an int placeholder the code sets from its other values, and the small-int cache makes it work in CPython; what is left is the SyntaxWarning';
+
 /** `a < b <= 100.0 is False`: Python reads the chain as `a < b and b <= 100.0 and 100.0 is False`. */
 function chainMessage(cmp: Node, op: Node, left: Node, right: Node): string {
   const pair = `${left.text} ${op.text} ${right.text}`;
@@ -189,8 +252,8 @@ function returnsLiteralAsMarker(def: Node, literal: Node): boolean {
 }
 
 /** The reason an identity test with `literal` works as written, as a report's lowImpact, or nothing. */
-function lowImpactOf(literal: Node, other: Node): { lowImpact?: string } {
-  const cached = worksByCache(literal, other);
+function lowImpactOf(literal: Node, other: Node, facts: FileFacts): { lowImpact?: string } {
+  const cached = worksByCache(literal, other, facts);
   if (cached) return { lowImpact: cached };
   return holdsOnlyOwnConstants(other, literal) ? { lowImpact: OWN_CONSTANTS } : {};
 }
@@ -212,7 +275,8 @@ export default defineRule({
       'depends on interning and constant sharing inside CPython (small ints are cached, some strings are interned, ' +
       'constants in one code object are shared), so `x is 200` can be true in one place and false in another ' +
       'for the same value. CPython 3.8+ reports it as a `SyntaxWarning`. Where CPython keeps one object for the value ' +
-      "(`''` and one-character strings, or a small int compared with a plain name or what `len()` returns) the test works there today, " +
+      "(`''` and one-character strings, or a small int compared with a plain name, what `len()` returns or an attribute " +
+      'that holds a plain int such as `proc.returncode`) the test works there today, ' +
       'so the finding is a hint: only the warning, and other interpreters, are at stake.',
     instead: 'Use `==` and `!=` for values. Keep `is` for singletons: `None`, `True`, `False`, `...` and sentinels you created.',
     example: { before: 'if status is 200:\n    ...', after: 'if status == 200:\n    ...' },
@@ -265,11 +329,22 @@ export default defineRule({
       });
       return;
     }
+    if (isIntPlaceholder(literal, other, ctx.facts)) {
+      const test = `${op.type === 'is not' ? 'not ' : ''}isinstance(${other.text}, int)`;
+      ctx.report({
+        ...range,
+        message:
+          `\`${other.text}\` is set to the placeholder \`${literal.text}\` and to other values: \`${op.text} ${literal.text}\` tells them apart by identity, ` +
+          `which the small-int cache makes work in CPython; \`${test}\` says so without the SyntaxWarning (\`==\` against an array raises in an \`if\`)`,
+        lowImpact: PLACEHOLDER,
+      });
+      return;
+    }
     const negated = op.type === 'is not';
     const replacement = negated ? '!=' : '==';
     const arrays = importsArrayLibrary(ctx.facts);
     ctx.report({
-      ...lowImpactOf(literal, other),
+      ...lowImpactOf(literal, other, ctx.facts),
       ...range,
       message: `\`${op.text}\` compares identity with the literal \`${literal.text.length > 30 ? literal.text.slice(0, 27) + '...' : literal.text}\`; use \`${replacement}\``,
       edits: [replaceRange(op.startIndex, op.endIndex, replacement)],

@@ -202,7 +202,7 @@ function objectArgument(def: Node): boolean {
 /** Modules whose functions nopython mode compiles (a subset of each: unsupported ones fail at the first call, as before). */
 const COMPILABLE_MODULES = new Set(['numpy', 'math', 'cmath', 'numba', 'random', 'operator']);
 /** NumPy functions nopython mode does not support (it fails at the first call). */
-const UNSUPPORTED_NUMPY = /^numpy\.(polyfit|polyval|gradient|apply_along_axis|vectorize|einsum|pad|loadtxt|genfromtxt|savetxt|fft\..*)$/;
+const UNSUPPORTED_NUMPY = /^numpy\.(polyfit|polyval|gradient|apply_along_axis|vectorize|einsum|pad|loadtxt|genfromtxt|savetxt|mat|matrix|asmatrix|fft\..*)$/;
 /** Builtins nopython mode supports. */
 const COMPILABLE_BUILTINS = new Set([
   'abs',
@@ -258,10 +258,22 @@ function firstUncompilable(def: Node, facts: FileFacts): string | null {
   for (const name of parameterNames(def)) {
     if (/\b(Dict|dict|Mapping|MutableMapping)\b/.test(parameterAnnotation(def, name) ?? '')) return `the dict parameter \`${name}\``;
   }
+  const params = new Set(parameterNames(def));
   for (const node of findDescendants(body, (n) => n.type === 'call' || n.type === 'dictionary' || n.type === 'set' || n.type === 'dictionary_comprehension')) {
     if (node.type !== 'call') return node.type === 'set' ? 'a set' : 'a dict';
     const callee = node.childForFieldName('function');
     if (!callee) continue;
+    // coffea's `functions[i](variables[i])`: functions taken from an argument (an object array of dispatchers), which
+    // nopython mode cannot call (review52: the `@njit` advice judged wrong).
+    if (callee.type === 'subscript' && params.has(callee.childForFieldName('value')?.text ?? ''))
+      return `the functions in \`${callee.childForFieldName('value')!.text}\``;
+    // Stereopy's `theta.to_numpy()`: a method of an argument that arrays lack, so the argument is a Python object (a
+    // Series); review52 judged the `@njit` advice wrong three times there.
+    if (callee.type === 'attribute') {
+      const owner = callee.childForFieldName('object');
+      const member = callee.childForFieldName('attribute')?.text ?? '';
+      if (owner?.type === 'identifier' && params.has(owner.text) && !ARRAY_MEMBERS.has(member)) return `\`${callee.text}\``;
+    }
     let root = callee;
     while (root.type === 'attribute') root = root.childForFieldName('object')!;
     if (root.type !== 'identifier') continue;

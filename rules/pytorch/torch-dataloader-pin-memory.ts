@@ -5,8 +5,10 @@ import {
   DATALOADER_CALL_QUERY,
   dataLoaderArgument,
   datasetInfo,
+  DEVICE_TEXT,
   FileFacts,
   fewBatchesPerPass,
+  fileFunctionDef,
   identifiersSpelledInFile,
   integerValueOf,
   isCudaDestination,
@@ -68,6 +70,9 @@ export default defineRule({
     const dataset = dataLoaderArgument(call, 'dataset');
     const info = datasetInfo(dataset, facts);
     if (info.onDevice || (dataset && /\.cuda\s*\(|\bdevice\b|["']cuda/.test(dataset.text))) return;
+    // ...and so can a batch the collate function builds on the GPU (F5-TTS' benchmark: `collate_fn=lambda x:
+    // data_collator(x, ...)`, whose `ref_audio.to("cuda")` makes the batch; review51 judged the advice wrong twice).
+    if (collatesOnDevice(call)) return;
     // Pinning pays off on large batches: not on tensors already in memory (move the whole set to the GPU once
     // instead), 28x28 digits, or one sample per batch, where it saves microseconds per copy.
     if (info.kind === 'memory' || info.tinySamples || isOneSampleBatch(call)) return;
@@ -92,6 +97,28 @@ export default defineRule({
     ctx.report({ node: call.childForFieldName('function') ?? call, edits: edit ? [edit] : undefined, lowImpact });
   },
 });
+
+/**
+ * The loader's `collate_fn` is a function of this file (by name, or called by the lambda given) whose body moves tensors
+ * to a device: its batches are on the GPU already, where pinning raises.
+ */
+function collatesOnDevice(call: Node): boolean {
+  const collate = dataLoaderArgument(call, 'collate_fn');
+  if (!collate) return false;
+  const names = collate.type === 'identifier' ? [collate] : collate.type === 'lambda' ? calledNames(collate) : [];
+  return names.some((name) => {
+    const def = fileFunctionDef(name, call);
+    return def !== null && DEVICE_TEXT.test(def.text);
+  });
+}
+
+/** The bare names a lambda calls: `data_collator` in `lambda x: data_collator(x, vocab)`. */
+function calledNames(lambda: Node): Node[] {
+  return lambda
+    .descendantsOfType('call')
+    .map((c) => c?.childForFieldName('function'))
+    .filter((f): f is Node => f?.type === 'identifier');
+}
 
 /**
  * A loader a builder of this file returns (`return DataLoader(...)`, or through a name): the loops over it at

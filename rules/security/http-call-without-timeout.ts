@@ -1214,14 +1214,31 @@ function isGenerationCall(call: Node, first: Node | undefined, facts: FileFacts)
   if (url && endpoint(url.text)) return 'model';
   if (url?.type === 'identifier' && localValues(call, url.text).some((v) => endpoint(v.text))) return 'model';
   if (url?.type === 'identifier' && callersPass(call, url.text, facts).some((v) => endpoint(v.text))) return 'model';
-  const body = keywordArgument(call, 'json')?.childForFieldName('value');
-  const bodies = body?.type === 'identifier' ? localValues(call, body.text) : body ? [body] : [];
-  if (bodies.some((b) => b.type === 'dictionary' && PROMPT_KEY.test(b.text))) return 'model';
+  // The body asks a model: JSON, or a form beside an uploaded file (review51: pyvideotrans posts a whole audio file with
+  // `data={"model": ..., "prompt": ...}` for transcription, which takes minutes; judged wrong with 10 s).
+  for (const field of ['json', 'data']) {
+    const body = keywordArgument(call, field)?.childForFieldName('value');
+    const bodies = body?.type === 'identifier' ? localValues(call, body.text) : body ? [body] : [];
+    if (bodies.some((b) => b.type === 'dictionary' && PROMPT_KEY.test(b.text))) return 'model';
+  }
+  // A request object built from the conversation: `req = self._make_api_request([summary_prompt], stream=False)` then
+  // `urlopen(req)` (ramalama's chat summary to the model server it started, judged wrong with 10 s in review51).
+  if (url?.type === 'identifier' && localValues(call, url.text).some(builtFromPrompt)) return 'model';
   // A streamed POST is not always a model's: aim's tracking client streams its query results. The long read timeout
   // fits both; the message says only what the code shows (review36 judged the "model call" wording wrong there).
   const method = call.childForFieldName('function')?.text.split('.').pop();
   return method === 'post' && keywordArgument(call, 'stream')?.childForFieldName('value')?.text === 'True' ? 'stream' : null;
 }
+
+/** A call building a request from a prompt or a conversation: an argument names one (`[summary_prompt]`, `messages`). */
+function builtFromPrompt(value: Node): boolean {
+  if (value.type !== 'call') return false;
+  const args = value.childForFieldName('arguments');
+  return !!args && args.namedChildren.some((a) => a !== null && a.type !== 'keyword_argument' && PROMPT_ARGUMENT.test(a.text));
+}
+
+/** An argument that holds a prompt or messages: `prompt`, `[summary_prompt]`, `self.messages`, `chat_messages`. */
+const PROMPT_ARGUMENT = /^\[?(?:[\w.]*[._])?(?:prompts?|messages|conversation)\]?$/i;
 
 function positionalCount(args: Node): number {
   return args.namedChildren.filter((a) => a && a.type !== 'comment' && a.type !== 'keyword_argument').length;

@@ -59,7 +59,8 @@ const TEST_SUPPORT_FOLDERS = new Set(['testing', 'testutil', 'testutils', 'test_
 /**
  * Test files by pytest/unittest conventions: `test_*.py`, `*_test.py`, `conftest.py`, test-utility modules
  * (`test_utils.py`, `testutil.py`), a file whose folder (or the folder above it: `tests/unit/helpers.py`) is named
- * `test`, a `tests` folder up to three levels up, or a test-support package (`testing`, `testutil`...) up to four.
+ * `test`, a `tests` folder or a test suite's (`e2e-tests`, `<package>_test`) up to three levels up, or a test-support
+ * package (`testing`, `testutil`...) up to four.
  */
 export function isTestFile(filePath: string | undefined): boolean {
   if (!filePath) return false;
@@ -88,8 +89,20 @@ function testFilePath(filePath: string): boolean {
   // nothing. A package's `tests` suite nests helpers deeper (pandas/tests/extension/arrow/arrays.py).
   // Test-support packages (gluonts' testutil/ starting a local server to test against) run only under the tests too.
   const dirs = filePath.split(/[\\/]/).slice(0, -1);
-  return dirs.slice(-2).includes('test') || dirs.slice(-3).includes('tests') || dirs.slice(-4).some((d) => TEST_SUPPORT_FOLDERS.has(d));
+  return (
+    dirs.slice(-2).includes('test') ||
+    dirs.slice(-3).some((d) => d === 'tests' || TEST_SUITE_FOLDER.test(d)) ||
+    dirs.slice(-4).some((d) => TEST_SUPPORT_FOLDERS.has(d))
+  );
 }
+
+/**
+ * A folder named for a kind of test suite (`e2e-tests`, `integration_tests`, `e2e`) or for the tests of a package
+ * (`pandas_ml_common_test/`, beside `pandas_ml_common/`). review51's reviewers judged all nine requests in presidio's
+ * `e2e-tests/common/methods.py` and pandas-ml-quant's `pandas_ml_common_test/link_checker.py` not worth a change: test
+ * tooling, run against local services or by hand. Not an A/B test's analysis (`ab_test/`).
+ */
+const TEST_SUITE_FOLDER = /^(?:e2e|end2end|(?:e2e|end2end|integration|functional|system|acceptance|smoke)[-_]?tests?|(?!ab[-_]|a[-_]b[-_])\w+[-_]tests?)$/i;
 
 /** True when node is inside a `test_*` function or a `Test*` class (pytest / unittest naming). */
 export function inTestFunction(node: Node): boolean {

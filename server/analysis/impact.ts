@@ -366,15 +366,17 @@ const CAMEL_LAST_WORD = /(?<=[A-Za-z])[A-Z][a-z]+$/;
  * its solution or a tutorial (deep-learning-v2-pytorch's `cifar10_cnn_exercise.ipynb`, `Part 5 - Inference and
  * Validation (Solution).ipynb`), a project whose own folder says it collects examples or is a book or a course
  * (`optuna-examples`, `python-machine-learning-book-3rd-edition`), or a legacy folder kept beside the project
- * (pytorch-sentiment-analysis' `legacy/` tutorials). Such code runs over demo data a few times and is read more than
+ * (pytorch-sentiment-analysis' `legacy/` tutorials, OpenAdapt's `legacy/` old version with its own setup.py). Such code runs over demo data a few times and is read more than
  * run. A project's own analysis notebooks carry none of these names.
  */
 export function teachingMaterial(filePath: string | undefined, project: ProjectPlace = {}): string | null {
   if (!filePath) return null;
-  const { folders, rooted, root } = foldersInProject(filePath, project.files, project.givenRoot);
+  const { folders, rooted, root, above } = foldersInProject(filePath, project.files, project.givenRoot);
   // Without a known top folder only the nearest folders say something about the file (as for example folders).
   const near = rooted ? folders : folders.slice(-3);
-  const legacy = near.find((d) => d.toLowerCase() === 'legacy');
+  // ...and a project kept in a legacy folder of the workspace, with its own packaging (OpenAdapt's legacy/setup.py beside
+  // legacy/openadapt/, the frozen old version: review52 judged all five requests there noise).
+  const legacy = [...near, ...above].find((d) => d.toLowerCase() === 'legacy');
   if (legacy) return `in a legacy folder (\`${legacy}/\`): old code kept for reference, rarely run`;
   const chapter = near.find((d) => CHAPTER_FOLDER.test(d) || EXERCISE_FOLDERS.has(d.toLowerCase()));
   if (chapter) return `in teaching material (\`${chapter}/\`): it runs over demo data, a few times`;
@@ -816,21 +818,63 @@ const IMPORTABLE_MODULE = /^[A-Za-z_]\w*\.py$/;
  */
 function neverCalled(node: Node, facts: FileFacts, filePath: string | undefined, project: ProjectPlace): string | null {
   if (!filePath) return null;
-  const script = isNotebookFile(filePath) || (path.extname(filePath) === '.py' && !IMPORTABLE_MODULE.test(path.basename(filePath)));
   // The module-level statement around node, found by offset (one descent) rather than a walk up from node.
   const def = facts.root.firstNamedChildForIndex(node.startIndex);
   if (def?.type !== 'function_definition' || def.id === node.id) return null;
-  if (referencesTo(def, facts).length > 0 || DYNAMIC_LOOKUPS.some((word) => facts.wordOffsets(word).length > 0)) return null;
+  if (DYNAMIC_LOOKUPS.some((word) => facts.wordOffsets(word).length > 0)) return null;
+  const references = referencesTo(def, facts);
+  if (references.length === 0) return uncalledDefinition(def, facts, filePath, project);
+  return calledOnlyFromDeadCode(def, references, facts, filePath, project);
+}
+
+/** Why a module-level def that nothing in its file names never runs (see neverCalled), or null. */
+function uncalledDefinition(def: Node, facts: FileFacts, filePath: string, project: ProjectPlace): string | null {
   const name = nameOf(def);
-  if (script)
+  if (isScriptFile(filePath))
     return `\`${name}\` is never called: nothing in this ${isNotebookFile(filePath) ? 'notebook' : 'script'} names it, and no other file can import it`;
   // Named again in this file, as a string too (`__all__ = ["get_lexile"]`, a registry keyed by name): it may be called.
   if (facts.wordOffsets(name).length > 1) return null;
-  if (path.extname(filePath) !== '.py' || CALLED_BY_CONVENTION.test(name) || !project.files) return null;
+  return namedByNoOtherFile(name, filePath, project)
+    ? `\`${name}\` is never called: no other file of the project names it, and this one only defines it`
+    : null;
+}
+
+/**
+ * Why a module-level def runs only from functions that never run, or null: every reference to it sits in another
+ * module-level function of the file that nothing calls, and no other file names it. lightllm's `fetch_image` and
+ * `fetch_video` are called only by `process_vision_info`, which nothing in the project calls (review50: both judged not
+ * worth a change, dead code). One level only: a chain of callers is not followed further.
+ */
+function calledOnlyFromDeadCode(def: Node, references: Node[], facts: FileFacts, filePath: string, project: ProjectPlace): string | null {
+  const name = nameOf(def);
+  // Every spelling of the name is the def or one of these references (no string naming it, no `__all__` entry).
+  if (facts.wordOffsets(name).length !== references.length + 1) return null;
+  const callers = new Map<number, Node>();
+  for (const reference of references) {
+    const caller = facts.root.firstNamedChildForIndex(reference.startIndex);
+    if (caller?.type !== 'function_definition' || caller.id === def.id) return null;
+    callers.set(caller.id, caller);
+  }
+  if ([...callers.values()].some((caller) => referencesTo(caller, facts).length > 0 || !uncalledDefinition(caller, facts, filePath, project))) return null;
+  if (!isScriptFile(filePath) && !namedByNoOtherFile(name, filePath, project)) return null;
+  const names = [...callers.values()].map((caller) => `\`${nameOf(caller)}\``).join(', ');
+  return `\`${name}\` is only called from ${names}, which nothing calls`;
+}
+
+/** A notebook, or a Python file no other file can import by its name (`1-1. recursive_store_TRAIN.py`). */
+function isScriptFile(filePath: string): boolean {
+  return isNotebookFile(filePath) || (path.extname(filePath) === '.py' && !IMPORTABLE_MODULE.test(path.basename(filePath)));
+}
+
+/**
+ * No other file of an established project (its code, notebooks, packaging metadata, configuration and shell scripts)
+ * spells `name`, and no framework finds it by that name.
+ */
+function namedByNoOtherFile(name: string, filePath: string, project: ProjectPlace): boolean {
+  if (path.extname(filePath) !== '.py' || CALLED_BY_CONVENTION.test(name) || !project.files) return false;
   // A project of a few files is often one being written: what nothing calls yet may be about to be called.
-  if ((projectCodeFiles(filePath, project.files, project.givenRoot) ?? 0) < ESTABLISHED_PROJECT_FILES) return null;
-  if (spelledOnlyHere(filePath, name, project.files, project.givenRoot, true) !== true) return null;
-  return `\`${name}\` is never called: no other file of the project names it, and this one only defines it`;
+  if ((projectCodeFiles(filePath, project.files, project.givenRoot) ?? 0) < ESTABLISHED_PROJECT_FILES) return false;
+  return spelledOnlyHere(filePath, name, project.files, project.givenRoot, true) === true;
 }
 
 /** Code files a project has before a function no file names counts as dead rather than not yet called. */

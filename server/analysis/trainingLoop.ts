@@ -836,9 +836,41 @@ function computesOnly(call: Node, def: Node, facts: FileFacts, depth: number): b
   }
   if (fn?.type !== 'attribute') return false;
   const qualified = facts.calleeName(call);
-  if (qualified) return MATH_FUNCTION.test(qualified);
-  return TENSOR_MATH_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  if (qualified) return MATH_FUNCTION.test(qualified) || TEXT_FUNCTION.test(qualified);
+  const method = fn.childForFieldName('attribute')?.text ?? '';
+  return TENSOR_MATH_METHODS.has(method) || TEXT_METHODS.has(method);
 }
+
+/**
+ * Text handling: a regular expression, JSON, string, match and dict methods. InternVL's `extract_answer(pred)` parses the
+ * answer `model.chat` generated with `re.search(...)` and `match.group(2).strip()`: it runs no model (review52 judged the
+ * evaluation it was taken for a forward of wrong).
+ */
+const TEXT_FUNCTION = /^(?:re|json|string|textwrap)\.\w+$/;
+const TEXT_METHODS = new Set([
+  'strip',
+  'lstrip',
+  'rstrip',
+  'split',
+  'rsplit',
+  'splitlines',
+  'lower',
+  'upper',
+  'replace',
+  'startswith',
+  'endswith',
+  'group',
+  'groups',
+  'join',
+  'format',
+  'partition',
+  'rpartition',
+  // dict methods: `option.keys()`, `option.items()` in InternVL's ScienceQA `post_process(pred, option)`.
+  'keys',
+  'items',
+  'values',
+  'get',
+]);
 
 /** Method names of a per-batch inference helper: `_predict_batch`, `predict_step`, `infer_batch`, `forward_batch`. */
 const PREDICT_HELPER = /^_?(predict|infer|inference|forward|eval|evaluate)_(batch|step)$/;

@@ -33,6 +33,21 @@ describe('engine: codeContext', () => {
     assert.equal(isTestFile(undefined), false);
   });
 
+  it("recognises a test suite's folder by its kind or by the package it tests (review51)", () => {
+    // presidio's e2e-tests/common/methods.py, pandas-ml-quant's pandas_ml_common_test/link_checker.py.
+    for (const file of [
+      '/p/e2e-tests/common/methods.py',
+      '/p/integration_tests/api.py',
+      '/p/e2e/helpers.py',
+      '/p/pkg_test/link_checker.py',
+      '/p/SmokeTests/run.py',
+    ])
+      assert.equal(isTestFile(file), true, file);
+    // Not an A/B test's analysis, a word that only ends in "test", or a suite further up than three folders.
+    for (const file of ['/p/ab_test/analysis.py', '/p/a_b_tests/uplift.py', '/p/latest/model.py', '/p/contest/solve.py', '/p/e2e-tests/a/b/c/deep.py'])
+      assert.equal(isTestFile(file), false, file);
+  });
+
   it('tells package modules from scripts', () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'perflens-pkg-'));
     mkdirSync(path.join(root, 'pkg'));

@@ -90,7 +90,7 @@ describe('findings in module functions that nothing in the project names (review
     }
     const inModule = [
       `${MODULE}\n\n__all__ = ["get_lexile"]\n`,
-      `${MODULE}\n\ndef lexiles(isbns):\n    return [get_lexile(i) for i in isbns]\n`,
+      `${MODULE}\n\ndef lexiles(isbns):\n    return [get_lexile(i) for i in isbns]\n\n\nLEXILES = lexiles(["0"])\n`,
       MODULE.replace('def get_lexile', '@cache\ndef get_lexile').replace('import requests', 'from functools import cache\nimport requests'),
       `${MODULE}\n\ndef cli():\n    import fire\n\n    fire.Fire()\n`,
       MODULE.replace(/get_lexile/g, 'main'),

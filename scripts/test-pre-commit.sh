@@ -35,8 +35,10 @@ project="$work/project"
 mkdir "$project"
 cd "$project"
 git init --quiet
-# A file with one safe fix, of a rule the default output shows (a proven rule: server/engine/trackRecord.ts; a rule in
-# preview only gives hints, which the hook's output leaves out), and the same file fixed.
+# A file with one safe fix and the same file fixed. No rule the default output shows (a proven rule:
+# server/engine/trackRecord.ts) has a safe fix since is-literal-comparison went back to preview on review51, so the hooks
+# are configured with `args: [--preview]`, as a user opting into preview rules would (without it a rule in preview only
+# gives hints, which the hook's output leaves out).
 printf 'def is_done(state):\n    return state is "done"\n' >slow.py
 printf 'def is_done(state):\n    return state == "done"\n' >expected.py
 cat >.pre-commit-config.yaml <<EOF
@@ -45,7 +47,9 @@ repos:
     rev: $rev
     hooks:
       - id: perflens
+        args: [--preview]
       - id: perflens-fix
+        args: [--preview]
 EOF
 git add .
 

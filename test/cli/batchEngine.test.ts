@@ -12,7 +12,15 @@ import { DIST } from '../helpers/engine';
 /** What `perflens check --format json` lints a file with (main.ts's defaults, CheckOptions.hintsUnseen). */
 const JSON_OUTPUT: LintOptions = { impact: 'auto', preview: false, hintsUnseen: true, filePath: '/project/poll.py' };
 
-const SOURCE = ['def check(resp):', '    if resp.status_code is 200:', '        return resp.json()', '    return None', ''].join('\n');
+const SOURCE = [
+  'import pandas as pd',
+  '',
+  'def clean(path):',
+  '    df = pd.read_csv(path)',
+  '    df["price"].fillna(0, inplace=True)',
+  '    return df',
+  '',
+].join('\n');
 
 describe('CLI: batch engines compile their rule set on first use', () => {
   it('a batch engine compiles no set at start-up; its first lint compiles the one it needs and still finds the finding', async () => {
@@ -20,7 +28,7 @@ describe('CLI: batch engines compile their rule set on first use', () => {
     try {
       assert.equal(engine.compiledSets, 0);
       const found = engine.lintText(SOURCE, JSON_OUTPUT).findings.map((f) => [f.ruleId, f.start]);
-      assert.deepEqual(found, [['is-literal-comparison', SOURCE.indexOf('is 200')]]);
+      assert.deepEqual(found, [['pandas-chained-inplace', SOURCE.indexOf('df["price"].fillna')]]);
       assert.equal(engine.compiledSets, 1);
       // The next file reuses that set.
       engine.lintText(SOURCE, JSON_OUTPUT);

@@ -196,7 +196,8 @@ describe('the base pass by spelling', () => {
   it('still reports the base rule, and reads the calls only when a call-anchored rule opens', async () => {
     const engine = await getEngine();
     const literal = 'def check(code):\n    return code is 200  # a literal\n';
-    const run = profiled(engine, literal, CLI_DEFAULT);
+    // is-literal-comparison is in preview since review51: selected, as `--select` and `--preview` would.
+    const run = profiled(engine, literal, { ...CLI_DEFAULT, select: ['is-literal-comparison', 'http-call-without-timeout'], preview: true });
     assert.deepEqual(
       run.ids.map((id) => id.split('@')[0]),
       ['is-literal-comparison'],

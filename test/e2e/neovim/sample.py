@@ -27,3 +27,11 @@ def handle(event):
 
 def ready(status):
     return status is "ready"
+
+
+def clean(path):
+    import pandas as pd
+
+    df = pd.read_csv(path)
+    df["price"].fillna(0, inplace=True)
+    return df

@@ -84,7 +84,8 @@ let lastTestFileQuestion = { path: '', answer: false };
 
 function testFilePath(filePath: string): boolean {
   const base = path.basename(filePath);
-  if (/^test_.*\.py$|_test\.py$|^tests?\.py$|^conftest\.py$|^test_?utils?\.py$|^testing_utils\.py$/.test(base)) return true;
+  // A pytest plugin of fixtures (pulpcore's pytest_plugin.py, judged noise three times in review52) runs under pytest too.
+  if (/^test_.*\.py$|_test\.py$|^tests?\.py$|^conftest\.py$|^test_?utils?\.py$|^testing_utils\.py$|^pytest_plugins?\.py$/.test(base)) return true;
   // Only the folders near the file: a `test` folder further up (a repository's top-level test/) says
   // nothing. A package's `tests` suite nests helpers deeper (pandas/tests/extension/arrow/arrays.py).
   // Test-support packages (gluonts' testutil/ starting a local server to test against) run only under the tests too.

@@ -140,6 +140,11 @@ const DEV_TOP_FOLDERS = new Set([
   'bench',
   'asv_bench',
   'ci',
+  // CI's own folders (devpi's .ci/cleanup_devpi_indices.py): scripts a CI job runs under its own time limit (review52).
+  '.ci',
+  '.github',
+  '.circleci',
+  '.gitlab',
   'dev',
   // Contributed scripts at the top (deepchem's contrib/, sktime's _contrib/); a package's own contrib/ (tortoise.contrib,
   // its framework integrations) is library code.
@@ -570,8 +575,11 @@ function presentsNotebooks(root: string, files: FileProbe): boolean {
 
 function inDevTopFolder(filePath: string | undefined, files?: FileProbe, givenRoot?: string): boolean {
   if (!filePath) return false;
-  const { folders, rooted } = foldersInProject(filePath, files, givenRoot);
-  return rooted && folders.length > 0 && DEV_TOP_FOLDERS.has(folders[0].toLowerCase());
+  const { folders, rooted, above } = foldersInProject(filePath, files, givenRoot);
+  // The folder may hold a project file of its own (devpi's .ci/pyproject.toml, its linters' settings): then it is the
+  // project found, directly below the folder the linter was given, and the first folder above it counts too.
+  const tops = [folders[0], above[0]].filter((top): top is string => top !== undefined);
+  return rooted && tops.some((top) => DEV_TOP_FOLDERS.has(top.toLowerCase()));
 }
 
 /** The file is in a folder of one of these names (lower case) or matching this pattern, within its project. */

@@ -36,6 +36,7 @@ describe('engine: codeContext', () => {
   it("recognises a test suite's folder by its kind or by the package it tests (review51)", () => {
     // presidio's e2e-tests/common/methods.py, pandas-ml-quant's pandas_ml_common_test/link_checker.py.
     for (const file of [
+      '/p/pulpcore/pytest_plugin.py', // a pytest plugin of fixtures (review52)
       '/p/e2e-tests/common/methods.py',
       '/p/integration_tests/api.py',
       '/p/e2e/helpers.py',
@@ -44,7 +45,14 @@ describe('engine: codeContext', () => {
     ])
       assert.equal(isTestFile(file), true, file);
     // Not an A/B test's analysis, a word that only ends in "test", or a suite further up than three folders.
-    for (const file of ['/p/ab_test/analysis.py', '/p/a_b_tests/uplift.py', '/p/latest/model.py', '/p/contest/solve.py', '/p/e2e-tests/a/b/c/deep.py'])
+    for (const file of [
+      '/p/pkg/pytest_helpers.py',
+      '/p/ab_test/analysis.py',
+      '/p/a_b_tests/uplift.py',
+      '/p/latest/model.py',
+      '/p/contest/solve.py',
+      '/p/e2e-tests/a/b/c/deep.py',
+    ])
       assert.equal(isTestFile(file), false, file);
   });
 

@@ -1,7 +1,12 @@
 // Round 75 (issues 24 and 26): findings the blind reviewers of review50, review51 and review52 judged not worth a change
 // or wrong, where the code says why, and the near-misses that must keep their rank.
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Finding } from '../../common/types';
+import { isExampleFile } from '../../server/analysis/impact';
+import { NODE_FILES } from '../../server/project/fileProbe';
 import { getEngine, rankedInRepository } from '../helpers/engine';
 
 /** The rule's findings on `source`, linted as a package module of /proj with the given impact mode. */
@@ -214,5 +219,34 @@ describe('a project kept in a legacy/ folder of the workspace, with its own pack
   it("keeps the current project's modules", async () => {
     const [f] = await rankedInRepository('http-call-without-timeout', CALL, project, 'openadapt/drivers/openai.py', 'perflens-r75-', true);
     assert.notEqual(f?.severity, 'hint', JSON.stringify(f?.impact));
+  });
+});
+
+describe("CI's own folders are run by hand or by a CI job (review52, devpi)", () => {
+  it('counts a script in .ci/ or .github/ below the folder given, also when the folder has a project file of its own', () => {
+    // devpi's .ci/cleanup_devpi_indices.py, beside .ci/pyproject.toml (its linters' settings): three requests judged noise.
+    const top = mkdtempSync(path.join(os.tmpdir(), 'perflens-r75-ci-'));
+    try {
+      for (const [rel, text] of [
+        ['pyproject.toml', '[dependency-groups]\ndev = ["pytest"]\n'],
+        ['.ci/pyproject.toml', '[tool.ruff]\n'],
+        ['.ci/cleanup_devpi_indices.py', ''],
+        ['.github/scripts/release.py', ''],
+        ['server/pyproject.toml', '[project]\nname = "devpi-server"\n'],
+        ['server/devpi_server/__init__.py', ''],
+        ['server/devpi_server/ci/cleanup.py', ''],
+        ['server/benchmarks/bench_import.py', ''],
+      ]) {
+        mkdirSync(path.dirname(path.join(top, rel)), { recursive: true });
+        writeFileSync(path.join(top, rel), text);
+      }
+      // The nested project's own top folders count as before (server/benchmarks/, below server/pyproject.toml).
+      for (const rel of ['.ci/cleanup_devpi_indices.py', '.github/scripts/release.py', 'server/benchmarks/bench_import.py'])
+        assert.equal(isExampleFile(path.join(top, rel), NODE_FILES, top), true, rel);
+      // A package's own `ci` module is the project's code.
+      assert.equal(isExampleFile(path.join(top, 'server/devpi_server/ci/cleanup.py'), NODE_FILES, top), false);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
   });
 });

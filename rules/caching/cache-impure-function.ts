@@ -226,7 +226,7 @@ export default defineRule({
       reason = describeVarying(call, ctx);
       if (reason) break;
     }
-    if (!reason && findDescendants(body, (n) => n.type === 'global_statement', isNestedScope).length > 0) reason = 'global';
+    if (!reason && writesDeclaredGlobal(body)) reason = 'global';
     if (!reason) return;
     if (keyedByClock(fn, ctx.facts)) return;
     const name = m.need('name').text;
@@ -235,3 +235,43 @@ export default defineRule({
     ctx.report({ node: cache.expr, message: `cached \`${name}\` ${what}; drop the cache or use one that expires` });
   },
 });
+
+/** Methods that change the object they are called on: a declared global changed through one is written. */
+const MUTATING_METHODS = new Set(['append', 'extend', 'insert', 'update', 'add', 'pop', 'popitem', 'remove', 'discard', 'clear', 'setdefault']);
+
+/**
+ * The body writes a name it declares `global`: binds it (`_calls += 1`), stores into it (`_groups[k] = v`), deletes from
+ * it or calls a mutating method on it. A `global` only read (lookyloo's `get_config` tests `configs` and reads entries;
+ * the helper it calls loads them once) makes no write that the cache would skip: judged wrong in review53.
+ */
+function writesDeclaredGlobal(body: Node): boolean {
+  const declared = new Set(
+    findDescendants(body, (n) => n.type === 'global_statement', isNestedScope).flatMap((g) =>
+      g.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text),
+    ),
+  );
+  if (declared.size === 0) return false;
+  const rootName = (n: Node | null): string | null => {
+    let root = n;
+    while (root && (root.type === 'attribute' || root.type === 'subscript')) root = root.childForFieldName(root.type === 'attribute' ? 'object' : 'value');
+    return root?.type === 'identifier' ? root.text : null;
+  };
+  const writes = (n: Node): boolean => {
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const left = n.childForFieldName('left');
+      const targets = left ? (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern' ? left.namedChildren : [left]) : [];
+      return targets.some((t) => declared.has(rootName(t) ?? ''));
+    }
+    if (n.type === 'delete_statement') return n.namedChildren.some((t) => declared.has(rootName(t) ?? ''));
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function');
+      return (
+        fn?.type === 'attribute' &&
+        MUTATING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') &&
+        declared.has(rootName(fn.childForFieldName('object')) ?? '')
+      );
+    }
+    return false;
+  };
+  return findDescendants(body, writes, isNestedScope).length > 0;
+}

@@ -37,6 +37,11 @@ const STATEFUL_KINDS = new Set([
  * client session (aiohttp) is shared by concurrent requests as often as an ORM session is not.
  */
 const STATEFUL_NAME = /(^|_)(conn|connection|cursor|cur|db|tx|txn|transaction|ws|websocket|sock|socket|reader|writer|stream|channel|pipeline)$/i;
+/** Callees that deliver something somewhere: `send_message`, `reply`, `post_file`, `publish`, `notify_user`. */
+const DELIVERY_CALLEE = /^_?(send|reply|respond|post|publish|emit|notify|announce|broadcast|forward|upload|write)(_|$)/i;
+/** Arguments that name where the delivery goes: a chat room, a channel, a conversation, a recipient. */
+const DESTINATION_NAME =
+  /(^|_)(rooms?|room_ids?|chats?|chat_ids?|channels?|channel_ids?|conversations?|threads?|peers?|dest|destinations?|recipients?|targets?|webhooks?|topics?|queues?)$/i;
 
 export default defineRule({
   id: 'async-sequential-awaits',
@@ -54,7 +59,9 @@ export default defineRule({
       'of their latencies instead of roughly the slowest one. Flagged when each iteration awaits an `async def` of ' +
       'this file or an HTTP call on an async client with the loop variable, and does nothing else; and (as a hint) ' +
       'when two back-to-back `await client.get(...)` calls do not depend on each other. Calls sharing one stateful ' +
-      'client (a database connection or cursor, a transaction, a stream) stay silent: that client serves one operation at a time.',
+      'client (a database connection or cursor, a transaction, a stream) stay silent: that client serves one operation at a time. ' +
+      'So do deliveries of each item to one destination (`await send_file(client, room, f)` for each file): the recipient ' +
+      'must get them in order.',
     instead:
       'Start the calls together: `results = await asyncio.gather(*(fetch(u) for u in urls))` keeps the results in ' +
       'input order. Bound the concurrency with an `asyncio.Semaphore` for large inputs or rate-limited services, ' +
@@ -114,6 +121,7 @@ export default defineRule({
     const list = m.get('list');
     if (list && call.text.includes(list.text)) return; // the call reads the list it fills
     if (sharesStatefulClient(call, vars, ctx)) return;
+    if (deliversInOrder(call, callee, vars)) return;
     const headerEnd = loop.children.find((c) => c?.type === ':')?.endIndex ?? loop.childForFieldName('body')!.startIndex;
     const message = `Awaiting \`${callee}()\` once per item runs the calls one after another; \`asyncio.gather(...)\` runs them concurrently`;
 
@@ -221,5 +229,25 @@ function checkBackToBack(
     node: second,
     message: `\`${c2.childForFieldName('function')!.text}()\` does not use \`${first.text}\` but waits for it; start both requests with \`asyncio.gather(...)\``,
     severity: 'hint',
+  });
+}
+
+/**
+ * Each item is delivered to one place the loop does not change (matrix-commander's `await send_file(client, rooms, file)`
+ * for each file, then each message): the recipient sees them in the order they are sent, which `gather` would shuffle.
+ * Judged wrong three times in review53. Delivering one item to each of many recipients (the loop variable is the
+ * destination) stays reported.
+ */
+function deliversInOrder(call: Node, callee: string, vars: readonly string[]): boolean {
+  const last = callee.split('.').pop() ?? callee;
+  if (!DELIVERY_CALLEE.test(last)) return false;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  return args.some((arg) => {
+    const value = arg?.type === 'keyword_argument' ? arg.childForFieldName('value') : arg;
+    const named = arg?.type === 'keyword_argument' ? arg.childForFieldName('name') : value;
+    if (!value || !named || findDescendants(value, (n) => n.type === 'identifier' && vars.includes(n.text)).length > 0 || vars.includes(value.text))
+      return false;
+    const last = named.type === 'attribute' ? named.childForFieldName('attribute') : named;
+    return last?.type === 'identifier' && DESTINATION_NAME.test(last.text);
   });
 }

@@ -13,6 +13,7 @@ import {
   enclosingDef,
   FileFacts,
   findDescendants,
+  identifiersSpelled,
   isTestFile,
   isBuildScript,
   occurrences,
@@ -139,7 +140,8 @@ export default defineRule({
       'known to be a literal display (every call in the file passes one, `parse_setting("[1, 2]")`); elsewhere it could ' +
       'break an expression such as `"[(512, 10, 5)] * 4"`. String literals, code generated from literal templates, text whose non-literal parts ' +
       'were checked before (one of a few literals, an identifier matched by an anchored regex), expressions evaluated in ' +
-      "their caller's frame (an assert helper), tests, and APIs whose job is to run given code (a " +
+      "their caller's frame (an assert helper), text a private helper builds from string literals that every call in the file " +
+      'passes (`self._call_on_inputs("get_shape")`), tests, and APIs whose job is to run given code (a ' +
       "debugger's `runctx(cmd)`, a module loader, a `cmd.Cmd` console) are not reported.",
     instead:
       'Parse instead of executing: `ast.literal_eval` for Python literals (numbers, strings, lists, dicts), `json.loads` ' +
@@ -186,6 +188,9 @@ export default defineRule({
     // `sys.argv[2:]`) is the command line too.
     const traced = untrustedOrigin(source, call, exposed);
     const origin = traced?.startsWith('`') && !exposed && parametersFromCommandLine(ctx.facts, source, def) ? INVOKER_ORIGIN : traced;
+    // `eval("self.inputs." + function_name + "()")` in a private method that every call in the file gives a string literal
+    // (deeplift's `_call_function_on_blobs_within_inputs('get_shape')`): the text is one of the program's own names.
+    if (traced?.startsWith('`') && !exposed && privateHelperGivenLiterals(ctx.facts, source, def)) return;
     // `eval(stream["avg_frame_rate"])`: a ratio the video tool wrote, turned into a number. Running it as code is the
     // wrong tool rather than an injection path (outside a web or model-facing module), and the literal parsers fail on it.
     if (fn === 'eval' && !exposed && origin !== UNTRUSTED_ORIGIN && RATE_TEXT.test(source.text)) {
@@ -926,7 +931,9 @@ function untrustedOrigin(expr: Node, at: Node, exposed: boolean): string | null 
       }
       if (seen.has(name)) continue;
       seen.add(name);
-      if (params.includes(name)) return `\`${name}\`, a parameter of \`${def!.childForFieldName('name')!.text}\``;
+      // A parameter the function binds anew before the call (dynamo's `n_neighbors = signature(f).parameters[...]`) holds
+      // that value there, not the caller's: traced through the assignment below.
+      if (params.includes(name) && !(body && reboundBefore(body, name, at))) return `\`${name}\`, a parameter of \`${def!.childForFieldName('name')!.text}\``;
       if (!body) continue;
       // One step back through local assignments: `expr = payload["formula"]`.
       for (const a of bindersSpelling(body, name, ASSIGNMENT).filter((n) => n.childForFieldName('left')?.text === name)) {
@@ -990,4 +997,49 @@ function readsFieldOfTypedObject(def: Node, id: Node): boolean {
 function readsAFile(source: Node): boolean {
   const fn = source.type === 'call' ? source.childForFieldName('function') : null;
   return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'read';
+}
+
+/**
+ * `name = ...` directly in a block that holds `at`, before it, in the function's own body (no nested scope): every path
+ * to `at` passes the assignment, so `name` holds the assigned value there.
+ */
+function reboundBefore(body: Node, name: string, at: Node): boolean {
+  return bindersSpelling(body, name, ASSIGNMENT).some((a) => {
+    if (a.childForFieldName('left')?.text !== name || a.endIndex > at.startIndex) return false;
+    // `expr = expr.strip()` still holds the caller's text.
+    const right = a.childForFieldName('right');
+    if (!right || right.text === name || findDescendants(right, (n) => n.type === 'identifier' && n.text === name).length > 0) return false;
+    const block = a.parent?.type === 'expression_statement' ? a.parent.parent : null;
+    if (!block || block.type !== 'block' || enclosingDef(a)?.id !== enclosingDef(at)?.id) return false;
+    for (let n: Node | null = at.parent; n; n = n.parent) if (n.id === block.id) return true;
+    return false;
+  });
+}
+
+/**
+ * The evaluated text uses parameters of a private function or method (`_name`, not a dunder) that every call of that
+ * name in the file gives a string literal: the text is assembled from the program's own strings. A method is matched by
+ * name (`self._name(...)` from any class of the file), which a leading underscore keeps to this module.
+ */
+function privateHelperGivenLiterals(facts: FileFacts, source: Node, def: Node | null): boolean {
+  const name = def?.childForFieldName('name')?.text ?? '';
+  if (!def || !/^_(?!_)/.test(name)) return false;
+  const params = parameterNames(def);
+  const offset = params[0] === 'self' || params[0] === 'cls' ? 1 : 0;
+  const used = params.slice(offset).filter((p) => findDescendants(source, (n) => n.type === 'identifier' && n.text === p).length > 0 || source.text === p);
+  if (used.length === 0) return false;
+  const calls = identifiersSpelled(facts.root, name).flatMap((id) => {
+    const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
+    const call = callee.parent;
+    return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) ? [call] : [];
+  });
+  return (
+    calls.length > 0 &&
+    calls.every((c) =>
+      used.every((p) => {
+        const value = argumentFor(c, p, params.indexOf(p) - offset);
+        return value !== undefined && value !== null && value.type === 'string' && stringLiteralValue(value) !== null;
+      }),
+    )
+  );
 }

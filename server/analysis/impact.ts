@@ -411,11 +411,19 @@ export function teachingMaterial(filePath: string | undefined, project: ProjectP
  * (botbuilder-python), "Maintenance-only mode … bug fixes will no longer be addressed" (CDAT's cdms). The project itself
  * must be the subject: "Python 2 support is deprecated" or "the `fit` function is deprecated in favour of …" is not one.
  */
+/**
+ * What a retired project says it is. "Semi-abandoned" (anime-downloader: "This project has been semi-abandoned, and it is
+ * in a non-working state", five requests judged noise in review53), "defunct" and "not maintained anymore" count; "not maintained by
+ * Google" (a disclaimer) does not.
+ */
+const RETIRED_STATE = String.raw`deprecated\b|archived\b|retired\b|unmaintained\b|discontinued\b|defunct\b|(?:(?:semi|mostly|largely)[- ]?)?abandoned\b|no\s+longer\s+(?:actively\s+)?(?:maintained|supported|developed|updated)\b|not\s+(?:actively\s+)?maintained\s+(?:any\s*more|any\s+longer)\b`;
 const RETIRED_NOTICE = new RegExp(
   [
-    String.raw`\b(?:this|the)\s+(?:(?:repo(?:sitory)?|project|package|library|codebase|tool|sdk|code)\s+)?(?:is|has\s+been|was)\s+(?:now\s+)?(?:officially\s+)?(?:deprecated|archived|retired|unmaintained|no\s+longer\s+(?:actively\s+)?(?:maintained|supported|developed|updated))\b`,
-    String.raw`\b(?:repo(?:sitory)?|project)\s+(?:is|has\s+been)\s+(?:now\s+)?(?:deprecated|archived|retired|unmaintained)\b`,
+    String.raw`\b(?:this|the)\s+(?:(?:repo(?:sitory)?|project|package|library|codebase|tool|sdk|code)\s+)?(?:is|has\s+been|was)\s+(?:now\s+)?(?:officially\s+)?(?:${RETIRED_STATE})`,
+    String.raw`\b(?:repo(?:sitory)?|project)\s+(?:is|has\s+been)\s+(?:now\s+)?(?:${RETIRED_STATE})`,
     String.raw`\barchive\s+notice\b`,
+    // tda-api: "The old ``tda-api`` project is now defunct, and this repo is provided for archival purposes only."
+    String.raw`\bfor\s+archival\s+purposes\b`,
     String.raw`\bmaintenance[- ]only\s+mode\b`,
     String.raw`\bwill\s+no\s+longer\s+be\s+(?:updated|maintained)\b`,
   ].join('|'),

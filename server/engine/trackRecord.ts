@@ -143,6 +143,12 @@
 // 6 of 19 `is` comparisons. What `--preview` showed, judged twice (77), changes no rule's status: 23 worth changing, 10
 // wrong (evaluations that only call a model's `chat`, whose answer a text parser read and was taken for a forward;
 // `forceobj=True` on functions given Series, sparse matrices or functions, told to use `@njit`; since silent or hints).
+// On review53 (65 more repositories, 45 of them HTTP-heavy, judged on 3961b83e by two reviewers) the default output's 86
+// judged were 29 worth changing and 1 wrong: all requests without a timeout (noise: abandoned projects, interactive logins,
+// start-up version checks, local services, short-lived command-line notifiers; wrong: a `data:` URL urllib decodes itself).
+// What `--preview` showed, judged twice (82), changes no rule's status: 6 worth changing, 10 wrong (messages sent in order
+// to one chat room told to go out concurrently, a parameter rebound before its `eval`, a private helper's `eval` of
+// names every call passes as literals, a cached function that only reads a global; since silent).
 /** A rule's findings judged in blind reviews, where the default output showed them: worth changing, noise, wrong. */
 export interface ReviewRecord {
   useful: number;
@@ -171,7 +177,7 @@ export interface ReviewRound {
  * finding the default output or `--preview` showed, review27 to review33b (152 more), and on a finding the default output
  * showed, review34 (98 more) and review35 (146 more); reviewed a set at a time, each finding judged
  * once, by a reviewer who did not see perflens's ranking; and review36 (184 more), review37 (180 more, default
- * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more) and review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), each default finding judged by two
+ * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded) and review53 (65 more), each default finding judged by two
  * such reviewers (worth changing only when both said so, wrong when either did), each `--preview` one once. Rules absent
  * here have not shown a finding on reviewed code yet.
  *
@@ -585,6 +591,39 @@ export const REVIEW_ROUNDS: readonly ReviewRound[] = [
       'torch-sync-in-training-loop': { useful: 0, noise: 5, wrong: 1 },
       'torch-tensor-created-then-moved': { useful: 3, noise: 1, wrong: 0 },
       'torch-tensor-python-iteration': { useful: 0, noise: 2, wrong: 0 },
+    },
+  },
+  {
+    review: 'review53',
+    records: {
+      'append-loop-to-comprehension': { useful: 0, noise: 3, wrong: 0 },
+      'async-blocking-call': { useful: 1, noise: 2, wrong: 1 },
+      'async-create-task-dropped': { useful: 0, noise: 5, wrong: 0 },
+      'async-manual-loop-management': { useful: 0, noise: 1, wrong: 0 },
+      'async-sequential-awaits': { useful: 0, noise: 1, wrong: 3 },
+      'builtin-reduction-on-ndarray': { useful: 0, noise: 1, wrong: 0 },
+      'cache-impure-function': { useful: 0, noise: 0, wrong: 1 },
+      'cache-on-method': { useful: 0, noise: 3, wrong: 0 },
+      'concat-in-loop': { useful: 0, noise: 3, wrong: 0 },
+      'contextmanager-yield-without-finally': { useful: 3, noise: 4, wrong: 0 },
+      'decorator-missing-wraps': { useful: 0, noise: 1, wrong: 0 },
+      'descriptor-get-missing-none-check': { useful: 0, noise: 4, wrong: 0 },
+      'eval-exec-untrusted': { useful: 0, noise: 2, wrong: 3 },
+      'http-call-without-timeout': { useful: 29, noise: 56, wrong: 1 },
+      'is-literal-comparison': { useful: 0, noise: 1, wrong: 0 },
+      'list-pop-front': { useful: 0, noise: 3, wrong: 0 },
+      'lock-acquire-release': { useful: 1, noise: 2, wrong: 0 },
+      'loop-invariant-reduction': { useful: 0, noise: 2, wrong: 0 },
+      'mkdtemp-without-cleanup': { useful: 0, noise: 2, wrong: 0 },
+      'numpy-python-loop': { useful: 0, noise: 1, wrong: 0 },
+      'open-without-with': { useful: 0, noise: 6, wrong: 0 },
+      'readlines-iteration': { useful: 0, noise: 2, wrong: 0 },
+      'resource-without-with': { useful: 0, noise: 1, wrong: 0 },
+      'slots-candidate': { useful: 0, noise: 3, wrong: 0 },
+      'string-concat-in-loop': { useful: 0, noise: 9, wrong: 0 },
+      'torch-eval-without-no-grad': { useful: 1, noise: 2, wrong: 1 },
+      'torch-tensor-python-iteration': { useful: 0, noise: 2, wrong: 0 },
+      'yaml-unsafe-load': { useful: 0, noise: 0, wrong: 1 },
     },
   },
 ];

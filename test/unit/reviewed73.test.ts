@@ -160,6 +160,11 @@ describe('a project its README marks deprecated or archived', () => {
       '# SDK\n\n# ARCHIVE NOTICE:\n\n> This project will no longer be updated or maintained.\n',
       '# CDMS2\n\n| WARNING: Maintenance-only mode until around the end of 2023. |\n',
       '# tool\n\nThis project is no longer maintained.\n',
+      // review53: anime-downloader's warning, and other words for the same.
+      '# Warning\n## This project has been semi-abandoned, and it is in a non-working state, <br />that might change in the future\n',
+      '# tool\n\nThis repository is not maintained anymore.\n',
+      '# tool\n\nThis package is discontinued; use `newtool` instead.\n',
+      'TDAmeritrade is now defunct\n===\n\nThe old ``tda-api`` project is now defunct, and this repo is provided for archival purposes only.\n',
     ];
     for (const readme of notices) {
       const [http] = await inRepository('http-call-without-timeout', REQUEST, readme);
@@ -184,6 +189,9 @@ describe('a project its README marks deprecated or archived', () => {
     const readmes = [
       '# pkg\n\nPython 2 support is deprecated. The `fit_old` function is deprecated in favour of `fit`.\n',
       '# pkg\n\nA library that flags deprecated APIs and archived datasets.\n',
+      // A disclaimer of who maintains it, and a request that gives up, are not a retired project.
+      '# pkg\n\nThis project is not maintained by Google. This is not an officially supported Google product.\n',
+      '# pkg\n\nThe upload is abandoned after three failed attempts.\n',
       '# pkg\n\nFast readers.\n\n' + 'x'.repeat(2000) + '\n\nThis project is no longer maintained.\n', // past the opening
     ];
     for (const readme of readmes) {

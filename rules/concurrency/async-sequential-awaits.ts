@@ -247,7 +247,7 @@ function deliversInOrder(call: Node, callee: string, vars: readonly string[]): b
     const named = arg?.type === 'keyword_argument' ? arg.childForFieldName('name') : value;
     if (!value || !named || findDescendants(value, (n) => n.type === 'identifier' && vars.includes(n.text)).length > 0 || vars.includes(value.text))
       return false;
-    const last = named.type === 'attribute' ? named.childForFieldName('attribute') : named;
-    return last?.type === 'identifier' && DESTINATION_NAME.test(last.text);
+    const leaf = named.type === 'attribute' ? named.childForFieldName('attribute') : named;
+    return leaf?.type === 'identifier' && DESTINATION_NAME.test(leaf.text);
   });
 }

@@ -406,17 +406,17 @@ export function teachingMaterial(filePath: string | undefined, project: ProjectP
 }
 
 /**
+ * What a retired project says it is. "Semi-abandoned" (anime-downloader: "This project has been semi-abandoned, and it
+ * is in a non-working state", five requests judged noise in review53), "defunct" and "not maintained anymore" count;
+ * "not maintained by Google" (a disclaimer) does not.
+ */
+const RETIRED_STATE = String.raw`deprecated\b|archived\b|retired\b|unmaintained\b|discontinued\b|defunct\b|(?:(?:semi|mostly|largely)[- ]?)?abandoned\b|no\s+longer\s+(?:actively\s+)?(?:maintained|supported|developed|updated)\b|not\s+(?:actively\s+)?maintained\s+(?:any\s*more|any\s+longer)\b`;
+/**
  * What a README opens with when the project is retired: "Note this repo is deprecated in favour of …" (Satip), "THIS IS
  * DEPRECATED IN FAVOUR OF …" (nowcasting_dataset), "ARCHIVE NOTICE: … will no longer be updated or maintained"
  * (botbuilder-python), "Maintenance-only mode … bug fixes will no longer be addressed" (CDAT's cdms). The project itself
  * must be the subject: "Python 2 support is deprecated" or "the `fit` function is deprecated in favour of …" is not one.
  */
-/**
- * What a retired project says it is. "Semi-abandoned" (anime-downloader: "This project has been semi-abandoned, and it is
- * in a non-working state", five requests judged noise in review53), "defunct" and "not maintained anymore" count; "not maintained by
- * Google" (a disclaimer) does not.
- */
-const RETIRED_STATE = String.raw`deprecated\b|archived\b|retired\b|unmaintained\b|discontinued\b|defunct\b|(?:(?:semi|mostly|largely)[- ]?)?abandoned\b|no\s+longer\s+(?:actively\s+)?(?:maintained|supported|developed|updated)\b|not\s+(?:actively\s+)?maintained\s+(?:any\s*more|any\s+longer)\b`;
 const RETIRED_NOTICE = new RegExp(
   [
     String.raw`\b(?:this|the)\s+(?:(?:repo(?:sitory)?|project|package|library|codebase|tool|sdk|code)\s+)?(?:is|has\s+been|was)\s+(?:now\s+)?(?:officially\s+)?(?:${RETIRED_STATE})`,

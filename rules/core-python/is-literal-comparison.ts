@@ -1,5 +1,14 @@
 import { defineRule } from '../../server/engine/rule';
-import { bindingOf, calledSelfMethod, fileFunctionDef, occurrences, ownReturnStatements, scopeOf, type FileFacts } from '../../server/analysis';
+import {
+  bindingOf,
+  calledSelfMethod,
+  fileFunctionDef,
+  identifiersSpelledInFile,
+  occurrences,
+  ownReturnStatements,
+  scopeOf,
+  type FileFacts,
+} from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 import { replaceRange } from '../../server/fixes';
 
@@ -132,9 +141,8 @@ function assignedValues(target: Node, facts: FileFacts): Node[] {
   const word = target.type === 'attribute' ? target.childForFieldName('attribute')?.text : target.type === 'identifier' ? target.text : undefined;
   if (!word) return [];
   const values: Node[] = [];
-  for (const at of facts.wordOffsets(word)) {
-    const id = facts.root.descendantForIndex(at, at + word.length);
-    const spelled = target.type === 'attribute' ? id?.parent : id;
+  for (const id of identifiersSpelledInFile(facts, word)) {
+    const spelled = target.type === 'attribute' ? id.parent : id;
     const assignment = spelled?.parent;
     if (!spelled || spelled.text !== target.text || assignment?.type !== 'assignment') continue;
     if (!assignment.childForFieldName('left')?.equals(spelled)) continue;

@@ -8,6 +8,7 @@ import {
   documentedFloor,
   ignoresWarning,
   FileFacts,
+  identifiersSpelledInFile,
   inMainGuardBlock,
   isNotebookFile,
   keywordArgument,
@@ -337,10 +338,9 @@ function groupFix(facts: FileFacts, text: string, callee: Node): SiteFix | null 
  * than `torch.cuda.amp` (`from torch.xpu.amp import autocast`): which class a call gets depends on the branch taken.
  */
 function boundOtherwise(name: string, facts: FileFacts): boolean {
-  for (const at of facts.wordOffsets(name)) {
-    const id = facts.root.descendantForIndex(at, at + name.length);
-    const parent = id?.parent;
-    if (parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(id!)) return true;
+  for (const id of identifiersSpelledInFile(facts, name)) {
+    const parent = id.parent;
+    if (parent?.type === 'assignment' && parent.childForFieldName('left')?.equals(id)) return true;
     let from = parent ?? null;
     while (from && from.type !== 'import_from_statement' && from.type !== 'module') from = from.parent;
     if (from?.type === 'import_from_statement' && !/^torch\.cuda\.amp\b/.test(from.childForFieldName('module_name')?.text ?? '')) return true;

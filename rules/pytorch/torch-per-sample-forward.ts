@@ -320,13 +320,13 @@ function batchedInOtherBranch(loop: Node, call: Node): boolean {
   for (let n = loop.parent; n && n.type !== 'function_definition' && n.type !== 'module'; child = n, n = n.parent) {
     if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
     const others = n.childrenForFieldName('alternative');
-    return others.some((branch) => callsOf(branch).some((c) => c.childForFieldName('function')?.text === callee));
+    return others.some((branch) => callsWithin(branch).some((c) => c.childForFieldName('function')?.text === callee));
   }
   return false;
 }
 
-/** The calls in a subtree. */
-function callsOf(node: Node): Node[] {
+/** The calls in a subtree (not analysis' callsOf, which finds a definition's callers). */
+function callsWithin(node: Node): Node[] {
   return node.descendantsOfType('call').filter((c): c is Node => c !== null);
 }
 

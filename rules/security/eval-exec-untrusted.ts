@@ -6,6 +6,7 @@ import {
   bindersSpelling,
   bindingOf,
   callsOf,
+  callsSpelledInFile,
   decoratorCallee,
   decoratorsOf,
   docstringOf,
@@ -13,7 +14,6 @@ import {
   enclosingDef,
   FileFacts,
   findDescendants,
-  identifiersSpelled,
   isTestFile,
   isBuildScript,
   occurrences,
@@ -1028,11 +1028,7 @@ function privateHelperGivenLiterals(facts: FileFacts, source: Node, def: Node | 
   const offset = params[0] === 'self' || params[0] === 'cls' ? 1 : 0;
   const used = params.slice(offset).filter((p) => findDescendants(source, (n) => n.type === 'identifier' && n.text === p).length > 0 || source.text === p);
   if (used.length === 0) return false;
-  const calls = identifiersSpelled(facts.root, name).flatMap((id) => {
-    const callee = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent : id;
-    const call = callee.parent;
-    return call?.type === 'call' && call.childForFieldName('function')?.equals(callee) ? [call] : [];
-  });
+  const calls = callsSpelledInFile(facts, name);
   return (
     calls.length > 0 &&
     calls.every((c) =>

@@ -88,7 +88,9 @@ export default defineRule({
       '(`List[Fraction]`), which nopython mode cannot take. The rule stays silent on all of these. A linear recurrence with constant ' +
       'coefficients (`x[i] = a * x[i - 1] + b * y[i]`, an exponential or Wilder smoothing) is an IIR filter: the ' +
       'message names `scipy.signal.lfilter` first, also for such a loop at the top level of a script or notebook cell (the one ' +
-      'form reported outside functions). A project whose requirement files do not name numba gets no such advice.',
+      'form reported outside functions). So is the same sum run from the end (`for t in reversed(range(n - 1)): ' +
+      'g[t] = r[t] + gamma * g[t + 1]`, a discounted return): `lfilter` on the reversed input, reversed back; a ' +
+      'coefficient that changes per step (`* (1 - done[t])`) is not one filter and is left alone. A project whose requirement files do not name numba gets no such advice.',
     instead:
       'Decorate the function with `@numba.njit` (the first call compiles; add `cache=True` to keep the compiled ' +
       'code between runs). Keep pandas, I/O and Python objects outside the compiled function.',
@@ -134,7 +136,7 @@ export default defineRule({
     const name = m.need('name').text;
     const body = m.need('body');
     const simple = simpleParameters(m.need('params'));
-    const loop = simple ? recurrenceLoop(body, ctx) : null;
+    const loop = simple ? (recurrenceLoop(body, ctx) ?? backwardRecurrence(body, ctx)) : null;
     const kernel = loop || !simple ? null : kernelLoop(body, ctx);
     const state = loop || kernel ? null : stateLoop(body, ctx);
     const wholeFunction = simple && numbaFriendly(body, ctx);
@@ -469,10 +471,83 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): Recurrenc
   return null;
 }
 
+/**
+ * A loop run backwards (`for t in reversed(range(n - 1))`, `range(n - 2, -1, -1)`) whose one statement is
+ * `a[t] = x[t] + c * a[t + 1]` over an ndarray with loop-invariant coefficients: a discounted sum from the end (Decision
+ * Transformer's `discounted_cumsum` in CORL; review54's recall hunt). `scipy.signal.lfilter` computes it on the reversed
+ * array. Only this linear form is reported: one whose coefficients vary per step (`* (1 - dones[t])`) is left alone, as is a
+ * plain running sum (`a[t] = a[t + 1] + x[t]`, a reversed `np.cumsum`).
+ */
+function backwardRecurrence(body: Node, ctx: RuleContext): Recurrence | null {
+  if (!/\+\s*\d/.test(body.text) || !/\b(reversed|range)\b/.test(body.text)) return null;
+  for (const loop of findDescendants(body, (n) => n.type === 'for_statement')) {
+    const index = backwardIndex(loop, ctx);
+    const statements = loop.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    if (!index || statements.length !== 1 || loop.childForFieldName('alternative')) continue;
+    const assign = statements[0].namedChild(0);
+    const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+    const right = assign?.childForFieldName('right');
+    const array = left?.type === 'subscript' ? left.childForFieldName('value') : null;
+    const keys = left?.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') ?? [];
+    if (!array || !right || !isArrayReference(array) || keys.length !== 1 || keys[0]?.text !== index) continue;
+    const ndim = values(ctx.facts).valueOf(array)?.ndim;
+    if ((ndim !== undefined && ndim !== 1) || !isArray(array, body, ctx)) continue;
+    if (termOf(right, array.text, index, ctx, '+') !== 'state' || runningSum(assign!, array.text, index, '+')) continue;
+    const filter = discountedSum(right, array.text, index);
+    return { node: loop, array: array.text, index, linear: true, series: false, unpacked: false, backward: true, filter };
+  }
+  return null;
+}
+
+/** `x[t] + c * a[t + 1]` (either order of the sum and of the product): `c` and `x` as spelled, or null for any other form. */
+function discountedSum(right: Node, array: string, index: string): { coefficient: string; input: string } | null {
+  if (right.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '+') return null;
+  const flat = (n: Node | null) => n?.text.replace(/\s+/g, '') ?? '';
+  const inputName = (n: Node | null) => {
+    const value = n?.type === 'subscript' ? n.childForFieldName('value') : null;
+    return value?.type === 'identifier' && value.text !== array && flat(n) === `${value.text}[${index}]` ? value.text : null;
+  };
+  const coefficientOf = (n: Node | null) => {
+    if (n?.type !== 'binary_operator' || n.childForFieldName('operator')?.type !== '*') return null;
+    const [a, b] = [n.childForFieldName('left'), n.childForFieldName('right')];
+    const state = `${array}[${index}+1]`;
+    const other = flat(a) === state ? b : flat(b) === state ? a : null;
+    return other && /^(identifier|attribute|float|integer)$/.test(other.type) ? other.text : null;
+  };
+  const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
+  const input = inputName(a) ?? inputName(b);
+  const coefficient = coefficientOf(b) ?? coefficientOf(a);
+  return input && coefficient ? { coefficient, input } : null;
+}
+
+/** The index of a `for` loop run from the end: `reversed(range(...))` or `range(start, stop, -1)`. */
+function backwardIndex(loop: Node, ctx: RuleContext): string | null {
+  const left = loop.childForFieldName('left');
+  const iterable = loop.childForFieldName('right');
+  if (left?.type !== 'identifier' || iterable?.type !== 'call') return null;
+  const args = (call: Node) => call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const builtin = (call: Node, name: string) => {
+    const fn = call.childForFieldName('function');
+    return fn?.type === 'identifier' && fn.text === name && ctx.facts.isBuiltin(name, call);
+  };
+  if (builtin(iterable, 'reversed')) {
+    const inner = args(iterable);
+    if (inner.length !== 1 || inner[0].type !== 'call' || !builtin(inner[0], 'range')) return null;
+    return left.text;
+  }
+  if (!builtin(iterable, 'range')) return null;
+  const step = args(iterable)[2];
+  return step?.text.replace(/\s+/g, '') === '-1' ? left.text : null;
+}
+
 interface Recurrence {
   node: Node;
   array: string;
   index: string;
+  /** The loop runs backwards and reads `a[i + k]` (see backwardRecurrence). */
+  backward?: boolean;
+  /** `a[t] = x[t] + c * a[t + 1]`: the spelled `c` and `x` of the one `lfilter` call that computes it. */
+  filter?: { coefficient: string; input: string } | null;
   /** The loop's one statement is `a[i] = c * a[i - 1] + (terms of step i)` with loop-invariant coefficients. */
   linear: boolean;
   /** The state is a pandas Series, indexed by position (`s[i]`, `s.iloc[i]`). */
@@ -697,6 +772,10 @@ const LINEAR_SEVERITY = 'info' as const;
  * runs in one compiled call. Saying numpy cannot vectorise them would be false, so the message names the filter.
  */
 function linearMessage(loop: Recurrence): string {
+  if (loop.backward) {
+    const call = loop.filter ? ` (\`lfilter([1], [1, -${loop.filter.coefficient}], ${loop.filter.input}[::-1])[::-1]\`)` : '';
+    return `\`${loop.array}[${loop.index}]\` is a linear recurrence of \`${loop.array}[${loop.index} + ...]\`, run from the end, with constant coefficients (a discounted sum): \`scipy.signal.lfilter\` computes it in one call on the reversed input, reversed back${call}`;
+  }
   return `\`${loop.array}[${loop.index}]\` is a linear recurrence of \`${loop.array}[${loop.index} - ...]\` with constant coefficients (an exponential smoothing): \`scipy.signal.lfilter\` computes it in one call (pandas: \`ewm(alpha=..., adjust=False)\`)`;
 }
 
@@ -712,17 +791,20 @@ function adviseNumba(ctx: RuleContext, report: Report): void {
   ctx.report(report);
 }
 
-/** `a[i] = a[i - 1] + (terms without a)`, either order: the state carried with coefficient one. */
-function runningSum(assign: Node, array: string, index: string): boolean {
+/** `a[i] = a[i - 1] + (terms without a)` (`a[i + 1]` run backwards), either order: the state carried with coefficient one. */
+function runningSum(assign: Node, array: string, index: string, step: Step = '-'): boolean {
   const right = assign.childForFieldName('right');
   if (right?.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '+') return false;
-  const previous = (n: Node | null) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array}[${index}-1]`;
+  const previous = (n: Node | null) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array}[${index}${step}1]`;
   const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
   return (previous(a) && !!b && !mentions(b, array)) || (previous(b) && !!a && !mentions(a, array));
 }
 
 /** How an expression of a recurrence's step depends on the state `a[i - k]`. */
 type Term = 'constant' | 'input' | 'state' | 'other';
+
+/** Which way the state is read: `a[i - k]` in a loop run forwards, `a[i + k]` in one run backwards. */
+type Step = '-' | '+';
 
 /** The single statement of the loop writes `array[index]` from an affine function of earlier elements with loop-invariant coefficients. */
 function linearRecurrence(loop: Node, assign: Node, array: string, index: string, ctx: RuleContext): boolean {
@@ -738,18 +820,18 @@ function linearRecurrence(loop: Node, assign: Node, array: string, index: string
  * state (`x[i]`, `d[w + i]`); `constant` is the same every step (`0.9`, `self._window`, `float(w)`); `other` is anything
  * else (a product of state and input, a call on the state), which makes the recurrence non-linear or time-varying.
  */
-function termOf(n: Node, array: string, index: string, ctx: RuleContext): Term {
+function termOf(n: Node, array: string, index: string, ctx: RuleContext, step: Step = '-'): Term {
   switch (n.type) {
     case 'parenthesized_expression': {
       const inner = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-      return inner.length === 1 ? termOf(inner[0], array, index, ctx) : 'other';
+      return inner.length === 1 ? termOf(inner[0], array, index, ctx, step) : 'other';
     }
     case 'unary_operator':
-      return termOf(n.childForFieldName('argument')!, array, index, ctx);
+      return termOf(n.childForFieldName('argument')!, array, index, ctx, step);
     case 'binary_operator': {
       const op = n.childForFieldName('operator')?.type;
-      const a = termOf(n.childForFieldName('left')!, array, index, ctx);
-      const b = termOf(n.childForFieldName('right')!, array, index, ctx);
+      const a = termOf(n.childForFieldName('left')!, array, index, ctx, step);
+      const b = termOf(n.childForFieldName('right')!, array, index, ctx, step);
       if (a === 'other' || b === 'other') return 'other';
       if (op === '+' || op === '-') return a === 'state' || b === 'state' ? 'state' : a === 'input' || b === 'input' ? 'input' : 'constant';
       if (op === '*') {
@@ -775,8 +857,9 @@ function termOf(n: Node, array: string, index: string, ctx: RuleContext): Term {
       const keys = n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
       if (value?.text === array) {
         const key = keys.length === 1 ? keys[0]!.text.replace(/\s+/g, '') : '';
-        // `a[i]` on the right is the input still stored there (the loop writes it now); `a[i - k]` the state.
-        return key === index ? 'input' : new RegExp(`^${index}-\\d+$`).test(key) ? 'state' : 'other';
+        // `a[i]` on the right is the input still stored there (the loop writes it now); `a[i - k]` the state (`a[i + k]`
+        // in a loop run backwards).
+        return key === index ? 'input' : new RegExp(`^${index}${step === '-' ? '-' : '\\+'}\\d+$`).test(key) ? 'state' : 'other';
       }
       if (mentions(n, array)) return 'other';
       return mentions(n, index) ? 'input' : 'constant';

@@ -218,6 +218,9 @@ const REMOVED_PANDAS_FUNCTIONS = [
   'TimeGrouper',
 ];
 
+/** The oldest Python pandas 3.0 installs on (its release notes: "supports Python 3.11 and higher"). */
+const PANDAS_3_PYTHON: [number, number] = [3, 11];
+
 /** Once per lint: a file with a dozen chained calls (a Kaggle script's fill-NA block) asks the same whole-file question. */
 const olderPandasOf = nodeMemo<string | null>();
 
@@ -235,6 +238,11 @@ function runsOnPandasWithoutCow(ctx: RuleContext): string | null {
   const cap = pinnedCeiling('pandas', ctx.filePath, ctx.files);
   if (cap && below(cap, [3, 0]))
     return `the project caps pandas at ${cap[0]}.${cap[1] === Number.MAX_SAFE_INTEGER ? 'x' : cap[1]}, where Copy-on-Write is off unless switched on, so the in-place call still updates the frame`;
+  // pandas 3.0 needs Python 3.11: a project held to an older Python (conda's `python=3.8`) gets pandas 2 at most (review54,
+  // Open Power System Data's time_series, judged noise by both reviewers).
+  const python = pinnedCeiling('python', ctx.filePath, ctx.files);
+  if (python && below(python, PANDAS_3_PYTHON))
+    return `the project pins Python ${python[0]}.${python[1] === Number.MAX_SAFE_INTEGER ? 'x' : python[1]}, and pandas 3 (Copy-on-Write on by default) needs Python 3.11: on the pandas it gets, the in-place call still updates the frame`;
   for (const [module, removedIn] of REMOVED_MODULES) {
     if (facts.importsModule(module))
       return `the file imports \`${module}\`, removed in ${removedIn}: it runs on pandas of that era, where the in-place call updates the frame`;

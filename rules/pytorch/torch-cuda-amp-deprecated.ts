@@ -147,6 +147,9 @@ export default defineRule({
     if (callee.type === 'identifier' && boundOtherwise(callee.text, ctx.facts)) return;
     // `if is_torch_version(">=", "2.3"): torch.amp… else: torch.cuda.amp…`: the old spelling is the old versions' fallback.
     if (underVersionGuard(site)) return;
+    // `with torch.cuda.amp.autocast() and torch.no_grad():` never enters the autocast: with-items-joined-by-and says so,
+    // and a new spelling would change nothing (review54's reviewers judged the rename noise there).
+    if (call && droppedByAnd(call)) return;
     // The old spelling only warns, so it matters where a program runs it for real. Not in the `__main__` block of a module
     // of definitions (kohya's sdxl_original_unet.py and control_net_lllite.py run ten fake steps there as a memory test),
     // nor in a notebook (Time-Series-Library's TimesNet tutorial, a copy of its exp code written to be read): blind reviews
@@ -346,4 +349,14 @@ function boundOtherwise(name: string, facts: FileFacts): boolean {
     if (from?.type === 'import_from_statement' && !/^torch\.cuda\.amp\b/.test(from.childForFieldName('module_name')?.text ?? '')) return true;
   }
   return false;
+}
+
+/** The call is an operand before the last of an `and` that makes a `with` item: a manager built and never entered. */
+function droppedByAnd(call: Node): boolean {
+  let top: Node | null = null;
+  for (let n = call.parent; n?.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'and'; n = n.parent) top = n;
+  const above = top?.parent;
+  const inWith = above?.type === 'with_item' || (above?.type === 'as_pattern' && above.parent?.type === 'with_item');
+  // `a and b and c` nests to the left: its last operand is the top node's right side, the one manager entered.
+  return !!top && inWith && !top.childForFieldName('right')!.equals(call);
 }

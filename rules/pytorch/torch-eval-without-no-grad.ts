@@ -100,7 +100,10 @@ export default defineRule({
       'Outside `torch.no_grad()`, every forward pass records an autograd graph and keeps the intermediate activations ' +
       'it would need for a backward pass that evaluation never runs. That costs time per batch and memory that grows ' +
       'with the batch (large eval batches then run out of GPU memory). `model.eval()` does not turn this off: it only ' +
-      'switches dropout and batch-norm to inference behaviour.',
+      'switches dropout and batch-norm to inference behaviour. A loop is only taken for an evaluation when it calls a model on ' +
+      'the batch: a helper of the file that calls nothing a model could be (text scoring, `random.sample`, box IoU on ' +
+      'tensors) does not count, nor does an inference pipeline built by a library (`pipeline(...)`, a diffusers ' +
+      '`...Pipeline.from_pretrained(...)`), which turns autograd off itself.',
     instead:
       'Decorate the evaluation function with `@torch.no_grad()` (or `@torch.inference_mode()`, faster still when the ' +
       'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`. The same holds for a test ' +

@@ -382,9 +382,9 @@ function loopsOver(loader: Node | null, loaderName: string | null, scope: Node, 
 }
 
 /**
- * The loader's name and the names bound to a progress-bar or enumerate wrapper of it in the same function (CodeT5's
- * `bar = tqdm(train_dataloader, ...)` at the top of each epoch, then `for step, batch in enumerate(bar)`): iterating the
- * wrapper iterates the loader. Only a name bound once, to such a wrapper, counts.
+ * The loader's name and the names bound to a progress-bar or enumerate wrapper of it, or to the loader itself, in the same
+ * function (CodeT5's `bar = tqdm(train_dataloader, ...)` at the top of each epoch, then `for step, batch in enumerate(bar)`):
+ * iterating the wrapper iterates the loader. Only a name bound once, to such a wrapper or alias, counts.
  */
 function loaderNames(scope: Node, loaderName: string, facts: FileFacts): Set<string> {
   const names = new Set([loaderName]);
@@ -395,6 +395,11 @@ function loaderNames(scope: Node, loaderName: string, facts: FileFacts): Set<str
     if (left?.type !== 'identifier') continue;
     bindings.set(left.text, (bindings.get(left.text) ?? 0) + 1);
     const right = a.childForFieldName('right');
+    // A plain alias (`bar = train_dataloader`, CodeXGLUE's run.py files) iterates the same loader as a wrapper does.
+    if (right?.type === 'identifier' && right.text === loaderName) {
+      wrappers.push(left.text);
+      continue;
+    }
     const inner = right?.type === 'call' ? unwrapIterable(right, facts).inner : null;
     if (inner && !inner.equals(right!) && inner.type === 'identifier' && inner.text === loaderName) wrappers.push(left.text);
   }

@@ -97,7 +97,8 @@ export default defineRule({
       'when the tensor is large (a mask shaped like the batch, an n x n identity from the data), while a few literal or ' +
       'batch-long sizes are a hint. A band made ' +
       'once per call and joined by `torch.cat` onto a tensor the step already has (a prompt prefix for the attention mask) ' +
-      'is a small part of that tensor: ranked low, a hint.',
+      'is a small part of that tensor: ranked low, a hint. A factory that passes `requires_grad=True` is left alone: the ' +
+      'copy makes a tensor that may be written in place, which one made on the device (a leaf that requires grad) may not.',
     instead:
       'Pass the device to the factory: `torch.zeros(n, d, device=x.device)` (or `x.new_zeros(n, d)`). For a ' +
       'constant that never changes, build it once in `__init__` and `register_buffer` it so it moves with the module. ' +
@@ -130,6 +131,10 @@ export default defineRule({
     if (!source) return;
     const { factory } = source;
     if ((isTestFile(ctx.filePath) && !testNamedScript(facts)) || isTestCode(transfer, facts)) return;
+    // `torch.zeros(..., requires_grad=True).to(x)` and then `outs[i, :n] = ...`: the copy is what makes the tensor a non-leaf
+    // that may be written in place; made on the device it is a leaf requiring grad, and the writes raise (FunCodec's
+    // `cal_codec_emb`, judged wrong in review54). Whether the flag is needed at all is the author's call, not this rule's.
+    if (requiresGrad(factory)) return;
     // `if res is None: res = torch.zeros(...).to(dev)`: a lazy first-time init, made once however often the code runs.
     if (source.creations.some(lazyInit)) return;
     const destination = destinationOf(transfer, facts);
@@ -970,4 +975,10 @@ function testNamedScript(facts: FileFacts): boolean {
     const name = def?.childForFieldName('name')?.text ?? '';
     return (def?.type === 'function_definition' && /^test/.test(name)) || (def?.type === 'class_definition' && /^Test|Tests?$|TestCase$/.test(name));
   });
+}
+
+/** The factory call passes `requires_grad=` with anything but a literal False. */
+function requiresGrad(factory: Node): boolean {
+  const value = keywordValue(factory, 'requires_grad');
+  return !!value && value.text !== 'False';
 }

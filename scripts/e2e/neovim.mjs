@@ -18,19 +18,21 @@ const SERVER = path.join(ROOT, 'dist', 'server.js');
 // `<phase> <line>:<column> <rule-id> <severity>`, as diagnostics.lua prints them, in document order.
 // With the server's defaults (impact "auto", preview off), decorator-missing-wraps and async-time-sleep are rules in
 // preview (server/engine/trackRecord.ts; review41's verdicts took async-time-sleep out): their findings are hints until
-// blind reviews prove them; so is is-literal-comparison since review51's verdicts. pandas-chained-inplace is proven, so
-// its finding keeps its severity.
+// blind reviews prove them; so is is-literal-comparison since review51's verdicts, and pandas-chained-inplace since
+// review54's. torch-loss-accumulated-with-graph is proven, so its finding keeps its severity.
 const EXPECTED = [
   'open 7:9 decorator-missing-wraps HINT',
   'open 14:9 async-time-sleep HINT',
   'open 19:16 reduction-over-list-comprehension HINT',
   'open 29:19 is-literal-comparison HINT',
-  'open 36:5 pandas-chained-inplace WARN',
+  'open 36:5 pandas-chained-inplace HINT',
+  'open 49:9 torch-loss-accumulated-with-graph WARN',
   // Line 14 now awaits asyncio.sleep(): that finding goes, the others stay.
   'edit 7:9 decorator-missing-wraps HINT',
   'edit 19:16 reduction-over-list-comprehension HINT',
   'edit 29:19 is-literal-comparison HINT',
-  'edit 36:5 pandas-chained-inplace WARN',
+  'edit 36:5 pandas-chained-inplace HINT',
+  'edit 49:9 torch-loss-accumulated-with-graph WARN',
 ];
 
 /** The CLI on the same file must agree with what Neovim received (same engine, same positions). */

@@ -48,7 +48,8 @@ function requirementText(files: FileProbe, dir: string, file: string): string | 
 /** Where projects declare what they install: pip requirements, packaging metadata, conda environments. */
 // conda reads an environment file under either YAML extension (`conda env create` finds environment.yml or
 // environment.yaml): ControlNet pins `pytorch=1.12.1` in environment.yaml.
-const CONDA_FILES = ['environment.yml', 'environment.yaml', 'conda.yaml', 'conda.yml'];
+// Open Power System Data's time_series names its conda environment requirements.yml (`python=3.8`, then `pandas`).
+const CONDA_FILES = ['environment.yml', 'environment.yaml', 'conda.yaml', 'conda.yml', 'requirements.yml', 'requirements.yaml'];
 // Pipenv's Pipfile lists packages in TOML as Poetry does (`pandas = "==2.0.2"`): NOAA's inundation-mapping pins its
 // pandas there only, and review45's reviewers read that pin (no Copy-on-Write yet) where perflens did not.
 const REQUIREMENT_FILES = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.cfg', 'setup.py', ...CONDA_FILES];

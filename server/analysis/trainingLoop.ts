@@ -784,6 +784,10 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
       if (buildsTextOnly(fn, call, facts)) continue;
       // `get_similarity_matrix(x, metric)`: a def of this file that only computes on the tensors it gets.
       if (computesWithoutModel(fn, call, facts)) continue;
+      // `eval_scores([line], task)`, `sample_demos(pool, k, len(batch))`: a def of this file that calls nothing a model could be.
+      if (callsNoModel(fn, call, facts)) continue;
+      // `pipe(inputs)` with `pipe = pipeline(...)`: a library's inference pipeline, which turns autograd off itself.
+      if (libraryPipeline(fn, call, facts)) continue;
       return call;
     }
     if (fn.type === 'attribute') {
@@ -800,6 +804,115 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
     }
   }
   return null;
+}
+
+/** Names a model goes by, as a callable or as the receiver of a method call: `model`, `net`, `self.encoder`, `policy_net`. */
+const MODEL_LIKE_NAME =
+  /(^|[._])(net|cnn|rnn|lstm|gru|mlp|model|models|encoder|decoder|backbone|module|classifier|generator|policy|actor|critic)(_|\d|$)|net$/i;
+/** Methods that run a model: `x.forward(...)`, `m.predict(...)`, `lm.generate(...)`, `vae.encode(...)`. */
+const MODEL_METHOD = /^(forward\w*|predict\w*|infer|inference|generate|encode|decode|sample|chat|__call__)$/;
+
+/**
+ * A def of this file (two levels down at most) whose calls include nothing a model could be: none calls one of its
+ * parameters, a model-named callable or receiver, a model method (`forward`, `predict`, `generate`...), a value known to be
+ * a torch module, or another def of this file that does. Review54 judged three evaluation loops wrong whose only call
+ * on the batch was such a helper: InternVL's `eval_scores([line], task)` (string matching), Otter's
+ * `sample_batch_demos_from_query_set(pool, k, len(batch["image"]))` (`random.sample`), and a baseline IoU of labels.
+ */
+function callsNoModel(fn: Node, call: Node, facts: FileFacts, depth = 0): boolean {
+  const def = depth <= 2 ? fileFunctionDef(fn, call) : null;
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return false;
+  const params = new Set(parametersOf(def));
+  // `boxes1: torch.Tensor`: a parameter annotated as data, whose methods (`boxes1.unbind(dim=-1)`) compute on it.
+  const data = dataParameters(def);
+  return findDescendants(body, (n) => n.type === 'call').every((c) => {
+    const callee = c.childForFieldName('function');
+    if (!callee) return false;
+    if (values(facts).calleeValue(callee)?.kind === 'module') return false;
+    if (callee.type === 'identifier') {
+      if (params.has(callee.text) || MODEL_LIKE_NAME.test(callee.text)) return false;
+      // `pipe(inputs)` in a helper the loop calls (InternVL's `build_responses`), `pipe` an inference pipeline.
+      if (libraryPipeline(callee, c, facts)) return true;
+      if (facts.binding(callee.text) || BUILTIN_FUNCTIONS.has(callee.text)) return true;
+      if (callee.text === def.childForFieldName('name')?.text) return true;
+      // Another def of this file: it must run no model either; a name this file neither defines nor imports may be anything.
+      return fileFunctionDef(callee, c) !== null && callsNoModel(callee, c, facts, depth + 1);
+    }
+    if (callee.type !== 'attribute') return false;
+    // `random.sample(pool, k)`, `np.mean(x)`: an imported library's function, unless it is handed a model (`inference_detector(model, img)`).
+    const qualified = facts.calleeName(c);
+    if (qualified && !qualified.startsWith('torch.')) return !c.childForFieldName('arguments')?.namedChildren.some((a) => !!a && MODEL_LIKE_NAME.test(a.text));
+    const receiver = callee.childForFieldName('object');
+    const method = callee.childForFieldName('attribute')?.text ?? '';
+    if (MODEL_METHOD.test(method) || (receiver && MODEL_LIKE_NAME.test(receiver.text))) return false;
+    const handed = receiver?.type === 'identifier' && params.has(receiver.text) && !data.has(receiver.text);
+    return !(handed && !facts.binding(receiver!.text) && receiverRunsSomething(method));
+  });
+}
+
+/** A method that may run what its receiver holds when the receiver is a parameter (anything but a plain data method). */
+function receiverRunsSomething(method: string): boolean {
+  return (
+    !TENSOR_MATH_METHODS.has(method) &&
+    !TEXT_METHODS.has(method) &&
+    !/^(append|extend|get|items|keys|values|pop|update|add|copy|format|join|sort|index|count)$/.test(method)
+  );
+}
+
+/** The function definition around `node`, or null at the module's top. */
+function enclosingDefOf(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return null;
+}
+
+/** Annotations of data, not of a model: a tensor, an array, a frame, a number, a string, a container of them. */
+const DATA_ANNOTATION =
+  /^(?:[\w.]*\.)?(?:Tensor|ndarray|NDArray|ArrayLike|DataFrame|Series|int|float|str|bool|bytes|list|dict|tuple|List|Dict|Tuple|Sequence)\b/;
+
+/** The parameters of a def annotated as data (`boxes: torch.Tensor`, `eps: float = 1e-7`). */
+function dataParameters(def: Node): Set<string> {
+  const names = new Set<string>();
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+    const type = p.childForFieldName('type');
+    const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+    if (name && type && DATA_ANNOTATION.test(type.text)) names.add(name.text);
+  }
+  return names;
+}
+
+/** The parameter names of a def (plain, typed, defaulted, `*args`, `**kwargs`). */
+function parametersOf(def: Node): string[] {
+  const params = def.childForFieldName('parameters');
+  return (params?.namedChildren ?? []).flatMap((p) => {
+    if (!p) return [];
+    if (p.type === 'identifier') return [p.text];
+    const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+    return name ? [name.text] : [];
+  });
+}
+
+/**
+ * `pipe(inputs, gen_config=...)` where every binding of `pipe` in its scope is an imported `pipeline(...)` factory
+ * (transformers', lmdeploy's) or a `...Pipeline.from_pretrained(...)` (diffusers'): such a pipeline runs its model under
+ * `no_grad`/`inference_mode` itself, or outside PyTorch's autograd altogether (lmdeploy's engine). Review54 judged two
+ * InternVL data pipelines reported as evaluation loops without `no_grad` wrong.
+ */
+function libraryPipeline(fn: Node, call: Node, facts: FileFacts): boolean {
+  // Bound in the function, or else at the module's top (InternVL's `pipe = pipeline(...)` under `if __name__ == "__main__":`).
+  const local = valuesAssignedTo(fn.text, call, facts);
+  const owner = enclosingDefOf(call);
+  if (local.length === 0 && owner && parametersOf(owner).includes(fn.text)) return false;
+  const top = facts.root.namedChild(0);
+  const bound = local.length > 0 || !top ? local : valuesAssignedTo(fn.text, top, facts);
+  return (
+    bound.length > 0 &&
+    bound.every((v) => {
+      const q = v.type === 'call' ? (facts.calleeName(v) ?? '') : '';
+      return /^[\w.]+\.pipeline$/.test(q) || /^[\w.]+Pipeline\w*\.from_pretrained$/.test(q);
+    })
+  );
 }
 
 /** torch's, numpy's and math's functions (not torch.nn's module classes, which are capitalised): arithmetic on data. */

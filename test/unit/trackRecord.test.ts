@@ -27,7 +27,7 @@ async function found(ruleId: string, source: string, options: LintOptions = {}) 
 }
 
 const BREAKPOINT = 'def fit(rows):\n    breakpoint()\n    return rows\n';
-const CHAINED = 'import pandas as pd\n\ndef clean(path):\n    df = pd.read_csv(path)\n    df["price"].fillna(0, inplace=True)\n    return df\n';
+const REQUEST = 'import requests\n\ndef rates(url):\n    return requests.get(url).json()\n';
 // A row-wise apply: a library rule in preview ranked over the data (pandas-apply-simple-lambda is a hint outside hot code).
 const APPLY =
   'import pandas as pd\n\ndef clean(path):\n    df = pd.read_csv(path)\n    df["total"] = df.apply(lambda r: r["price"] * r["qty"], axis=1)\n    return df\n';
@@ -40,7 +40,9 @@ describe('rules in preview (track record from blind reviews)', () => {
 
   it('proves a rule with enough judged findings, enough of them worth changing', () => {
     assert.equal(isProven('http-call-without-timeout'), true);
-    assert.equal(isProven('pandas-chained-inplace'), true);
+    assert.equal(isProven('torch-loss-accumulated-with-graph'), true);
+    // Proven until review54 (117 of 199 worth changing since).
+    assert.equal(isProven('pandas-chained-inplace'), false);
     // Proven until review51 (211 of 379 worth changing since).
     assert.equal(isProven('is-literal-comparison'), false);
     // Judged often, mostly noise.
@@ -188,7 +190,7 @@ describe('rules in preview (track record from blind reviews)', () => {
   });
 
   it("keeps a proven rule's finding at full severity", async () => {
-    const [shown] = await found('pandas-chained-inplace', CHAINED);
+    const [shown] = await found('http-call-without-timeout', REQUEST);
     assert.notEqual(shown?.severity, 'hint');
     assert.equal(shown.impact?.preview, undefined);
   });
@@ -517,6 +519,28 @@ describe('rules in preview (track record from blind reviews)', () => {
     assert.deepEqual(roundRecord('review53', 'async-sequential-awaits'), { useful: 0, noise: 1, wrong: 3 });
     for (const rule of Object.keys(TRACK_RECORD))
       assert.equal(isProvenRecord(recordThrough('review53', rule)), isProvenRecord(recordThrough('review52', rule)), rule);
+  });
+
+  it('adds review54 verdicts: pandas-chained-inplace and torch-sampler-set-epoch leave the default output', () => {
+    // review54 (44 more repositories of ML and data code), judged on b030772c by two reviewers and recorded as a checkout
+    // shows the findings: 44 default findings (21 worth changing, none wrong); 102 library findings `--preview` adds (6
+    // worth changing, 7 wrong); 13 findings the round's own changes added (none worth changing, 2 wrong).
+    assert.deepEqual(roundRecord('review54', 'http-call-without-timeout'), { useful: 19, noise: 12, wrong: 0 });
+    // Chained calls in projects held to Python 3.8 or pandas 1.5 and in a scraper of a retired report: 117 of 199.
+    assert.deepEqual(roundRecord('review54', 'pandas-chained-inplace'), { useful: 2, noise: 7, wrong: 0 });
+    assert.deepEqual(recordThrough('review54', 'pandas-chained-inplace'), { useful: 117, noise: 81, wrong: 1 });
+    // Distributed branches CodeXGLUE's READMEs never run (one reviewer of two said worth changing), two more of them found
+    // through an alias by the round's own change: 8 of 17.
+    assert.deepEqual(recordThrough('review54', 'torch-sampler-set-epoch'), { useful: 8, noise: 9, wrong: 0 });
+    // The round's new rule: its ten findings true, none worth changing here, two wrong about what was lost.
+    assert.deepEqual(roundRecord('review54', 'with-items-joined-by-and'), { useful: 0, noise: 8, wrong: 2 });
+    const changed = new Set(['pandas-chained-inplace', 'torch-sampler-set-epoch']);
+    for (const rule of changed) {
+      assert.equal(isProvenRecord(recordThrough('review53', rule)), true, rule);
+      assert.equal(isProvenRecord(recordThrough('review54', rule)), false, rule);
+    }
+    for (const rule of Object.keys(TRACK_RECORD))
+      if (!changed.has(rule)) assert.equal(isProvenRecord(recordThrough('review54', rule)), isProvenRecord(recordThrough('review53', rule)), rule);
   });
 
   it('sums every round into the record the default output is decided on, each rule once per round', () => {

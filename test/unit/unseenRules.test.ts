@@ -14,12 +14,14 @@ import { DIST } from '../helpers/engine';
 
 const SOURCE = [
   'import pandas as pd',
+  'import requests',
   '',
   'def add_spend(df, kind):',
   '    breakpoint()',
   '    if kind is "ab":',
   '        return df',
   '    df["price"].fillna(0, inplace=True)',
+  '    df["rate"] = requests.get("https://example.com/rates.json").json()["eur"]',
   '    spend = []',
   '    for idx, row in df.iterrows():',
   '        spend.append(row["price"] * row["quantity"])',
@@ -29,11 +31,11 @@ const SOURCE = [
 ].join('\n');
 
 /** Rules in preview with a match in SOURCE. */
-const PREVIEW = ['leftover-breakpoint', 'pandas-iterrows', 'append-loop-to-comprehension', 'is-literal-comparison'];
+const PREVIEW = ['leftover-breakpoint', 'pandas-iterrows', 'append-loop-to-comprehension', 'is-literal-comparison', 'pandas-chained-inplace'];
 
-/** Every rule checked is proven, pandas-chained-inplace among them. */
+/** Every rule checked is proven, http-call-without-timeout among them. */
 function assertProvenOnly(checked: ReadonlySet<string>): void {
-  assert.ok(checked.has('pandas-chained-inplace'));
+  assert.ok(checked.has('http-call-without-timeout'));
   for (const id of checked) assert.ok(isProven(id), `${id} is in preview and was checked`);
 }
 
@@ -56,16 +58,16 @@ describe('rules whose findings would only be unseen hints are not run', () => {
   }
 
   it('runs the proven rules only, and shows the same findings as a lint of every rule', () => {
-    assert.equal(isProven('pandas-chained-inplace'), true);
+    assert.equal(isProven('http-call-without-timeout'), true);
     for (const id of PREVIEW) assert.equal(isProven(id), false, id);
     const every = lint(AUTO);
-    for (const id of [...PREVIEW, 'pandas-chained-inplace']) assert.ok(every.checked.has(id), id);
+    for (const id of [...PREVIEW, 'http-call-without-timeout']) assert.ok(every.checked.has(id), id);
     const unseen = lint({ ...AUTO, hintsUnseen: true });
     assertProvenOnly(unseen.checked);
     assert.deepEqual(unseen.shown, every.shown);
     assert.deepEqual(
       unseen.shown.map((f) => f.ruleId),
-      ['pandas-chained-inplace'],
+      ['http-call-without-timeout'],
     );
   });
 

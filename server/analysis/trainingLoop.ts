@@ -22,7 +22,17 @@
 // assigned in its scope), used to resolve optimizers, DataLoaders and datasets.
 import { familyIndex, type FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
-import { assignmentScope, decoratorCallee, decoratorsOf, enclosingLoop, enclosingLoops, findDescendants, isNestedScope } from './scopes';
+import {
+  assignmentScope,
+  decoratorCallee,
+  decoratorsOf,
+  enclosingDef,
+  enclosingLoop,
+  enclosingLoops,
+  findDescendants,
+  isNestedScope,
+  parameterNames,
+} from './scopes';
 import { fileFunctionDef, identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
 import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 import { values } from './values';
@@ -823,7 +833,7 @@ function callsNoModel(fn: Node, call: Node, facts: FileFacts, depth = 0): boolea
   const def = depth <= 2 ? fileFunctionDef(fn, call) : null;
   const body = def?.childForFieldName('body');
   if (!def || !body) return false;
-  const params = new Set(parametersOf(def));
+  const params = new Set(parameterNames(def));
   // `boxes1: torch.Tensor`: a parameter annotated as data, whose methods (`boxes1.unbind(dim=-1)`) compute on it.
   const data = dataParameters(def);
   return findDescendants(body, (n) => n.type === 'call').every((c) => {
@@ -834,7 +844,9 @@ function callsNoModel(fn: Node, call: Node, facts: FileFacts, depth = 0): boolea
       if (params.has(callee.text) || MODEL_LIKE_NAME.test(callee.text)) return false;
       // `pipe(inputs)` in a helper the loop calls (InternVL's `build_responses`), `pipe` an inference pipeline.
       if (libraryPipeline(callee, c, facts)) return true;
-      if (facts.binding(callee.text) || BUILTIN_FUNCTIONS.has(callee.text)) return true;
+      if (BUILTIN_FUNCTIONS.has(callee.text)) return true;
+      // An imported function, unless it is handed a model (`run_inference(model, batch)`).
+      if (facts.binding(callee.text)) return !handsAModel(c);
       if (callee.text === def.childForFieldName('name')?.text) return true;
       // Another def of this file: it must run no model either; a name this file neither defines nor imports may be anything.
       return fileFunctionDef(callee, c) !== null && callsNoModel(callee, c, facts, depth + 1);
@@ -842,13 +854,18 @@ function callsNoModel(fn: Node, call: Node, facts: FileFacts, depth = 0): boolea
     if (callee.type !== 'attribute') return false;
     // `random.sample(pool, k)`, `np.mean(x)`: an imported library's function, unless it is handed a model (`inference_detector(model, img)`).
     const qualified = facts.calleeName(c);
-    if (qualified && !qualified.startsWith('torch.')) return !c.childForFieldName('arguments')?.namedChildren.some((a) => !!a && MODEL_LIKE_NAME.test(a.text));
+    if (qualified && !qualified.startsWith('torch.')) return !handsAModel(c);
     const receiver = callee.childForFieldName('object');
     const method = callee.childForFieldName('attribute')?.text ?? '';
     if (MODEL_METHOD.test(method) || (receiver && MODEL_LIKE_NAME.test(receiver.text))) return false;
     const handed = receiver?.type === 'identifier' && params.has(receiver.text) && !data.has(receiver.text);
     return !(handed && !facts.binding(receiver!.text) && receiverRunsSomething(method));
   });
+}
+
+/** The call passes a model-named argument (`inference_detector(model, img)`). */
+function handsAModel(call: Node): boolean {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && MODEL_LIKE_NAME.test(a.text));
 }
 
 /** A method that may run what its receiver holds when the receiver is a parameter (anything but a plain data method). */
@@ -858,12 +875,6 @@ function receiverRunsSomething(method: string): boolean {
     !TEXT_METHODS.has(method) &&
     !/^(append|extend|get|items|keys|values|pop|update|add|copy|format|join|sort|index|count)$/.test(method)
   );
-}
-
-/** The function definition around `node`, or null at the module's top. */
-function enclosingDefOf(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
-  return null;
 }
 
 /** Annotations of data, not of a model: a tensor, an array, a frame, a number, a string, a container of them. */
@@ -882,17 +893,6 @@ function dataParameters(def: Node): Set<string> {
   return names;
 }
 
-/** The parameter names of a def (plain, typed, defaulted, `*args`, `**kwargs`). */
-function parametersOf(def: Node): string[] {
-  const params = def.childForFieldName('parameters');
-  return (params?.namedChildren ?? []).flatMap((p) => {
-    if (!p) return [];
-    if (p.type === 'identifier') return [p.text];
-    const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
-    return name ? [name.text] : [];
-  });
-}
-
 /**
  * `pipe(inputs, gen_config=...)` where every binding of `pipe` in its scope is an imported `pipeline(...)` factory
  * (transformers', lmdeploy's) or a `...Pipeline.from_pretrained(...)` (diffusers'): such a pipeline runs its model under
@@ -902,8 +902,8 @@ function parametersOf(def: Node): string[] {
 function libraryPipeline(fn: Node, call: Node, facts: FileFacts): boolean {
   // Bound in the function, or else at the module's top (InternVL's `pipe = pipeline(...)` under `if __name__ == "__main__":`).
   const local = valuesAssignedTo(fn.text, call, facts);
-  const owner = enclosingDefOf(call);
-  if (local.length === 0 && owner && parametersOf(owner).includes(fn.text)) return false;
+  const owner = enclosingDef(call);
+  if (local.length === 0 && owner && parameterNames(owner).includes(fn.text)) return false;
   const top = facts.root.namedChild(0);
   const bound = local.length > 0 || !top ? local : valuesAssignedTo(fn.text, top, facts);
   return (

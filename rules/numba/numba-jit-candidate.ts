@@ -16,6 +16,7 @@ import {
   isNestedScope,
   localOccurrences,
   parameterNames,
+  positionalArguments,
   values,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
@@ -525,18 +526,17 @@ function backwardIndex(loop: Node, ctx: RuleContext): string | null {
   const left = loop.childForFieldName('left');
   const iterable = loop.childForFieldName('right');
   if (left?.type !== 'identifier' || iterable?.type !== 'call') return null;
-  const args = (call: Node) => call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
   const builtin = (call: Node, name: string) => {
     const fn = call.childForFieldName('function');
     return fn?.type === 'identifier' && fn.text === name && ctx.facts.isBuiltin(name, call);
   };
   if (builtin(iterable, 'reversed')) {
-    const inner = args(iterable);
+    const inner = positionalArguments(iterable);
     if (inner.length !== 1 || inner[0].type !== 'call' || !builtin(inner[0], 'range')) return null;
     return left.text;
   }
   if (!builtin(iterable, 'range')) return null;
-  const step = args(iterable)[2];
+  const step = positionalArguments(iterable)[2];
   return step?.text.replace(/\s+/g, '') === '-1' ? left.text : null;
 }
 

@@ -11,6 +11,7 @@ import {
   localTypes,
   nodeMemo,
   pinnedCeiling,
+  type Version,
   stringLiteralValue,
   type FileFacts,
 } from '../../server/analysis';
@@ -237,12 +238,12 @@ function runsOnPandasWithoutCow(ctx: RuleContext): string | null {
   if (facts.wordOffsets('copy_on_write').length > 0) return null;
   const cap = pinnedCeiling('pandas', ctx.filePath, ctx.files);
   if (cap && below(cap, [3, 0]))
-    return `the project caps pandas at ${cap[0]}.${cap[1] === Number.MAX_SAFE_INTEGER ? 'x' : cap[1]}, where Copy-on-Write is off unless switched on, so the in-place call still updates the frame`;
+    return `the project caps pandas at ${versionText(cap)}, where Copy-on-Write is off unless switched on, so the in-place call still updates the frame`;
   // pandas 3.0 needs Python 3.11: a project held to an older Python (conda's `python=3.8`) gets pandas 2 at most (review54,
   // Open Power System Data's time_series, judged noise by both reviewers).
   const python = pinnedCeiling('python', ctx.filePath, ctx.files);
   if (python && below(python, PANDAS_3_PYTHON))
-    return `the project pins Python ${python[0]}.${python[1] === Number.MAX_SAFE_INTEGER ? 'x' : python[1]}, and pandas 3 (Copy-on-Write on by default) needs Python 3.11: on the pandas it gets, the in-place call still updates the frame`;
+    return `the project pins Python ${versionText(python)}, and pandas 3 (Copy-on-Write on by default) needs Python 3.11: on the pandas it gets, the in-place call still updates the frame`;
   for (const [module, removedIn] of REMOVED_MODULES) {
     if (facts.importsModule(module))
       return `the file imports \`${module}\`, removed in ${removedIn}: it runs on pandas of that era, where the in-place call updates the frame`;
@@ -284,4 +285,9 @@ function callsDataFrameAppend(facts: FileFacts): boolean {
     const assignment = call.parent?.type === 'assignment' ? call.parent : null;
     return types.is(owner, 'dataframe') || (isPureReference(owner) && assignment?.childForFieldName('left')?.text === owner.text);
   });
+}
+
+/** A major.minor cap as the message says it: `1.5`, or `2.x` for a cap on the major version only. */
+function versionText(version: Version): string {
+  return `${version[0]}.${version[1] === Number.MAX_SAFE_INTEGER ? 'x' : version[1]}`;
 }

@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import { escapeRegExp, type Node } from '../../server/syntax';
 import {
+  andOperands,
   argumentList,
   below,
   callArguments,
@@ -10,6 +11,7 @@ import {
   FileFacts,
   identifiersSpelledInFile,
   inMainGuardBlock,
+  joinedWithItem,
   isNotebookFile,
   keywordArgument,
   newestAllowed,
@@ -353,10 +355,6 @@ function boundOtherwise(name: string, facts: FileFacts): boolean {
 
 /** The call is an operand before the last of an `and` that makes a `with` item: a manager built and never entered. */
 function droppedByAnd(call: Node): boolean {
-  let top: Node | null = null;
-  for (let n = call.parent; n?.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'and'; n = n.parent) top = n;
-  const above = top?.parent;
-  const inWith = above?.type === 'with_item' || (above?.type === 'as_pattern' && above.parent?.type === 'with_item');
-  // `a and b and c` nests to the left: its last operand is the top node's right side, the one manager entered.
-  return !!top && inWith && !top.childForFieldName('right')!.equals(call);
+  const joined = joinedWithItem(call);
+  return !!joined && !andOperands(joined).at(-1)!.equals(call);
 }

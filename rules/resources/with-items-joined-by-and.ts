@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
+import { andOperands, decoratorCallee, decoratorsOf } from '../../server/analysis';
 import { replaceRange } from '../../server/fixes';
 
 /** Managers whose silent loss changes what the block computes or costs, and what the block then runs without. */
@@ -46,7 +47,8 @@ export default defineRule({
   check(m, ctx) {
     const joined = m.need('joined');
     const operands = andOperands(joined);
-    if (!operands || operands.some((o) => o.type !== 'call')) return;
+    // A parenthesised operand (`a() and (b() or c())`) or any other expression: not a list of managers.
+    if (operands.some((o) => o.type !== 'call')) return;
     const dropped = operands.slice(0, -1);
     const names = dropped.map(spelled);
     // A manager already in force around the block (`@torch.no_grad()` on the enclosing method, an outer `with`): dropping
@@ -79,8 +81,8 @@ function alreadyInForce(manager: Node, joined: Node): boolean {
   for (let n = joined.parent; n; n = n.parent) {
     // The item's own statement counts too: its other items are entered (its `and` item is no call, so never among them).
     if (n.type === 'with_statement' && withNames(n).has(name)) return true;
-    if (n.type === 'decorated_definition')
-      for (const d of n.namedChildren) if (d?.type === 'decorator' && lastName(d.text.replace(/^@/, '').replace(/\(.*$/s, '')) === name) return true;
+    const defines = n.type === 'function_definition' || n.type === 'class_definition';
+    if (defines && decoratorsOf(n).some((d) => lastName(decoratorCallee(d).text.replace(/\s+/g, '')) === name)) return true;
   }
   return false;
 }
@@ -99,16 +101,6 @@ function withNames(statement: Node): Set<string> {
 
 function lastName(callee: string): string {
   return callee.slice(callee.lastIndexOf('.') + 1);
-}
-
-/** `a and b and c` (left-nested in the tree) as its operands in order, or null when another operator is mixed in. */
-function andOperands(node: Node): Node[] | null {
-  if (node.type === 'parenthesized_expression') return null;
-  if (node.type !== 'boolean_operator') return [node];
-  if (node.childForFieldName('operator')?.type !== 'and') return null;
-  const left = andOperands(node.childForFieldName('left')!);
-  const right = node.childForFieldName('right');
-  return left && right ? [...left, right] : null;
 }
 
 /** A manager as the message quotes it: the call itself when short (`open(src)`), else its callee (`torch.cuda.amp.autocast()`). */

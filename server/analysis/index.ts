@@ -166,8 +166,11 @@ export {
   ownReturnStatements,
   parameterAnnotation,
   parameterDefault,
+  parameterName,
   parameterNames,
   scopeBody,
+  andOperands,
+  joinedWithItem,
   statementStartingBefore,
   tryCatches,
   statementCatches,
@@ -232,6 +235,7 @@ export {
   usesAccelerator,
   unpackedValuesOf,
   valuesAssignedTo,
+  valuesHereOrGlobal,
 } from './trainingLoop';
 export type { TrainingLoop, TrainStep } from './trainingLoop';
 export { metricUpdateOf } from './metricClasses';

@@ -225,7 +225,7 @@ export function parameterNames(fn: Node): string[] {
 }
 
 /** One parameter's name: `x`, `x=1`, `x: T`, `*args`, `**kw`; undefined for a bare `*` or `/` separator. */
-function parameterName(p: Node): string | undefined {
+export function parameterName(p: Node): string | undefined {
   if (p.type === 'identifier') return p.text;
   return (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'))?.text;
 }
@@ -453,4 +453,22 @@ export function statementCatches(statement: Node, exceptions: RegExp): boolean {
   return findDescendants(clause, (n) => n.type === 'call').some(
     (c) => /(^|\.)suppress$/.test(c.childForFieldName('function')?.text ?? '') && exceptions.test(c.childForFieldName('arguments')?.text ?? ''),
   );
+}
+
+/** `a and b and c` as its operands in order (the tree nests the chain to the left); any other expression is one operand. */
+export function andOperands(node: Node): Node[] {
+  if (node.type !== 'boolean_operator' || node.childForFieldName('operator')?.type !== 'and') return [node];
+  return [...andOperands(node.childForFieldName('left')!), node.childForFieldName('right')!];
+}
+
+/**
+ * The `and` expression that makes a `with` item (`with a() and b():`, also with `as x`) and holds `node` as one of its
+ * operands, reached through `and`s only; null otherwise. Such an item's value is its last operand, the one manager entered.
+ */
+export function joinedWithItem(node: Node): Node | null {
+  let top: Node | null = null;
+  for (let n = node.parent; n?.type === 'boolean_operator' && n.childForFieldName('operator')?.type === 'and'; n = n.parent) top = n;
+  const above = top?.parent;
+  const inWith = above?.type === 'with_item' || (above?.type === 'as_pattern' && above.parent?.type === 'with_item');
+  return inWith ? top : null;
 }

@@ -9,7 +9,7 @@ import { bindersSpelling, identifiersSpelledInFile, targetNames } from './names'
 import { classOfMethod, findDescendants, isNestedScope, parameterNames } from './scopes';
 import { classIndex, inheritedBaseNames } from './classIndex';
 import { nodeMemo } from './nodeMemo';
-import { unwrapIterable, valuesAssignedTo } from './trainingLoop';
+import { unwrapIterable, valuesAssignedTo, valuesHereOrGlobal } from './trainingLoop';
 import { values } from './values';
 
 /** Statements whose target binds a name in a def's own scope. */
@@ -81,10 +81,8 @@ function literalDeviceType(node: Node): Set<DeviceType> | null {
 function variableDeviceTypes(id: Node, facts: FileFacts, depth: number): Set<DeviceType> | null {
   const fn = enclosingDef(id);
   if (fn && parameterNames(fn).includes(id.text)) return null;
-  let values = valuesAssignedTo(id.text, id, facts);
-  // Not assigned in the function: a module-level global (looked up from a module-level node).
-  const moduleNode = facts.root.namedChild(0);
-  if (values.length === 0 && fn && moduleNode) values = valuesAssignedTo(id.text, moduleNode, facts);
+  // Not assigned in the function: a module-level global.
+  const values = valuesHereOrGlobal(id.text, id, facts);
   if (values.length === 0) return null;
   const out = new Set<DeviceType>();
   for (const v of values) {

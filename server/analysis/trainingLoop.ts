@@ -31,10 +31,11 @@ import {
   enclosingLoops,
   findDescendants,
   isNestedScope,
+  parameterName,
   parameterNames,
 } from './scopes';
 import { fileFunctionDef, identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
-import { hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
+import { callArguments, hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 import { values } from './values';
 import { buildsTextOnly } from './textBuilders';
 
@@ -865,7 +866,7 @@ function callsNoModel(fn: Node, call: Node, facts: FileFacts, depth = 0): boolea
 
 /** The call passes a model-named argument (`inference_detector(model, img)`). */
 function handsAModel(call: Node): boolean {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => !!a && MODEL_LIKE_NAME.test(a.text));
+  return callArguments(call).some((a) => MODEL_LIKE_NAME.test(a.text));
 }
 
 /** A method that may run what its receiver holds when the receiver is a parameter (anything but a plain data method). */
@@ -887,8 +888,8 @@ function dataParameters(def: Node): Set<string> {
   for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
     if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
     const type = p.childForFieldName('type');
-    const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier') ?? null;
-    if (name && type && DATA_ANNOTATION.test(type.text)) names.add(name.text);
+    const name = parameterName(p);
+    if (name !== undefined && type && DATA_ANNOTATION.test(type.text)) names.add(name);
   }
   return names;
 }
@@ -901,11 +902,7 @@ function dataParameters(def: Node): Set<string> {
  */
 function libraryPipeline(fn: Node, call: Node, facts: FileFacts): boolean {
   // Bound in the function, or else at the module's top (InternVL's `pipe = pipeline(...)` under `if __name__ == "__main__":`).
-  const local = valuesAssignedTo(fn.text, call, facts);
-  const owner = enclosingDef(call);
-  if (local.length === 0 && owner && parameterNames(owner).includes(fn.text)) return false;
-  const top = facts.root.namedChild(0);
-  const bound = local.length > 0 || !top ? local : valuesAssignedTo(fn.text, top, facts);
+  const bound = valuesHereOrGlobal(fn.text, call, facts);
   return (
     bound.length > 0 &&
     bound.every((v) => {
@@ -1074,6 +1071,19 @@ export function valuesAssignedTo(name: string, at: Node, facts?: FileFacts): Nod
   if (!scope) return [];
   if (facts) return assignmentIndex(scope, facts).get(name) ?? [];
   return indexAssignments(scope).get(name) ?? [];
+}
+
+/**
+ * What `name` holds at `at`: the values valuesAssignedTo finds in its scope or, when the enclosing function assigns it
+ * nothing and does not take it as a parameter, the values the module assigns it (a global the function only reads).
+ */
+export function valuesHereOrGlobal(name: string, at: Node, facts: FileFacts): Node[] {
+  const local = valuesAssignedTo(name, at, facts);
+  const fn = enclosingDef(at);
+  // Looked up from a statement of the module: the root itself has no scope of its own to index (assignmentScope).
+  const moduleNode = facts.root.namedChild(0);
+  if (local.length > 0 || !fn || !moduleNode || parameterNames(fn).includes(name)) return local;
+  return valuesAssignedTo(name, moduleNode, facts);
 }
 
 /**

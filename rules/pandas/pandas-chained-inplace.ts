@@ -1,8 +1,11 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  assignmentScope,
   below,
   callArguments,
+  findDescendants,
+  isNestedScope,
   callsResolvingTo,
   callsSpelledInFile,
   isLiteral,
@@ -96,6 +99,8 @@ export default defineRule({
       const key = keys[0];
       const ft = types.typeOf(frame);
       if (ft && ft.kind !== 'dataframe') return;
+      // `net.components["pipes"]` that the code walks with `.iterrows()`: a frame kept in a dict, not a column.
+      if (!ft && selectsWholeFrame(selection)) return;
       if (stringLiteralValue(key) !== null) {
         target = selection.text;
       } else if (key.type === 'list' && isLiteral(key)) {
@@ -118,6 +123,49 @@ export default defineRule({
     report(ctx, selection, call, method, target, listOfColumns, m.need('inplace'));
   },
 });
+
+/** Members only a DataFrame has (a Series has none of them): code that calls one on a value knows it is a frame. */
+const FRAME_ONLY_MEMBERS = new Set(['iterrows', 'itertuples', 'columns', 'merge', 'pivot', 'pivot_table', 'melt', 'set_index', 'applymap', 'select_dtypes']);
+
+/**
+ * `store["key"]` is itself a DataFrame where the same function uses it as one: a DataFrame-only member on it, on a
+ * name bound to it, or on a row selection of either (`pipes = net.components["pipes"]` ... `pipes.loc[mask].iterrows()`).
+ * Then `store` holds frames (a dict, a library object's table of frames) and `store["key"].replace(..., inplace=True)`
+ * changes the stored frame itself. Review55 judged four such findings wrong (SESMG's `thermal_net.components[...]`, dhnx's
+ * dict of component tables).
+ */
+function selectsWholeFrame(selection: Node): boolean {
+  const scope = assignmentScope(selection);
+  if (!scope) return false;
+  const same = (n: Node | null) => n !== null && n.text.replace(/\s+/g, '') === selection.text.replace(/\s+/g, '');
+  const names = new Set<string>();
+  const holdsSelection = (n: Node | null): boolean => {
+    const root = rowSelectionRoot(n);
+    return root !== null && (same(root) || (root.type === 'identifier' && names.has(root.text)));
+  };
+  // Names bound to the selection, or to a row selection of such a name (two rounds cover `a = sel`, `b = a.loc[...]`).
+  const assignments = findDescendants(scope, (n) => n.type === 'assignment', isNestedScope);
+  for (let round = 0; round < 2; round++) {
+    for (const a of assignments) {
+      const left = a.childForFieldName('left');
+      if (left?.type === 'identifier' && holdsSelection(a.childForFieldName('right'))) names.add(left.text);
+    }
+  }
+  return findDescendants(scope, (n) => n.type === 'attribute' && FRAME_ONLY_MEMBERS.has(n.childForFieldName('attribute')?.text ?? ''), isNestedScope).some(
+    (member) => holdsSelection(member.childForFieldName('object')),
+  );
+}
+
+/** The value a row selection is taken from (`x` for `x.loc[mask]`, `x.iloc[:5]`), or the node itself. */
+function rowSelectionRoot(node: Node | null): Node | null {
+  let n = node;
+  while (n?.type === 'subscript') {
+    const value = n.childForFieldName('value');
+    if (value?.type !== 'attribute' || !/^(loc|iloc)$/.test(value.childForFieldName('attribute')?.text ?? '')) break;
+    n = value.childForFieldName('object');
+  }
+  return n;
+}
 
 /** The keywords an empty mapping's call may also pass and still change nothing (`downcast=` could still change the dtype). */
 const NO_OP_KEYWORDS = new Set(['inplace', 'axis', 'limit']);

@@ -849,7 +849,7 @@ function uncalledDefinition(def: Node, facts: FileFacts, filePath: string, proje
   if (isScriptFile(filePath))
     return `\`${name}\` is never called: nothing in this ${isNotebookFile(filePath) ? 'notebook' : 'script'} names it, and no other file can import it`;
   // Named again in this file, as a string too (`__all__ = ["get_lexile"]`, a registry keyed by name): it may be called.
-  if (facts.wordOffsets(name).length > 1) return null;
+  if (mentionsInCode(name, facts).length > 1) return null;
   return namedByNoOtherFile(name, filePath, project)
     ? `\`${name}\` is never called: no other file of the project names it, and this one only defines it`
     : null;
@@ -864,7 +864,7 @@ function uncalledDefinition(def: Node, facts: FileFacts, filePath: string, proje
 function calledOnlyFromDeadCode(def: Node, references: Node[], facts: FileFacts, filePath: string, project: ProjectPlace): string | null {
   const name = nameOf(def);
   // Every spelling of the name is the def or one of these references (no string naming it, no `__all__` entry).
-  if (facts.wordOffsets(name).length !== references.length + 1) return null;
+  if (mentionsInCode(name, facts).length !== references.length + 1) return null;
   const callers = new Map<number, Node>();
   for (const reference of references) {
     const caller = facts.root.firstNamedChildForIndex(reference.startIndex);
@@ -875,6 +875,31 @@ function calledOnlyFromDeadCode(def: Node, references: Node[], facts: FileFacts,
   if (!isScriptFile(filePath) && !namedByNoOtherFile(name, filePath, project)) return null;
   const names = [...callers.values()].map((caller) => `\`${nameOf(caller)}\``).join(', ');
   return `\`${name}\` is only called from ${names}, which nothing calls`;
+}
+
+/**
+ * Where the file spells name outside comments and docstrings. A commented-out call (`# get_pvgis_monthly_data()`) and a
+ * module docstring's list of its functions call nothing: review55 judged a request in P2Bldg's
+ * `get_pvgis_monthly_data`, named only so, not worth a change (dead code), where its file's mentions had kept it ranked.
+ * A string elsewhere (`__all__ = ["name"]`, a registry keyed by name) still counts: it can reach the function.
+ */
+function mentionsInCode(name: string, facts: FileFacts): number[] {
+  return facts.wordOffsets(name).filter((at) => {
+    const node = facts.root.descendantForIndex(at);
+    if (!node || node.type === 'comment') return false;
+    const string = node.type === 'string' ? node : node.parent?.type === 'string' ? node.parent : null;
+    return !(string && isDocstringNode(string));
+  });
+}
+
+/** A string that is a whole statement first in a module, class or function body: the docstring. */
+function isDocstringNode(string: Node): boolean {
+  const statement = string.parent;
+  if (statement?.type !== 'expression_statement' || statement.namedChildCount !== 1) return false;
+  const body = statement.parent;
+  if (!body || (body.type !== 'module' && body.type !== 'block')) return false;
+  if (body.type === 'block' && body.parent?.type !== 'function_definition' && body.parent?.type !== 'class_definition') return false;
+  return body.namedChildren.find((c) => c !== null && c.type !== 'comment')?.id === statement.id;
 }
 
 /** A notebook, or a Python file no other file can import by its name (`1-1. recursive_store_TRAIN.py`). */

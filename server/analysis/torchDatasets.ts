@@ -211,7 +211,9 @@ function boundOnce(id: Node, facts: FileFacts): Node | null {
   for (let scope = scopeOf(id); scope.type === 'function_definition' || scope.type === 'lambda'; scope = scopeOf(scope)) {
     if (parameterNames(scope).includes(id.text) || occurrences(scope, id.text).some((o) => bindingOf(o) !== null)) return null;
   }
-  const global = valuesAssignedTo(id.text, facts.root, facts);
+  // Looked up from a statement of the module: the root has no scope of its own to index (assignmentScope).
+  const moduleNode = facts.root.namedChild(0);
+  const global = moduleNode ? valuesAssignedTo(id.text, moduleNode, facts) : [];
   return global.length === 1 ? global[0] : null;
 }
 

@@ -331,6 +331,23 @@ for epoch in range(30):
     assert.match(f!.impact!.reasons[0], /batches of 20 samples/);
   });
 
+  it('a module constant read inside a function counts as the batch size (BATCH = 20; a loader built in main())', async () => {
+    // Before t78 a module-level name was looked up in no scope at all, so a function's `batch_size=BATCH` was unknown.
+    const inMain = (size: number) =>
+      `import torch\nfrom torchvision import datasets, transforms\n\nBATCH = ${size}\n\n\ndef main():\n` +
+      LOADER.split('\n')
+        .slice(3)
+        .map((line) => (line ? `    ${line}` : line))
+        .join('\n')
+        .replace('batch_size=64', 'batch_size=BATCH') +
+      '\nmain()\n';
+    const [small] = await ranked(PIN, inMain(20), OWN);
+    assert.equal(small?.severity, 'hint');
+    assert.match(small!.impact!.reasons[0], /batches of 20 samples/);
+    const [large] = await ranked(PIN, inMain(64), OWN);
+    assert.equal(large?.severity, 'info');
+  });
+
   it('pays off only at scale: a hint in an example folder and a course notebook, with the reason', async () => {
     const [example] = await ranked(PIN, LOADER, '/proj/examples/train.py', { projectRoot: '/proj' });
     assert.equal(example?.severity, 'hint');

@@ -68,6 +68,15 @@ const CASES: { before: string; after: string; safety: 'safe' | 'unsafe'; differs
     differs: /^(last digits|values)$/,
     reason: /constant window gives exactly 0/,
   },
+  // The window's last rank (review55): the same values on every input; unsafe only because windows rank from pandas 1.4.
+  { before: 's.rolling(3).apply(lambda x: x.rank(pct=True).iloc[-1])', after: 's.rolling(3).rank(pct=True)', safety: 'unsafe', reason: /pandas 1\.4/ },
+  {
+    before: 's.rolling(4, min_periods=1).apply(lambda x: x.rank(method="max", ascending=False).iloc[-1], raw=False)',
+    after: 's.rolling(4, min_periods=1).rank(method="max", ascending=False)',
+    safety: 'unsafe',
+    reason: /pandas 1\.4/,
+  },
+  { before: 's.expanding().apply(lambda x: x.rank().iloc[-1])', after: 's.expanding().rank()', safety: 'unsafe', reason: /pandas 1\.4/ },
 ];
 
 function program(expr: string): string {

@@ -24,6 +24,7 @@ import {
   isSmallLiteralLoop,
   isTestCode,
   isTestFile,
+  isTestNamedScript,
   isUnderLoggingGuard,
   isTorchModuleClass,
   parameterNames,
@@ -103,7 +104,8 @@ export default defineRule({
       'switches dropout and batch-norm to inference behaviour. A loop is only taken for an evaluation when it calls a model on ' +
       'the batch: a helper of the file that calls nothing a model could be (text scoring, `random.sample`, box IoU on ' +
       'tensors) does not count, nor does an inference pipeline built by a library (`pipeline(...)`, a diffusers ' +
-      '`...Pipeline.from_pretrained(...)`), which turns autograd off itself.',
+      '`...Pipeline.from_pretrained(...)`), which turns autograd off itself. Test modules are left alone, but not an inference ' +
+      'program named like one (`u2net_test.py`, `test.py` with a `__main__` block and no tests in it).',
     instead:
       'Decorate the evaluation function with `@torch.no_grad()` (or `@torch.inference_mode()`, faster still when the ' +
       'outputs are never used in autograd later), or wrap its loop in `with torch.no_grad():`. The same holds for a test ' +
@@ -137,7 +139,7 @@ export default defineRule({
     }
     const def = m.need('def');
     const facts = ctx.facts;
-    if (isTestFile(ctx.filePath) || (isTestCode(m.need('body'), facts) && !isOwnTestMethod(def, facts) && !isTrainerTestPass(def, facts))) return;
+    if (isTestSuiteFile(ctx) || (isTestCode(m.need('body'), facts) && !isOwnTestMethod(def, facts) && !isTrainerTestPass(def, facts))) return;
     const name = m.need('name').text;
     const loop = evaluationLoop(def, facts);
     if (!loop) {
@@ -381,7 +383,7 @@ function reportActionSelection(step: Node, action: Node, ctx: RuleContext): void
   if (!envName || !ENV_NAME.test(envName)) return;
   const loop = enclosingLoop(step);
   const body = loop?.childForFieldName('body');
-  if (!loop || !body || gradDecided(step) || isTestFile(ctx.filePath)) return;
+  if (!loop || !body || gradDecided(step) || isTestSuiteFile(ctx)) return;
   const forward = forwardBehind(action, enclosingStatement(step), body, ctx.facts, 0);
   if (!forward || gradDecided(forward)) return;
   // One finding per forward: several rollout loops may pick their actions through the same `act` method.
@@ -667,7 +669,7 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
   const loop = enclosingTrainingLoop(ifNode, facts);
   const first = then.namedChild(0);
   if (!loop || loop.framework !== 'torch' || !first || !isUnderLoggingGuard(first, loop.node)) return;
-  if (isTestFile(ctx.filePath) || isTestCode(ifNode, facts) || gradDecided(ifNode)) return;
+  if (isTestSuiteFile(ctx) || isTestCode(ifNode, facts) || gradDecided(ifNode)) return;
   if (needsGradients(then, facts) || GRAD_CONTEXT.test(then.text)) return;
   const trained = trainedModels(loop.node, then);
   const forward = findDescendants(
@@ -1691,4 +1693,9 @@ function decoratorEdit(def: Node, facts: FileFacts) {
   if (def.text.startsWith('async') || facts.text.slice(at, def.startIndex).trim() !== '') return undefined;
   const eol = facts.text.includes('\r\n') ? '\r\n' : '\n';
   return [...edits, insertAt(at, `${indentAt(facts.text, def.startIndex)}@${ref}.no_grad()${eol}`)];
+}
+
+/** A test file, unless it is an evaluation or inference program named like one (`u2net_test.py` with a `__main__` block). */
+function isTestSuiteFile(ctx: RuleContext): boolean {
+  return isTestFile(ctx.filePath) && !isTestNamedScript(ctx.filePath, ctx.facts);
 }

@@ -72,6 +72,27 @@ export function isTestFile(filePath: string | undefined): boolean {
 }
 
 /**
+ * A file named like a test (`test.py`, `u2net_test.py`, `test_model.py`) that is a program, not a test module: no test
+ * folder around it, an `if __name__ == "__main__":` block, no pytest or unittest import, no `test_*` function and no
+ * `Test*` class. ML repositories name their evaluation and inference scripts so: U-2-Net's `u2net_test.py` runs the model
+ * over a folder of images, where review55's hunt found evaluation loops without `no_grad` that a test file's exemption hid.
+ */
+export function isTestNamedScript(filePath: string | undefined, facts: FileFacts): boolean {
+  if (!filePath || !isTestFile(filePath) || isTestFile(path.join(path.dirname(filePath), 'module.py'))) return false;
+  if (!hasMainGuard(facts.root) || TEST_FRAMEWORKS.some((m) => facts.importsModule(m))) return false;
+  return !TEST_DEFINITION.test(facts.text);
+}
+
+/** Test runners a test module imports (absl's `absltest`, TensorFlow's `tf.test` reach unittest through these). */
+const TEST_FRAMEWORKS = ['pytest', 'unittest', 'absl.testing', 'nose', 'hypothesis'];
+/**
+ * What a test module defines or runs: `def test_x` / `def testX` (not an evaluation script's `def test(model, loader)`),
+ * a `Test*` / `*Test` / `*TestCase` class, a `TestCase` base (`tf.test.TestCase`), or a runner (`tf.test.main()`).
+ */
+const TEST_DEFINITION =
+  /^[ \t]*(?:async[ \t]+)?def[ \t]+test(?:_|[A-Z])|^[ \t]*class[ \t]+(?:Test\w*|\w*Tests?|\w*TestCase)\b|\bTestCase\b|\btf\.test\.main\(/m;
+
+/**
  * A Jupyter notebook: the CLI lints `.ipynb` files under their own path, and the language server lints a notebook's
  * cells as one module under the notebook's path. Its code runs in a kernel, as `__main__`, cell by cell.
  */

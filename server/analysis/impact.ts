@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { nodeMemo } from './nodeMemo';
-import { inTestFunction, isNotebookFile, isTestFile, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
+import { inTestFunction, isNotebookFile, isTestFile, isTestNamedScript, NO_FILE_SYSTEM, type FileProbe } from './codeContext';
 import { codeBoundedIterable, costlyWorkEachPass, doesCostlyWork, drawsFigure, isSmallLiteralLoop, SMALL_LOOP } from './loopInfo';
 import { localTypes } from './localTypes';
 import {
@@ -683,7 +683,7 @@ export function impactOf(
  * generated files (fixed in the generator), and Streamlit or Gradio demo apps. Null elsewhere.
  */
 export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string | undefined, project: ProjectPlace = {}): Impact | null {
-  if (isTestFile(filePath)) return { level: 'low', reasons: ['in a test file'] };
+  if (isTestFile(filePath) && !isModelEvaluationScript(filePath, facts)) return { level: 'low', reasons: ['in a test file'] };
   // A function named like a test that is a training script's evaluation step is not one: `test_epoch` (qlib's models run
   // the whole validation set through it every epoch), a module-level `test(model, loader)` that the script itself calls.
   if (inTestFunction(node) && isTestCode(node, facts) && !namedLikeTestOnly(node, facts)) return { level: 'low', reasons: ['in a test'] };
@@ -696,6 +696,17 @@ export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string 
   if (DEMO_APP_MODULES.some((m) => facts.importsModule(m))) return { level: 'low', reasons: [DEMO_APP] };
   return null;
 }
+
+/**
+ * A program named like a test that runs a model (`u2net_test.py`, `test.py` importing torch, with a `__main__` block and
+ * no tests in it, see isTestNamedScript): an evaluation or inference script its README tells users to run, ranked as the
+ * project's own code. Other test-named programs (a `test_api.py` that calls a service by hand) stay test code.
+ */
+function isModelEvaluationScript(filePath: string | undefined, facts: FileFacts): boolean {
+  return MODEL_FRAMEWORKS.some((m) => facts.importsModule(m)) && isTestNamedScript(filePath, facts);
+}
+
+const MODEL_FRAMEWORKS = ['torch', 'tensorflow', 'keras', 'jax', 'paddle'];
 
 const GENERATED = 'in generated code: a change is lost when the file is generated again, and belongs in its generator';
 /**

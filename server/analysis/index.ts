@@ -32,6 +32,7 @@ export {
   isPrivateModule,
   isStandaloneScript,
   isTestFile,
+  isTestNamedScript,
   isUnreachable,
   callsBuiltinInput,
 } from './codeContext';

@@ -60,3 +60,75 @@ describe('pandas-apply-axis1: a string formatted from columns, row by row (revie
     assert.equal(run.stdout.trim(), 'same', run.stderr);
   });
 });
+
+describe('torch-eval-without-no-grad: an inference program named like a test (review55 hunt, U-2-Net)', () => {
+  const RULE = 'torch-eval-without-no-grad';
+  const SCRIPT = [
+    'import torch',
+    'from torch.utils.data import DataLoader',
+    'from model import U2NET',
+    '',
+    '',
+    'def main():',
+    '    net = U2NET(3, 1)',
+    '    net.load_state_dict(torch.load("u2net.pth"))',
+    '    net.cuda()',
+    '    net.eval()',
+    '    loader = DataLoader(ImageFolderDataset("images"), batch_size=1)',
+    '    for i, batch in enumerate(loader):',
+    '        d1 = net(batch["image"].cuda())',
+    '        save_output(i, d1)',
+    '',
+    '',
+    'if __name__ == "__main__":',
+    '    main()',
+    '',
+  ].join('\n');
+  const setup = { 'README.md': 'Run `python u2net_test.py` to segment the images in ./images.\n', 'model.py': 'class U2NET:\n    pass\n' };
+
+  it('reports the loop in `u2net_test.py` and `test.py`, programs with a `__main__` block and no tests, at full severity', async () => {
+    for (const rel of ['u2net_test.py', 'test.py']) {
+      const [f] = await rankedInRepository(RULE, SCRIPT, setup, rel, 'perflens-r78-', true);
+      assert.equal(f?.severity, 'warning', `${rel}: ${JSON.stringify(f?.impact)}`);
+    }
+  });
+
+  it('stays silent in test modules: pytest or unittest imported, a test function or class, a tests folder, or no `__main__` block', async () => {
+    const variants: [string, string][] = [
+      ['u2net_test.py', `import pytest\n${SCRIPT}`],
+      ['u2net_test.py', `import unittest\n${SCRIPT}`],
+      ['u2net_test.py', `${SCRIPT}\n\ndef test_shapes():\n    assert True\n`],
+      ['u2net_test.py', `${SCRIPT}\n\nclass TestNet:\n    pass\n`],
+      ['tests/u2net_test.py', SCRIPT],
+      ['u2net_test.py', SCRIPT.replace('if __name__ == "__main__":\n    main()\n', 'main()\n')],
+    ];
+    for (const [rel, source] of variants) {
+      const found = await rankedInRepository(RULE, source, setup, rel, 'perflens-r78-', true);
+      assert.deepEqual(found, [], `${rel}: ${source.slice(0, 40)}`);
+    }
+  });
+
+  it('keeps a test-named program that runs no model (a service checked by hand) ranked as test code', async () => {
+    const IS = 'def pick(mode):\n    return 1 if mode is "train" else 0\n\n\nif __name__ == "__main__":\n    print(pick("train"))\n';
+    const [f] = await rankedInRepository(
+      'is-literal-comparison',
+      IS,
+      { 'setup.py': 'from setuptools import setup\nsetup(name="svc")\n' },
+      'api_test.py',
+      'perflens-r78-',
+      true,
+    );
+    assert.equal(f?.severity, 'hint');
+    assert.match(f.impact?.reasons.join(' ') ?? '', /in a test file/);
+    // ...and the same program importing torch is an evaluation script: ranked as the project's own code.
+    const [own] = await rankedInRepository(
+      'is-literal-comparison',
+      `import torch\n${IS}`,
+      { 'setup.py': 'from setuptools import setup\nsetup(name="svc")\n' },
+      'api_test.py',
+      'perflens-r78-',
+      true,
+    );
+    assert.doesNotMatch(own?.impact?.reasons.join(' ') ?? '', /in a test file/);
+  });
+});

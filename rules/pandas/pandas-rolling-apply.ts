@@ -282,7 +282,7 @@ export default defineRule({
       }
       if (fn.type !== 'lambda' || !params || params.length !== 1 || params[0].type !== 'identifier' || !body) return;
       // `lambda x: x.rank(pct=True).iloc[-1] * 2 - 1`: the native rank, with the arithmetic moved onto its result.
-      const rank = !raw && params?.length === 1 && params[0].type === 'identifier' && body ? rankInArithmetic(body, params[0].text) : null;
+      const rank = raw ? null : rankInArithmetic(body, params[0].text);
       if (rank) {
         ctx.report({
           node: apply,

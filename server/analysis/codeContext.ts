@@ -79,6 +79,9 @@ export function isTestFile(filePath: string | undefined): boolean {
  */
 export function isTestNamedScript(filePath: string | undefined, facts: FileFacts): boolean {
   if (!filePath || !isTestFile(filePath) || isTestFile(path.join(path.dirname(filePath), 'module.py'))) return false;
+  // The answer rests on the whole text (its `__main__` block, imports, test definitions): a ranking that asks it cannot be
+  // carried across an edit (markCarriedImpacts).
+  facts.words.reads.wholeFile = true;
   if (!hasMainGuard(facts.root) || TEST_FRAMEWORKS.some((m) => facts.importsModule(m))) return false;
   return !TEST_DEFINITION.test(facts.text);
 }

@@ -248,6 +248,31 @@ describe('incremental linting equals a full lint', function () {
     ]);
   });
 
+  it('ranks again a finding of a test-named program when an edit makes it a test module (a test function added)', async () => {
+    const engine = await getEngine();
+    const source = [
+      'import torch',
+      '',
+      '',
+      'def pick(mode):',
+      '    return 1 if mode is "train" else 0',
+      '',
+      '',
+      ...UNRELATED_DEFS,
+      'if __name__ == "__main__":',
+      '    print(pick("train"))',
+      '',
+    ].join('\n');
+    // u2net_test.py importing torch, with a `__main__` block and no tests: an evaluation program, ranked as its own code.
+    const options = { select: ['is-literal-comparison'], impact: 'auto' as const, filePath: '/proj/u2net_test.py' };
+    const linter = new IncrementalLinter(engine, true);
+    checkImpactCarry(engine, linter, source, options, 'is-literal-comparison', { level: 'normal', why: 'an evaluation program' }, [
+      // A test function appears inside an unrelated def (no module-level name changes): the file is a test module now,
+      // and the kept finding ranks low.
+      { at: '    return x + 3\n', newText: '    def test_x():\n        pass\n\n    return x + 3\n', carried: false, level: 'low' },
+    ]);
+  });
+
   it('ranks again only the findings of the statements whose ranking looked up a word the edit spells, not every finding', async () => {
     const engine = await getEngine();
     const appendLoop = (name: string, k: number) => [

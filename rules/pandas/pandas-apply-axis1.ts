@@ -3,6 +3,7 @@ import type { Node } from '../../server/syntax';
 import type { RuleContext } from '../../server/engine/rule';
 import {
   definitionsNamed,
+  fStringStart,
   findDescendants,
   callArguments,
   importedAccessorIn,
@@ -130,9 +131,8 @@ export default defineRule({
  * four in north_european_model's node and unit names, built over every row of hourly tables.
  */
 function reportRowFormat(call: Node, frame: Node, param: string, body: Node, ctx: RuleContext): boolean {
-  if (body.type !== 'string') return false;
-  const start = body.namedChildren.find((c) => c?.type === 'string_start');
-  if (!start || !/^[rR]?[fF][rR]?["']/.test(start.text)) return false;
+  const start = fStringStart(body);
+  if (!start) return false;
   const quote = start.text.replace(/^[A-Za-z]+/, '');
   const prefix = /[rR]/.test(start.text.slice(0, start.text.length - quote.length)) ? 'r' : '';
   const columns = new Set<string>();

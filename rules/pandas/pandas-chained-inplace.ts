@@ -4,6 +4,7 @@ import {
   assignmentScope,
   below,
   callArguments,
+  DATAFRAME_ONLY_METHODS,
   findDescendants,
   isNestedScope,
   callsResolvingTo,
@@ -124,8 +125,11 @@ export default defineRule({
   },
 });
 
-/** Members only a DataFrame has (a Series has none of them): code that calls one on a value knows it is a frame. */
-const FRAME_ONLY_MEMBERS = new Set(['iterrows', 'itertuples', 'columns', 'merge', 'pivot', 'pivot_table', 'melt', 'set_index', 'applymap', 'select_dtypes']);
+/**
+ * Members only a DataFrame has (a Series has none of them): code that uses one on a value knows it is a frame. The value
+ * layer's methods of the kind, and the members that tell a DataFrame from a Series (not from a polars or dask frame).
+ */
+const FRAME_ONLY_MEMBERS = new Set([...DATAFRAME_ONLY_METHODS, 'columns', 'merge', 'pivot', 'pivot_table', 'melt', 'set_index', 'select_dtypes']);
 
 /**
  * `store["key"]` is itself a DataFrame where the same function uses it as one: a DataFrame-only member on it, on a

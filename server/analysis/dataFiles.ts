@@ -9,7 +9,7 @@ import type { FileFacts } from './facts';
 import type { ModuleSource } from './values/origin';
 import { callArguments, keywordValue, positionalArguments } from './callArgs';
 import { bindingOf, occurrences, scopeOf } from './names';
-import { stringLiteralValue } from './numeric';
+import { fStringStart, stringLiteralValue } from './numeric';
 import { markedRootOf } from './projectRoot';
 import type { FileProbe } from './codeContext';
 import { nodeMemo } from './nodeMemo';
@@ -148,8 +148,7 @@ function isPathCall(node: Node, facts: FileFacts): boolean {
 
 /** An f-string of text and constant placeholders (`f"{DATA}/prices.csv"`), without conversions or format specs. */
 function formatted(node: Node, facts: FileFacts, depth: number): string | null {
-  const start = node.namedChildren.find((c) => c?.type === 'string_start');
-  if (!start || !/^[rR]?[fF][rR]?['"]/.test(start.text)) return null;
+  if (!fStringStart(node)) return null;
   let out = '';
   for (const part of node.namedChildren) {
     if (!part || part.type === 'string_start' || part.type === 'string_end') continue;

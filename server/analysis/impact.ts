@@ -29,6 +29,7 @@ import { openedFileLines, SMALL_FILE_ROWS } from './dataFiles';
 import { positionalArguments } from './callArgs';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, isTestCode, unwrapIterable } from './trainingLoop';
 import { frameworkHookReason } from './frameworkHooks';
+import { docstringNode } from './values/docstrings';
 import { projectCodeFiles, spelledOnlyHere } from './projectWords';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
@@ -903,14 +904,11 @@ function mentionsInCode(name: string, facts: FileFacts): number[] {
   });
 }
 
-/** A string that is a whole statement first in a module, class or function body: the docstring. */
+/** A string that is the docstring of the module, class or function whose body it opens. */
 function isDocstringNode(string: Node): boolean {
-  const statement = string.parent;
-  if (statement?.type !== 'expression_statement' || statement.namedChildCount !== 1) return false;
-  const body = statement.parent;
-  if (!body || (body.type !== 'module' && body.type !== 'block')) return false;
-  if (body.type === 'block' && body.parent?.type !== 'function_definition' && body.parent?.type !== 'class_definition') return false;
-  return body.namedChildren.find((c) => c !== null && c.type !== 'comment')?.id === statement.id;
+  const body = string.parent?.parent;
+  const owner = body?.type === 'module' ? body : body?.type === 'block' && /^(function|class)_definition$/.test(body.parent?.type ?? '') ? body.parent : null;
+  return !!owner && docstringNode(owner)?.id === string.id;
 }
 
 /** A notebook, or a Python file no other file can import by its name (`1-1. recursive_store_TRAIN.py`). */

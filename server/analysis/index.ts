@@ -61,7 +61,7 @@ export {
   windowReduceAdvice,
 } from './indexLoops';
 export type { Independence } from './independence';
-export { FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
+export { DATAFRAME_ONLY_METHODS, FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { callsOf, classAround, referencesTo } from './callsOf';
 export { inFolderNamed, isDataIterable, loopGrowsWithData, loopRunsOverFewThings } from './impact';
 export {
@@ -125,6 +125,7 @@ export {
   isLiteral,
   isNameChain,
   isPureReference,
+  fStringStart,
   jitDecorator,
   stringLiteralValue,
   usedAfter,

@@ -66,7 +66,7 @@ export const LIBRARY_ROOTS: ReadonlySet<string> = new Set([
   'PIL',
 ]);
 /** Methods only a pandas DataFrame has: a parameter used with one is a DataFrame (polars and dask frames lack them). */
-const DATAFRAME_ONLY_METHODS = new Set(['iterrows', 'itertuples', 'applymap']);
+export const DATAFRAME_ONLY_METHODS: ReadonlySet<string> = new Set(['iterrows', 'itertuples', 'applymap']);
 /**
  * Accessors that, subscripted with a row and a column (`frame.iloc[i, 0]`, `frame.ix[i, "c"]`), only a DataFrame takes: a
  * Series raises on two keys, and NumPy, xarray and JAX have no such attribute. (`.loc` and `.at` are not here: xarray's

@@ -63,6 +63,12 @@ export function stringLiteralValue(node: Node | null | undefined): string | null
   return text;
 }
 
+/** The `string_start` of an f-string (`f"`, `rf'`, `Fr"""`), whose quote and prefix a rewrite keeps; null for any other string. */
+export function fStringStart(node: Node): Node | null {
+  const start = node.type === 'string' ? node.namedChildren.find((c) => c?.type === 'string_start') : null;
+  return start && /^[rR]?[fF][rR]?['"]/.test(start.text) ? start : null;
+}
+
 /** Decorator callees from numba (`njit`, `numba.jit(...)`, `cuda.jit`, `vectorize`...) on def, also through a module of the workspace that re-exports them. */
 export function numbaDecorators(facts: FileFacts, def: Node): { decorator: Node; name: string }[] {
   const out: { decorator: Node; name: string }[] = [];

@@ -16,10 +16,16 @@ const NARROWING_TAIL = /^\s*(?:,?\s*(?:optional|or None|default[^,]*))*\s*\.?\s*
 
 /** The docstring of a def (the string of its first statement; comments are not statements), without quotes; null when it has none. */
 export function docstringOf(def: Node): string | null {
-  const first = def.childForFieldName('body')?.namedChildren.find((c) => c?.type !== 'comment');
+  const str = docstringNode(def);
+  return str ? str.text.replace(/^[rRuU]?("""|'''|"|')/, '').replace(/("""|'''|"|')$/, '') : null;
+}
+
+/** The string node of a def's, class's or module's docstring: its first statement when that is a string alone; else null. */
+export function docstringNode(owner: Node): Node | null {
+  const body = owner.type === 'module' ? owner : owner.childForFieldName('body');
+  const first = body?.namedChildren.find((c) => c?.type !== 'comment');
   const str = first?.type === 'expression_statement' && first.namedChildCount === 1 ? first.namedChild(0) : null;
-  if (str?.type !== 'string') return null;
-  return str.text.replace(/^[rRuU]?("""|'''|"|')/, '').replace(/("""|'''|"|')$/, '');
+  return str?.type === 'string' ? str : null;
 }
 
 /** The type text the docstring gives `name`, in the first style that documents it. */

@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import type { RuleContext } from '../../server/engine/rule';
 import {
+  callsSpelledInFile,
   definitionsNamed,
   fStringStart,
   findDescendants,
@@ -181,6 +182,9 @@ function checkRowLambda(call: Node, frame: Node, param: string, body: Node, canF
   }
   const text = rowExpr(body, param, frame.text, columns, calls);
   if (text === null || (columns.size === 0 && calls.rowMethods === 0)) return;
+  // A column whose cells are arrays or lists: by rows each cell is compared or combined as an array; on the whole column
+  // the same operator raises ("truth value of an array is ambiguous") or misaligns.
+  if ([...columns].some((c) => arrayValuedColumns(ctx.facts).has(c))) return;
   // `math.exp(r["a"] + r["b"])`, `np.random.poisson(r["lam"])`: the function takes whole columns as well. Said, not
   // rewritten: `math` raises where NumPy gives inf or NaN, and one draw per row consumes the random stream in its own way.
   if (calls.seen.length > 0) {
@@ -199,6 +203,71 @@ function checkRowLambda(call: Node, frame: Node, param: string, body: Node, canF
     message: `Row-wise \`apply\` does column arithmetic one row at a time; ${text.length <= 70 ? `write \`${text}\`` : 'write the same arithmetic on whole columns'}`,
     edits: fixable ? [replaceNode(call, replacement)] : undefined,
   });
+}
+
+/** Reductions that take a whole array or list: applied to each cell of a column, they say the cells are arrays. */
+const CELL_REDUCTIONS = new Set([
+  'max',
+  'min',
+  'sum',
+  'numpy.max',
+  'numpy.min',
+  'numpy.nanmax',
+  'numpy.nanmin',
+  'numpy.mean',
+  'numpy.nanmean',
+  'numpy.sum',
+  'numpy.median',
+  'numpy.amax',
+  'numpy.amin',
+  'numpy.array',
+]);
+
+const arrayColumnsMemo = new WeakMap<RuleContext['facts'], ReadonlySet<string>>();
+
+/**
+ * The columns the file treats as holding an array or a list per cell: `df["cjd"].apply(np.max)`, `.apply(lambda x:
+ * np.nanmax(x))`. fink-science keeps each alert's light curve so (`cjd`, `cmagpsf`):
+ * review56 judged `lambda x: x["cjd"] > x["last_alerts_cjd"]` by rows wrong to rewrite, as the column comparison raises.
+ */
+function arrayValuedColumns(facts: RuleContext['facts']): ReadonlySet<string> {
+  let known = arrayColumnsMemo.get(facts);
+  if (known) return known;
+  const columns = new Set<string>();
+  for (const call of [...callsSpelledInFile(facts, 'apply'), ...callsSpelledInFile(facts, 'map')]) {
+    const receiver = call.childForFieldName('function')?.childForFieldName('object');
+    const column = receiver ? columnKey(receiver) : null;
+    const [func, ...rest] = callArguments(call);
+    if (column && func && rest.length === 0 && reducesCell(func, facts)) columns.add(column);
+  }
+  arrayColumnsMemo.set(facts, (known = columns));
+  return known;
+}
+
+/** `df["c"]` or `df.c`: the column's name. */
+function columnKey(expr: Node): string | null {
+  if (expr.type === 'subscript') {
+    const keys = expr.childrenForFieldName('subscript').filter((k) => k !== null && k.type !== 'comment');
+    return keys.length === 1 ? stringLiteralValue(keys[0]!) : null;
+  }
+  return expr.type === 'attribute' ? (expr.childForFieldName('attribute')?.text ?? null) : null;
+}
+
+/**
+ * A function of a cell that only an array or list cell makes sense for: a reduction of it. (Not `len` or `x[-1]`, which
+ * a string cell takes too.)
+ */
+function reducesCell(func: Node, facts: RuleContext['facts']): boolean {
+  if (func.type === 'identifier' || func.type === 'attribute') return CELL_REDUCTIONS.has(facts.qualifiedName(func) ?? func.text);
+  if (func.type !== 'lambda') return false;
+  const param = func.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null);
+  const body = func.childForFieldName('body');
+  if (param?.length !== 1 || param[0]!.type !== 'identifier' || !body) return false;
+  const name = param[0]!.text;
+  if (body.type !== 'call') return false;
+  const args = callArguments(body);
+  const fn = body.childForFieldName('function');
+  return args.length === 1 && args[0].text === name && !!fn && CELL_REDUCTIONS.has(facts.qualifiedName(fn) ?? fn.text);
 }
 
 /**

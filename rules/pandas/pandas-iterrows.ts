@@ -183,7 +183,7 @@ export default defineRule({
     // `for _, row in df.iterrows(): ax.annotate(...)` / `model = Coder.load_from_disk(row["path"])`: the drawing or the
     // loading is the cost, not the row Series.
     if (construct?.type === 'for_statement' && costlyWorkEachPass(construct, ctx.facts)) return;
-    if (construct && rowHandedOnWhole(construct, call)) return;
+    if (construct && (rowHandedOnWhole(construct, call) || collectsRowSeries(construct, call))) return;
     // `for i, pair in enumerate(df.iterrows()): assert_series_equal(pair[1], seen[i][1])`: the same, counted.
     const counted = enumeratedLoop(call);
     if (counted && rowHandedOnWhole(counted, call)) return;
@@ -419,6 +419,28 @@ function recordsComprehension(construct: Node, call: Node): boolean {
     fn.childForFieldName('object')?.text === row &&
     fn.childForFieldName('attribute')?.text === 'to_dict' &&
     (body.childForFieldName('arguments')?.namedChildCount ?? 1) === 0
+  );
+}
+
+/**
+ * `[row for _, row in df.iterrows()]` or `[row.copy() for ...]`: the comprehension makes the list of row Series the code
+ * goes on to use as Series (indexing by label, copying, building a frame of them), which a tuple of itertuples() is not.
+ * PolicyEngine's synthetic-household prototype collects donors and dependants so; review56 judged the finding wrong
+ * (itertuples would break the later `.copy()` and label reads) and noise (a handful of rows).
+ */
+function collectsRowSeries(construct: Node, call: Node): boolean {
+  if (construct.type !== 'list_comprehension') return false;
+  const target = rowTarget(construct, call);
+  const parts = construct.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (!target || target.pair || parts.length !== 2) return false;
+  const item = parts[0];
+  if (item.type === 'identifier') return item.text === target.name.text;
+  const fn = item.type === 'call' ? item.childForFieldName('function') : null;
+  return (
+    fn?.type === 'attribute' &&
+    fn.childForFieldName('object')?.text === target.name.text &&
+    fn.childForFieldName('attribute')?.text === 'copy' &&
+    (item.childForFieldName('arguments')?.namedChildren.filter((c) => c?.type !== 'comment').length ?? 0) <= 1
   );
 }
 

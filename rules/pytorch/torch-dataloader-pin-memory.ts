@@ -16,6 +16,7 @@ import {
   isJudgeableDataLoaderCall,
   isTestCode,
   isTestFile,
+  iteratorBatchTransfers,
   keywordArgument,
   loopsOverLoader,
   smallImageDataset,
@@ -46,7 +47,7 @@ export default defineRule({
       'which is slower and cannot overlap with computation. With `pin_memory=True` the DataLoader puts each ' +
       'batch in page-locked memory, so `.to(device)` copies faster and can run asynchronously with ' +
       '`non_blocking=True`. Only loaders whose batches a loop visibly sends to a CUDA device or the current accelerator ' +
-      '(in the same function, or where a builder of the file that returns the loader is called) are checked, outside tests, and never when the dataset already puts its samples on the GPU (pinning would raise). ' +
+      '(a for loop over it, or `next()` on an iterator over it inside a loop; in the same function, or where a builder of the file that returns the loader is called) are checked, outside tests, and never when the dataset already puts its samples on the GPU (pinning would raise). ' +
       'Small copies are left alone: in-memory tensor datasets, MNIST-sized images and `batch_size=1`. Copies that gain ' +
       'little rank low (a hint): CIFAR- and SVHN-sized images, batches of 32 samples or fewer, a pass of a few batches, and ' +
       'a loader without worker processes, whose main process pins each batch itself.',
@@ -175,9 +176,16 @@ function smallCopies(call: Node, dataset: Node | null, facts: FileFacts): string
 
 /** A loop over the loader copies its batches with `non_blocking=True`: pinning lets those copies overlap the computation. */
 function overlapsCopies(loader: Node, facts: FileFacts): boolean {
-  return [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)].some((loop) =>
-    batchTransfers(loop, facts).some((transfer) => /\bnon_blocking\s*=\s*True\b/.test(transfer.text)),
-  );
+  return loaderBatchTransfers(loader, facts).some((transfer) => /\bnon_blocking\s*=\s*True\b/.test(transfer.text));
+}
+
+/**
+ * The `.to(...)` / `.cuda()` calls on this loader's batches: in loops over it (here or where a builder of the file
+ * returns it), and after each `next(it)` of a loop that fetches from an iterator over it.
+ */
+function loaderBatchTransfers(loader: Node, facts: FileFacts): Node[] {
+  const loops = [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)];
+  return [...loops.flatMap((loop) => batchTransfers(loop, facts)), ...iteratorBatchTransfers(loader, facts)];
 }
 
 /** `batch_size=1`: each copy is one sample. */
@@ -191,12 +199,10 @@ function isOneSampleBatch(call: Node): boolean {
  */
 function batchDestination(loader: Node, facts: FileFacts): 'cuda' | 'accelerator' | 'none' {
   let out: 'cuda' | 'accelerator' | 'none' = 'none';
-  for (const loop of [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)]) {
-    for (const transfer of batchTransfers(loop, facts)) {
-      const types = transferDeviceTypes(transfer, facts);
-      if (isCudaDestination(types)) return 'cuda';
-      if (types?.has('accelerator')) out = 'accelerator';
-    }
+  for (const transfer of loaderBatchTransfers(loader, facts)) {
+    const types = transferDeviceTypes(transfer, facts);
+    if (isCudaDestination(types)) return 'cuda';
+    if (types?.has('accelerator')) out = 'accelerator';
   }
   return out;
 }

@@ -30,7 +30,7 @@ import { positionalArguments } from './callArgs';
 import { enclosingTrainingLoop, enclosingTrainStep, isDataLoaderExpr, isTestCode, unwrapIterable } from './trainingLoop';
 import { frameworkHookReason } from './frameworkHooks';
 import { docstringNode } from './values/docstrings';
-import { projectCodeFiles, spelledOnlyHere } from './projectWords';
+import { projectCodeFiles, referredToOnlyHere } from './projectWords';
 import type { Node } from '../syntax/parser';
 import type { Impact } from '../../common/types';
 
@@ -924,7 +924,7 @@ function namedByNoOtherFile(name: string, filePath: string, project: ProjectPlac
   if (path.extname(filePath) !== '.py' || CALLED_BY_CONVENTION.test(name) || !project.files) return false;
   // A project of a few files is often one being written: what nothing calls yet may be about to be called.
   if ((projectCodeFiles(filePath, project.files, project.givenRoot) ?? 0) < ESTABLISHED_PROJECT_FILES) return false;
-  return spelledOnlyHere(filePath, name, project.files, project.givenRoot, true) === true;
+  return referredToOnlyHere(filePath, name, project.files, project.givenRoot) === true;
 }
 
 /** Code files a project has before a function no file names counts as dead rather than not yet called. */

@@ -203,6 +203,7 @@ export type { DatasetInfo, DatasetKind, SmallImageDataset } from './torchDataset
 export {
   batchNamesOf,
   batchTransfers,
+  iteratorBatchTransfers,
   deviceTypes,
   isCudaDestination,
   isTorchModuleClass,

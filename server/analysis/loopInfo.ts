@@ -272,7 +272,18 @@ function isCostlyCall(call: Node, facts: FileFacts): boolean {
   if (DRAWING_LIBRARIES.test(callee) || COSTLY_CALLS.test(callee)) return true;
   const fn = call.childForFieldName('function');
   const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
-  return DRAWING_METHODS.has(method) || COSTLY_METHODS.has(method);
+  return DRAWING_METHODS.has(method) || COSTLY_METHODS.has(method) || axesText(call, method);
+}
+
+/**
+ * `ax.text(x, y, label)`: an Axes' text, a position and a string at least (review56: mpmp's volcano plots label each point
+ * so, the drawing being the cost of the pass). Other `.text(...)` methods take one argument or none.
+ */
+function axesText(call: Node, method: string): boolean {
+  return (
+    method === 'text' &&
+    (call.childForFieldName('arguments')?.namedChildren.filter((a) => a !== null && a.type !== 'keyword_argument' && a.type !== 'comment').length ?? 0) >= 3
+  );
 }
 
 /**

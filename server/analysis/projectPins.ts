@@ -24,7 +24,7 @@ export function declaresPackage(pkg: string, filePath: string | undefined, files
   return rememberedFor(declared, files, `${pkg}\n${dirs.join('\n')}`, Date.now(), 1000, () => {
     let seen = false;
     for (const dir of dirs) {
-      for (const file of REQUIREMENT_FILES) {
+      for (const file of requirementFilesIn(dir, files)) {
         const text = requirementText(files, dir, file);
         if (text === null) continue;
         seen = true;
@@ -41,7 +41,7 @@ export function declaresPackage(pkg: string, filePath: string | undefined, files
  */
 function requirementText(files: FileProbe, dir: string, file: string): string | null {
   const text = files.readText!(path.join(dir, file));
-  if (text === null || !CONDA_FILES.includes(file)) return text;
+  if (text === null || !/\.ya?ml$/.test(file)) return text;
   return text.replace(/^channels:[ \t]*(?:\[[^\]\n]*\][ \t]*)?\n(?:[ \t]*-[^\n]*\n|[ \t]+[^\n]*\n|[ \t]*(?:#[^\n]*)?\n)*/m, '');
 }
 
@@ -53,6 +53,31 @@ const CONDA_FILES = ['environment.yml', 'environment.yaml', 'conda.yaml', 'conda
 // Pipenv's Pipfile lists packages in TOML as Poetry does (`pandas = "==2.0.2"`): NOAA's inundation-mapping pins its
 // pandas there only, and review45's reviewers read that pin (no Copy-on-Write yet) where perflens did not.
 const REQUIREMENT_FILES = ['requirements.txt', 'Pipfile', 'pyproject.toml', 'setup.cfg', 'setup.py', ...CONDA_FILES];
+
+/** A conda environment file: a top-level `dependencies:` list, and the `name:` or `channels:` conda writes beside it. */
+const CONDA_ENVIRONMENT = /^dependencies:[ \t]*$/m;
+const CONDA_HEADER = /^(?:name|channels):/m;
+/** Bigger YAML files in a project folder are data or configuration, not an environment. */
+const CONDA_FILE_LIMIT = 64 * 1024;
+const otherCondaFiles: ProbeMemo<readonly string[]> = new WeakMap();
+
+/**
+ * The requirement files to read in `dir`: the usual names, and YAML files of any other name that are conda environments
+ * (travel-model-one pins `pandas==1.4.3` in tm15-python310.yml, which `conda env create -f` reads as readily as
+ * environment.yml; both review56 judges went by that pin).
+ */
+function requirementFilesIn(dir: string, files: FileProbe): readonly string[] {
+  const other = rememberedFor(otherCondaFiles, files, dir, Date.now(), 10_000, () =>
+    (files.list?.(dir) ?? []).filter((name) => {
+      if (!/\.ya?ml$/.test(name) || CONDA_FILES.includes(name)) return false;
+      const size = files.fileSize(path.join(dir, name));
+      if (size === null || size > CONDA_FILE_LIMIT) return false;
+      const text = files.readText?.(path.join(dir, name)) ?? '';
+      return CONDA_ENVIRONMENT.test(text) && CONDA_HEADER.test(text);
+    }),
+  );
+  return other.length === 0 ? REQUIREMENT_FILES : [...REQUIREMENT_FILES, ...other];
+}
 
 const ceilings: ProbeMemo<Version | null> = new WeakMap();
 const floors: ProbeMemo<Version | null> = new WeakMap();
@@ -99,7 +124,7 @@ export function newestAllowed(pkg: string, filePath: string | undefined, files: 
   return rememberedFor(newest, files, `${pkg}\n${dirs.join('\n')}`, Date.now(), 1000, () => {
     let highest: Version | null = null;
     for (const dir of dirs) {
-      for (const file of REQUIREMENT_FILES) {
+      for (const file of requirementFilesIn(dir, files)) {
         for (const cap of capsOfEachMention(requirementText(files, dir, file) ?? '', pkg)) {
           if (cap === null) return null;
           if (!highest || below(highest, cap)) highest = cap;
@@ -201,7 +226,7 @@ function lowestOver(
   return rememberedFor(memo, files, `${pkg}\n${dirs.join('\n')}`, Date.now(), 1000, () => {
     let lowest: Version | null = null;
     for (const dir of dirs) {
-      for (const file of REQUIREMENT_FILES) {
+      for (const file of requirementFilesIn(dir, files)) {
         for (const version of read(requirementText(files, dir, file) ?? '')) {
           if (!lowest || below(version, lowest)) lowest = version;
         }

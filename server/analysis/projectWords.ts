@@ -67,6 +67,45 @@ export function spelledOnlyHere(filePath: string | undefined, word: string, file
 }
 
 /**
+ * Like spelledOnlyHere with configuration files searched, but a file that imports `word` by name from a module of another
+ * name (`from dags.dag_functions import send_slack_msg` where this file is `reimport.py`) names another definition, not
+ * this one: it does not count. (CityofToronto's reimport script defines a Slack helper of the same name as its Airflow
+ * DAGs' shared one; review56 judged its request dead code, only a commented-out line calling it.)
+ */
+export function referredToOnlyHere(filePath: string | undefined, word: string, files: FileProbe, givenRoot?: string): boolean | null {
+  if (!filePath) return null;
+  const self = path.resolve(filePath);
+  const stem = path.basename(self, path.extname(self));
+  return keptAnswer(filePath, `${self}\0${word}\0referred`, files, givenRoot, (listed) => {
+    if (!listed.configsListed) return null;
+    const found = searchFiles(listed.files, self, (text) => spellsWord(text, word) && !importsFromOtherModule(text, word, stem), files);
+    return found === null ? null : !found;
+  });
+}
+
+/** `from pkg.mod import a, word` (or a parenthesised list) in text, with `mod` not this module's name: the first such import decides. */
+function importsFromOtherModule(text: string, word: string, stem: string): boolean {
+  for (const m of text.matchAll(/^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)/gm)) {
+    const names = m[2]
+      .replace(/[()\\]/g, ' ')
+      .split(',')
+      .map((n) =>
+        n
+          .trim()
+          .split(/\s+as\s+/)[0]
+          .trim(),
+      );
+    if (!names.includes(word)) continue;
+    const module = m[1]
+      .split('.')
+      .filter((part) => part !== '')
+      .pop();
+    return module !== undefined && module !== stem;
+  }
+  return false;
+}
+
+/**
  * True when some code file of the project (this one included) passes `matches`, false when none does, null when that is
  * not known (as for spelledOnlyHere). `question` names the test: the answer is kept per project and question.
  */

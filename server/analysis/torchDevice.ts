@@ -6,7 +6,7 @@ import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
 import { bindersSpelling, identifiersSpelledInFile, targetNames } from './names';
-import { classOfMethod, findDescendants, isNestedScope, parameterNames } from './scopes';
+import { classOfMethod, enclosingLoop, findDescendants, isNestedScope, parameterNames } from './scopes';
 import { classIndex, inheritedBaseNames } from './classIndex';
 import { nodeMemo } from './nodeMemo';
 import { unwrapIterable, valuesAssignedTo, valuesHereOrGlobal } from './trainingLoop';
@@ -21,6 +21,9 @@ export type DeviceType = string;
 /** The device type of `torch.accelerator` (PyTorch 2.6+): the machine's accelerator, whichever backend it is. */
 export const ACCELERATOR = 'accelerator';
 const ACCELERATOR_CALL = 'torch.accelerator.current_accelerator';
+
+/** `torch.cuda.FloatTensor`, `torch.LongTensor`: the pre-1.0 tensor types, whose module tells the device. */
+const LEGACY_TENSOR_TYPE = /^torch\.(cuda\.)?(?:Float|Double|Half|BFloat16|Byte|Char|Short|Int|Long|Bool)Tensor$/;
 
 /** How deep device variables are followed (`device = dev`, `dev = torch.device(...)`). */
 const MAX_DEPTH = 3;
@@ -53,6 +56,9 @@ export function deviceTypes(expr: Node, facts: FileFacts, depth = 0): Set<Device
     case 'identifier':
       return variableDeviceTypes(expr, facts, depth);
     case 'attribute': {
+      // A legacy tensor type names its device: `x.type(torch.cuda.FloatTensor)` copies to the GPU.
+      const legacy = LEGACY_TENSOR_TYPE.exec(expr.text);
+      if (legacy) return new Set([legacy[1] ? 'cuda' : 'cpu']);
       // `torch.accelerator.current_accelerator().type`
       const obj = expr.childForFieldName('object');
       return expr.childForFieldName('attribute')?.text === 'type' && obj?.type === 'call' && facts.calleeName(obj) === ACCELERATOR_CALL
@@ -107,13 +113,17 @@ export function isCudaDestination(types: Set<DeviceType> | null): boolean {
   return types !== null && types.has('cuda') && [...types].every((t) => t === 'cuda' || t === 'cpu');
 }
 
-/** The device types a transfer call sends to: `x.cuda(...)` → cuda; `x.to(dev, ...)` / `x.to(device=dev)` → dev's. */
+/**
+ * The device types a transfer call sends to: `x.cuda(...)` → cuda; `x.to(dev, ...)` / `x.to(device=dev)` → dev's;
+ * `x.type(torch.cuda.FloatTensor)` → cuda (a `dtype` such as `torch.float32` tells nothing).
+ */
 export function transferDeviceTypes(call: Node, facts: FileFacts): Set<DeviceType> | null {
   const fn = call.childForFieldName('function');
   const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : null;
   if (method === 'cuda') return new Set(['cuda']);
-  if (method !== 'to') return null;
-  const device = keywordValue(call, 'device') ?? positionalArguments(call)[0];
+  if (method !== 'to' && method !== 'type') return null;
+  const device =
+    method === 'type' ? (keywordValue(call, 'dtype') ?? positionalArguments(call)[0]) : (keywordValue(call, 'device') ?? positionalArguments(call)[0]);
   return device ? deviceTypes(device, facts) : null;
 }
 
@@ -186,12 +196,75 @@ export function batchTransfers(loop: Node, facts: FileFacts): Node[] {
   const names = new Set(batchNamesOf(loop, facts));
   const body = loop.childForFieldName('body');
   if (!body || names.size === 0) return [];
+  return transfersOn(body, names);
+}
+
+/**
+ * `.to(...)` / `.cuda(...)` calls on batches a loop takes one at a time from an iterator over this loader:
+ * `it = iter(loader)` (or `iter(DataLoader(...))`), then `x, y = next(it)` in a for or while loop of the same scope,
+ * the style of trainers that count iterations rather than epochs (RetinaFace, SSD and YOLOv3 ports). A one-batch peek,
+ * `next(iter(loader))`, takes no iterator name and is not such a loop.
+ */
+export function iteratorBatchTransfers(loader: Node, facts: FileFacts): Node[] {
+  const scope = enclosingDef(loader)?.childForFieldName('body') ?? facts.root;
+  const iterators = iteratorNamesOver(loader, scope, facts);
+  if (iterators.size === 0) return [];
+  const transfers: Node[] = [];
+  for (const fetch of findDescendants(scope, (n) => isNextOn(n, iterators), isNestedScope)) {
+    const assignment = fetch.parent;
+    const loop = enclosingLoop(fetch);
+    const body = loop?.childForFieldName('body');
+    const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(fetch) ? assignment.childForFieldName('left') : null;
+    if (body && target) transfers.push(...transfersOn(body, new Set(targetNames(target))));
+  }
+  return transfers;
+}
+
+/** Names bound only to `iter(<this loader>)` in scope (every value they are assigned is such a call). */
+function iteratorNamesOver(loader: Node, scope: Node, facts: FileFacts): Set<string> {
+  const isIterOverLoader = (value: Node): boolean => {
+    if (value.type !== 'call' || value.childForFieldName('function')?.text !== 'iter') return false;
+    const args = positionalArguments(value);
+    return args.length === 1 && holdsLoader(args[0], loader, facts);
+  };
+  const names = new Set<string>();
+  for (const call of findDescendants(scope, isIterOverLoader, isNestedScope)) {
+    const assignment = call.parent;
+    const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+    if (name?.type === 'identifier' && valuesAssignedTo(name.text, call, facts).every(isIterOverLoader)) names.add(name.text);
+  }
+  return names;
+}
+
+/** The loader call itself, or the name it is assigned to when that name holds nothing else. */
+function holdsLoader(expr: Node, loader: Node, facts: FileFacts): boolean {
+  if (expr.equals(loader)) return true;
+  const assigned =
+    loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  return (
+    expr.type === 'identifier' &&
+    assigned?.type === 'identifier' &&
+    expr.text === assigned.text &&
+    valuesAssignedTo(expr.text, expr, facts).every((v) => v.equals(loader))
+  );
+}
+
+/** `next(it)` on one of the iterator names. */
+function isNextOn(node: Node, iterators: ReadonlySet<string>): boolean {
+  if (node.type !== 'call' || node.childForFieldName('function')?.text !== 'next') return false;
+  const [first] = positionalArguments(node);
+  return first?.type === 'identifier' && iterators.has(first.text);
+}
+
+/** `.to(...)` / `.cuda(...)` calls in body (nested defs aside) on a value rooted at one of names. */
+function transfersOn(body: Node, names: ReadonlySet<string>): Node[] {
+  if (names.size === 0) return [];
   return findDescendants(
     body,
     (n) => {
       if (n.type !== 'call') return false;
       const fn = n.childForFieldName('function');
-      if (fn?.type !== 'attribute' || !/^(to|cuda)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
+      if (fn?.type !== 'attribute' || !/^(to|cuda|type)$/.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
       const root = receiverRoot(fn.childForFieldName('object')!);
       return root !== null && names.has(root.text);
     },

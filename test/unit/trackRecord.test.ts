@@ -554,6 +554,19 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review55', rule)), isProvenRecord(recordThrough('review54', rule)), rule);
   });
 
+  it('adds review56 verdicts: no rule changes status', () => {
+    // review56 (40 more repositories of ML and data code), judged on 9aacf540 by two reviewers: 25 default findings, all
+    // requests without a timeout (19 worth changing); 65 library findings `--preview` adds (10 worth changing, 3 wrong).
+    assert.deepEqual(roundRecord('review56', 'http-call-without-timeout'), { useful: 19, noise: 6, wrong: 0 });
+    // tfts' moving-average features, one lambda per window over every row: all six worth changing.
+    assert.deepEqual(roundRecord('review56', 'pandas-rolling-apply'), { useful: 6, noise: 0, wrong: 0 });
+    assert.deepEqual(recordThrough('review56', 'pandas-rolling-apply'), { useful: 23, noise: 21, wrong: 4 });
+    // DI-engine's evaluator runs a policy's eval mode, a namedtuple whose forward is under no_grad already (since silent).
+    assert.deepEqual(roundRecord('review56', 'torch-eval-without-no-grad'), { useful: 0, noise: 0, wrong: 1 });
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review56', rule)), isProvenRecord(recordThrough('review55', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

@@ -77,6 +77,22 @@ const CASES: { before: string; after: string; safety: 'safe' | 'unsafe'; differs
     reason: /pandas 1\.4/,
   },
   { before: 's.expanding().apply(lambda x: x.rank().iloc[-1])', after: 's.expanding().rank()', safety: 'unsafe', reason: /pandas 1\.4/ },
+  // A window's autocorrelation at lag k is the rolling correlation of the n - k pairs k apart (review55): running sums,
+  // and a constant window (0.1 ten times) is NaN natively where autocorr's rounding residue made it 1.0.
+  {
+    before: 's.rolling(4).apply(lambda x: x.autocorr(lag=1))',
+    after: 's.rolling(3).corr(s.shift(1))',
+    safety: 'unsafe',
+    differs: /^(last digits|values)$/,
+    reason: /running sums.*constant window gives NaN/,
+  },
+  {
+    before: 's.rolling(5).apply(lambda x: x.autocorr(2))',
+    after: 's.rolling(3).corr(s.shift(2))',
+    safety: 'unsafe',
+    differs: /^(last digits|values)$/,
+    reason: /running sums.*constant window gives NaN/,
+  },
 ];
 
 function program(expr: string): string {

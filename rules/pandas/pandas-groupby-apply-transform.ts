@@ -1,11 +1,12 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
+import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   assignmentScope,
   bindingOf,
   enclosingDef,
   findDescendants,
   enclosingFunction,
+  identifiersNamed,
   inTestOf,
   isNumberLiteral,
   isPureReference,
@@ -87,7 +88,8 @@ export default defineRule({
     instead:
       'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.head(n)` for `g.iloc[:n]`, `gb.size()` for `len(g)`), or broadcast a reduction with `transform`: ' +
       '`df["v"] - df.groupby("k")["v"].transform("mean")`. The correlation of two columns per group is a ratio of grouped ' +
-      'sums once both are centred on their group means.',
+      'sums once both are centred on their group means. A condition counted, averaged or tested per group (`lambda x: (x < 18).sum()`) ' +
+      'is the condition on the whole column grouped by the same keys: `(df["age"] < 18).groupby(df["hh"]).sum()`.',
     example: {
       before: 'df.groupby("k")["v"].apply(lambda g: g.fillna(g.mean()))',
       after: 'df["v"].fillna(df.groupby("k")["v"].transform("mean"))',
@@ -177,6 +179,7 @@ export default defineRule({
     }
     if (reportGroupRows(call, body, param, grouped, groupby, ctx)) return;
     if (reportColumnReduction(call, body, param, grouped, groupby, selection, ctx)) return;
+    if (reportConditionReduction(call, body, param, grouped, groupby, ctx)) return;
     const rewrite =
       countsDistinct(body, param, ctx.facts.isBuiltin('len', call), grouped.text) ??
       rewriteBody(body, param, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
@@ -696,6 +699,109 @@ function reportColumnReduction(call: Node, body: Node, param: string, grouped: N
     reason: COLUMN_REASON,
   });
   return true;
+}
+
+/** Reductions of a condition per group: how many rows meet it, which share, whether any or all do. */
+const CONDITION_REDUCTIONS = new Set(['sum', 'mean', 'any', 'all']);
+/** Comparisons a Series makes element-wise. */
+const ELEMENTWISE_COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
+/** Series methods that test each element. */
+const ELEMENT_TESTS = new Set(['isna', 'isnull', 'notna', 'notnull', 'isin', 'between']);
+
+const CONDITION_REASON =
+  'the condition is computed on the whole column first, so rows the groupby leaves out (a NaN key) are compared too: a ' +
+  'comparison that raises for one of their values raises here; and on an empty frame apply returns an empty float64 Series ' +
+  'where the grouped condition gives int64 counts or bool tests';
+
+/**
+ * `age_df.groupby("hh")["age"].apply(lambda x: (x < 18).sum())` (PolicyEngine's children per household, review56's recall
+ * hunt): a condition counted, averaged or tested per group in Python. The condition on the whole column, grouped by the
+ * same keys, reduces in compiled code: `(age_df["age"] < 18).groupby(age_df["hh"]).sum()`, the same values, index and name
+ * (pandas 1.5.3, 300,000 rows in 100,000 groups: 6.9 s by apply, 0.047 s; NaN values and several keys alike). Only a
+ * one-column selection of a groupby by column names, whose frame can be spelled again. True when reported.
+ */
+function reportConditionReduction(call: Node, body: Node, param: string, grouped: Node, groupby: Node, ctx: RuleContext): boolean {
+  const method = body.type === 'call' ? body.childForFieldName('function') : null;
+  const reduction = method?.type === 'attribute' ? method.childForFieldName('attribute')!.text : '';
+  const args = body.childForFieldName('arguments')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  let condition = method?.type === 'attribute' ? method.childForFieldName('object') : null;
+  while (condition?.type === 'parenthesized_expression' && condition.namedChildCount === 1) condition = condition.namedChild(0);
+  if (!condition || !CONDITION_REDUCTIONS.has(reduction) || args.length !== 0 || !isElementCondition(condition, param)) return false;
+  const key = selectionKey(grouped);
+  const frame = groupby.childForFieldName('function')!.childForFieldName('object')!;
+  const keys = groupbyKeys(groupby).flatMap((k) => (k.type === 'list' ? k.namedChildren.filter((c): c is Node => c !== null) : [k]));
+  if (!key || stringLiteralValue(key) === null || !simpleGroupby(groupby) || keys.length === 0 || keys.some((k) => stringLiteralValue(k) === null))
+    return false;
+  const column = `${frame.text}[${key.text}]`;
+  const by = keys.map((k) => `${frame.text}[${k.text}]`);
+  const spelled = condition.text.replace(new RegExp(`\\b${param}\\b`, 'g'), column);
+  // The parameter must appear only as the column (no `x.name`, no other use the substitution would change).
+  if (identifiersNamed(condition, param).length !== (spelled.match(new RegExp(escapeRegExp(column), 'g')) ?? []).length) return false;
+  const rewrite = `(${spelled}).groupby(${by.length === 1 ? by[0] : `[${by.join(', ')}]`}).${reduction}()`;
+  ctx.report({
+    ...quietOnSmallGrouped(groupby, ctx),
+    node: call,
+    message: `\`groupby().apply(lambda ...)\` ${CONDITION_VERB[reduction]} per group in Python; group the condition on the whole column: \`${rewrite.length > SHOWN_LENGTH ? `(condition).groupby(keys).${reduction}()` : rewrite}\``,
+    edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, rewrite)],
+    safety: 'unsafe',
+    reason: CONDITION_REASON,
+  });
+  return true;
+}
+
+const CONDITION_VERB: Record<string, string> = {
+  sum: 'counts the rows meeting a condition',
+  mean: 'takes the share of rows meeting a condition',
+  any: 'tests whether any row meets a condition',
+  all: 'tests whether every row meets a condition',
+};
+
+/**
+ * An element-wise condition on the group `param` and constants: a comparison (`x < 18`, `x == "F"`), an element test
+ * (`x.isna()`, `x.isin(codes)`), or `&` / `|` / `~` of such. Constants are literals or names other than `param`.
+ */
+function isElementCondition(n: Node, param: string): boolean {
+  switch (n.type) {
+    case 'parenthesized_expression':
+      return n.namedChildCount === 1 && isElementCondition(n.namedChild(0)!, param);
+    case 'unary_operator':
+      return n.childForFieldName('operator')?.type === '~' && isElementCondition(n.childForFieldName('argument')!, param);
+    case 'binary_operator': {
+      const op = n.childForFieldName('operator')?.type ?? '';
+      return (op === '&' || op === '|') && isElementCondition(n.childForFieldName('left')!, param) && isElementCondition(n.childForFieldName('right')!, param);
+    }
+    case 'comparison_operator': {
+      const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
+      const operands = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      if (ops.length !== 1 || !ELEMENTWISE_COMPARISONS.has(ops[0]) || operands.length !== 2) return false;
+      const [a, b] = operands;
+      const isParam = (o: Node) => o.type === 'identifier' && o.text === param;
+      return (isParam(a) && isConstant(b, param)) || (isParam(b) && isConstant(a, param));
+    }
+    case 'call': {
+      const fn = n.childForFieldName('function');
+      const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+      const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+      return (
+        obj?.type === 'identifier' &&
+        obj.text === param &&
+        ELEMENT_TESTS.has(fn!.childForFieldName('attribute')!.text) &&
+        args.every((a) => a.type !== 'keyword_argument' && isConstant(a, param))
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/** A number or string literal, a list or tuple of them, or a name (or attribute of one) that is not the group. */
+function isConstant(n: Node, param: string): boolean {
+  if (n.type === 'integer' || n.type === 'float' || stringLiteralValue(n) !== null) return true;
+  if (n.type === 'unary_operator') return n.childForFieldName('operator')?.type === '-' && isConstant(n.childForFieldName('argument')!, param);
+  if (n.type === 'list' || n.type === 'tuple' || n.type === 'set')
+    return n.namedChildren.every((c) => c !== null && (c.type === 'comment' || isConstant(c, param)));
+  if (n.type === 'identifier') return n.text !== param;
+  return n.type === 'attribute' && isPureReference(n) && identifiersNamed(n, param).length === 0;
 }
 
 /**

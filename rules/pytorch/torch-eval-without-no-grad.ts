@@ -165,7 +165,7 @@ export default defineRule({
     if (needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
-    if (forwardsRunNoGradModels(loop, ctx) || forwardsOnFunctionBundles(loop, ctx.facts)) return;
+    if (forwardsRunNoGradModels(loop, ctx) || forwardsOnFunctionBundles(loop, ctx)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
     if (inFrozenInferenceClass(def, ctx)) return;
     const right = loop.childForFieldName('right');
@@ -1205,12 +1205,12 @@ const FUNCTION_BUNDLE_ANNOTATION = /^(typing\.)?(Optional\[)?\s*(collections\.|t
  * the model under `torch.no_grad()` itself (review56: both judges called the finding on `MetricSerialEvaluator.eval`
  * wrong). The receiver is a parameter so annotated, or `self.<attr>` that every assignment in its class binds to one.
  */
-function forwardsOnFunctionBundles(loop: Node, facts: FileFacts): boolean {
-  const forwards = loopForwards(loop, facts);
-  return forwards.length > 0 && forwards.every((f) => onFunctionBundle(f));
+function forwardsOnFunctionBundles(loop: Node, ctx: RuleContext): boolean {
+  const forwards = loopForwards(loop, ctx.facts);
+  return forwards.length > 0 && forwards.every((f) => onFunctionBundle(f, ctx));
 }
 
-function onFunctionBundle(call: Node): boolean {
+function onFunctionBundle(call: Node, ctx: RuleContext): boolean {
   const fn = call.childForFieldName('function');
   const receiver = fn?.type === 'attribute' && FORWARD_METHOD.test(fn.childForFieldName('attribute')?.text ?? '') ? fn.childForFieldName('object') : fn;
   const def = enclosingDef(call);
@@ -1225,6 +1225,8 @@ function onFunctionBundle(call: Node): boolean {
     stores.every((store) => {
       const value = store.childForFieldName('right');
       const method = enclosingDef(store);
+      // The verdict rests on the other methods' parameters: an edit of their annotations re-runs it.
+      if (method && !method.equals(def)) ctx.restsOn(method);
       return value?.type === 'identifier' && method !== null && bundleParameter(method, value.text);
     })
   );

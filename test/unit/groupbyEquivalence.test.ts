@@ -28,6 +28,20 @@ function compare(before: string, after: string): Record<string, string> {
 const KEYS_AND_EMPTY = { 'NaN keys': 'index', empty: 'index' };
 
 const CASES: { before: string; after: string; safety: 'safe' | 'unsafe'; diff: Record<string, string> }[] = [
+  // A condition counted or averaged per group (review56's recall hunt): the condition on the whole column, grouped.
+  {
+    before: 'df.groupby("k")["w"].apply(lambda g: (g > 1).sum())',
+    after: '(df["w"] > 1).groupby(df["k"]).sum()',
+    safety: 'unsafe',
+    diff: { empty: 'dtype float64 / int64' },
+  },
+  { before: 'df.groupby("k")["w"].apply(lambda g: (g >= 1.5).mean())', after: '(df["w"] >= 1.5).groupby(df["k"]).mean()', safety: 'unsafe', diff: {} },
+  {
+    before: 'df.groupby("k")["v"].apply(lambda g: g.isna().any())',
+    after: '(df["v"].isna()).groupby(df["k"]).any()',
+    safety: 'unsafe',
+    diff: { empty: 'dtype float64 / bool' },
+  },
   { before: 'df.groupby("k")["v"].apply(lambda g: g.mean())', after: 'df.groupby("k")["v"].mean()', safety: 'safe', diff: {} },
   { before: 'df.groupby("k")["v"].apply(lambda g: g.sum())', after: 'df.groupby("k")["v"].sum()', safety: 'safe', diff: {} },
   { before: 'df.groupby("k")["v"].apply(lambda g: g.max())', after: 'df.groupby("k")["v"].max()', safety: 'safe', diff: {} },
@@ -126,6 +140,7 @@ const EXPLAINED: [RegExp, RegExp][] = [
   [/^NaN keys: index$/, /group key is NaN are dropped by apply/],
   [/^empty: index$/, /empty frame gets another index/],
   [/^empty: dtype float64 \/ int64$/, /empty frame (apply returns an empty float64 Series|the lambda gives float64)/],
+  [/^empty: dtype float64 \/ bool$/, /empty frame apply returns an empty float64 Series where the grouped condition gives int64 counts or bool/],
   [/^NaN keys: values$/, /group key is NaN keep their value/],
   [/^empty: raised ValueError \/ ok$/, /raised ValueError on an empty frame/],
   [/^datetime values: columns/, /drops a column it cannot reduce/],
@@ -155,7 +170,8 @@ describe('pandas-groupby-apply-transform fixes: equivalence with apply under rea
         const [, says] = EXPLAINED.find(([f]) => f.test(`${frame}: ${diff[frame]}`)) ?? [null, /$^/];
         assert.match(fix.reason ?? '', says, `${frame} differs (${diff[frame]}) but the reason does not say why`);
       }
-      if (c.safety === 'unsafe' && c.before.includes('.apply(') && !c.before.includes('unique'))
+      // A condition reduced per group is one value per group, not a transform-like result: no group keys are added.
+      if (c.safety === 'unsafe' && c.before.includes('.apply(') && !c.before.includes('unique') && !c.after.includes(').groupby('))
         assert.match(fix.reason ?? '', /pandas 2 apply adds the group keys/);
     });
   }

@@ -737,7 +737,11 @@ function reportConditionReduction(call: Node, body: Node, param: string, grouped
   const spelled = condition.text.replace(new RegExp(`\\b${param}\\b`, 'g'), column);
   // The parameter must appear only as the column (no `x.name`, no other use the substitution would change).
   if (identifiersNamed(condition, param).length !== (spelled.match(new RegExp(escapeRegExp(column), 'g')) ?? []).length) return false;
-  const rewrite = `(${spelled}).groupby(${by.length === 1 ? by[0] : `[${by.join(', ')}]`}).${reduction}()`;
+  // The groupby's own keywords (`sort=False`, `dropna=False`: all simpleGroupby allows) go with the keys.
+  const options = (groupby.childForFieldName('arguments')?.namedChildren ?? [])
+    .filter((a): a is Node => a?.type === 'keyword_argument')
+    .map((a) => `, ${a.text}`);
+  const rewrite = `(${spelled}).groupby(${by.length === 1 ? by[0] : `[${by.join(', ')}]`}${options.join('')}).${reduction}()`;
   ctx.report({
     ...quietOnSmallGrouped(groupby, ctx),
     node: call,

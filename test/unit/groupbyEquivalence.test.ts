@@ -36,6 +36,13 @@ const CASES: { before: string; after: string; safety: 'safe' | 'unsafe'; diff: R
     diff: { empty: 'dtype float64 / int64' },
   },
   { before: 'df.groupby("k")["w"].apply(lambda g: (g >= 1.5).mean())', after: '(df["w"] >= 1.5).groupby(df["k"]).mean()', safety: 'unsafe', diff: {} },
+  // The groupby's keywords go with it: unsorted keys keep their order of appearance, NaN keys their group.
+  {
+    before: 'df.groupby("k", sort=False, dropna=False)["w"].apply(lambda g: (g >= 1.5).mean())',
+    after: '(df["w"] >= 1.5).groupby(df["k"], sort=False, dropna=False).mean()',
+    safety: 'unsafe',
+    diff: {},
+  },
   {
     before: 'df.groupby("k")["v"].apply(lambda g: g.isna().any())',
     after: '(df["v"].isna()).groupby(df["k"]).any()',

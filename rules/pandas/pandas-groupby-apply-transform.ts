@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
-import { escapeRegExp, type Node } from '../../server/syntax';
+import type { Node } from '../../server/syntax';
 import {
   assignmentScope,
   bindingOf,
@@ -726,31 +726,58 @@ function reportConditionReduction(call: Node, body: Node, param: string, grouped
   const args = body.childForFieldName('arguments')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
   let condition = method?.type === 'attribute' ? method.childForFieldName('object') : null;
   while (condition?.type === 'parenthesized_expression' && condition.namedChildCount === 1) condition = condition.namedChild(0);
-  if (!condition || !CONDITION_REDUCTIONS.has(reduction) || args.length !== 0 || !isElementCondition(condition, param)) return false;
-  const key = selectionKey(grouped);
+  if (!condition || !CONDITION_REDUCTIONS.has(reduction) || args.length !== 0) return false;
   const frame = groupby.childForFieldName('function')!.childForFieldName('object')!;
   const keys = groupbyKeys(groupby).flatMap((k) => (k.type === 'list' ? k.namedChildren.filter((c): c is Node => c !== null) : [k]));
-  if (!key || stringLiteralValue(key) === null || !simpleGroupby(groupby) || keys.length === 0 || keys.some((k) => stringLiteralValue(k) === null))
-    return false;
-  const column = `${frame.text}[${key.text}]`;
+  if (!simpleGroupby(groupby) || keys.length === 0 || keys.some((k) => stringLiteralValue(k) === null)) return false;
+  const subject = conditionSubject(condition, param, grouped, groupby);
+  if (!subject) return false;
+  const column = `${frame.text}[${subject.column}]`;
+  let spelled = '';
+  let at = condition.startIndex;
+  for (const n of subject.nodes) {
+    spelled += condition.text.slice(at - condition.startIndex, n.startIndex - condition.startIndex) + column;
+    at = n.endIndex;
+  }
+  spelled += condition.text.slice(at - condition.startIndex);
   const by = keys.map((k) => `${frame.text}[${k.text}]`);
-  const spelled = condition.text.replace(new RegExp(`\\b${param}\\b`, 'g'), column);
-  // The parameter must appear only as the column (no `x.name`, no other use the substitution would change).
-  if (identifiersNamed(condition, param).length !== (spelled.match(new RegExp(escapeRegExp(column), 'g')) ?? []).length) return false;
   // The groupby's own keywords (`sort=False`, `dropna=False`: all simpleGroupby allows) go with the keys.
   const options = (groupby.childForFieldName('arguments')?.namedChildren ?? [])
     .filter((a): a is Node => a?.type === 'keyword_argument')
     .map((a) => `, ${a.text}`);
   const rewrite = `(${spelled}).groupby(${by.length === 1 ? by[0] : `[${by.join(', ')}]`}${options.join('')}).${reduction}()`;
+  // On the whole frame's groupby apply names its result nothing, where the grouped column keeps the column's name: said,
+  // not rewritten (a later `reset_index()` or `to_frame()` would name the column differently).
+  const fixable = subject.selected && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
   ctx.report({
     ...quietOnSmallGrouped(groupby, ctx),
     node: call,
     message: `\`groupby().apply(lambda ...)\` ${CONDITION_VERB[reduction]} per group in Python; group the condition on the whole column: \`${rewrite.length > SHOWN_LENGTH ? `(condition).groupby(keys).${reduction}()` : rewrite}\``,
-    edits: hasCommentBetween(ctx.facts, call.startIndex, call.endIndex) ? undefined : [replaceNode(call, rewrite)],
-    safety: 'unsafe',
-    reason: CONDITION_REASON,
+    ...(fixable ? { edits: [replaceNode(call, rewrite)], safety: 'unsafe' as const, reason: CONDITION_REASON } : {}),
   });
   return true;
+}
+
+/**
+ * What the condition tests, element by element: the group itself on a one-column selection (`gb["age"]`, the parameter
+ * `x` in `x < 18`), or one column of the group on the whole frame's groupby (`g["age"]` / `g.age` in `g["age"] < 18`,
+ * every use of the parameter being that column). The column's key as written, the nodes that spell it, and whether the
+ * groupby selected it. Null when the condition reads anything else of the group.
+ */
+function conditionSubject(condition: Node, param: string, grouped: Node, groupby: Node): { column: string; nodes: Node[]; selected: boolean } | null {
+  const key = selectionKey(grouped);
+  if (key) {
+    if (stringLiteralValue(key) === null || !isElementCondition(condition, (n) => n.type === 'identifier' && n.text === param, param)) return null;
+    return { column: key.text, nodes: identifiersNamed(condition, param), selected: true };
+  }
+  if (!grouped.equals(groupby)) return null;
+  const columns = findDescendants(condition, (n) => groupColumn(n, param) !== null);
+  const names = new Set(columns.map((n) => groupColumn(n, param)));
+  if (columns.length === 0 || names.size !== 1) return null;
+  const inside = (id: Node) => columns.some((c) => id.startIndex >= c.startIndex && id.endIndex <= c.endIndex);
+  if (!identifiersNamed(condition, param).every(inside)) return null;
+  if (!isElementCondition(condition, (n) => groupColumn(n, param) !== null, param)) return null;
+  return { column: [...names][0]!, nodes: columns, selected: false };
 }
 
 const CONDITION_VERB: Record<string, string> = {
@@ -764,31 +791,34 @@ const CONDITION_VERB: Record<string, string> = {
  * An element-wise condition on the group `param` and constants: a comparison (`x < 18`, `x == "F"`), an element test
  * (`x.isna()`, `x.isin(codes)`), or `&` / `|` / `~` of such. Constants are literals or names other than `param`.
  */
-function isElementCondition(n: Node, param: string): boolean {
+function isElementCondition(n: Node, isSubject: (n: Node) => boolean, param: string): boolean {
   switch (n.type) {
     case 'parenthesized_expression':
-      return n.namedChildCount === 1 && isElementCondition(n.namedChild(0)!, param);
+      return n.namedChildCount === 1 && isElementCondition(n.namedChild(0)!, isSubject, param);
     case 'unary_operator':
-      return n.childForFieldName('operator')?.type === '~' && isElementCondition(n.childForFieldName('argument')!, param);
+      return n.childForFieldName('operator')?.type === '~' && isElementCondition(n.childForFieldName('argument')!, isSubject, param);
     case 'binary_operator': {
       const op = n.childForFieldName('operator')?.type ?? '';
-      return (op === '&' || op === '|') && isElementCondition(n.childForFieldName('left')!, param) && isElementCondition(n.childForFieldName('right')!, param);
+      return (
+        (op === '&' || op === '|') &&
+        isElementCondition(n.childForFieldName('left')!, isSubject, param) &&
+        isElementCondition(n.childForFieldName('right')!, isSubject, param)
+      );
     }
     case 'comparison_operator': {
       const ops = n.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
       const operands = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
       if (ops.length !== 1 || !ELEMENTWISE_COMPARISONS.has(ops[0]) || operands.length !== 2) return false;
       const [a, b] = operands;
-      const isParam = (o: Node) => o.type === 'identifier' && o.text === param;
-      return (isParam(a) && isConstant(b, param)) || (isParam(b) && isConstant(a, param));
+      return (isSubject(a) && isConstant(b, param)) || (isSubject(b) && isConstant(a, param));
     }
     case 'call': {
       const fn = n.childForFieldName('function');
       const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
       const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
       return (
-        obj?.type === 'identifier' &&
-        obj.text === param &&
+        !!obj &&
+        isSubject(obj) &&
         ELEMENT_TESTS.has(fn!.childForFieldName('attribute')!.text) &&
         args.every((a) => a.type !== 'keyword_argument' && isConstant(a, param))
       );

@@ -1,6 +1,7 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
 import {
+  assignmentTarget,
   enclosingLoops,
   FileFacts,
   findDescendants,
@@ -267,7 +268,7 @@ function returnedToEpochLoop(loader: Node, scope: Node, facts: FileFacts, rest: 
   const callers = findDescendants(facts.root, (n) => n.type === 'call' && n.childForFieldName('function')?.text === name);
   if (callers.length !== 1) return null;
   const call = callers[0];
-  const target = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.equals(call) ? call.parent.childForFieldName('left') : null;
+  const target = assignmentTarget(call);
   const received = place === null ? target : target?.type === 'pattern_list' ? target.namedChildren.filter((c) => c !== null)[place] : null;
   if (received?.type !== 'identifier') return null;
   const home = enclosingFunction(call);
@@ -343,12 +344,6 @@ function sameFileFunction(name: string, facts: FileFacts): Node | null {
         name,
   );
   return defs.length === 1 ? defs[0] : null;
-}
-
-/** What `target = loader` assigns the loader to (any target shape), or null when the call is not the whole right side. */
-function assignmentTarget(loader: Node): Node | null {
-  const assignment = loader.parent;
-  return assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(loader) ? assignment.childForFieldName('left') : null;
 }
 
 /**

@@ -108,6 +108,7 @@ export {
   statementsByKeyword,
   attributesOfName,
   targetNames,
+  assignmentTarget,
   valueBoundOnce,
 } from './names';
 export {

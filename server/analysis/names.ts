@@ -395,6 +395,12 @@ export function spellsAnyName(node: Node | null, names: ReadonlySet<string>): bo
   return (node.type === 'identifier' && names.has(node.text)) || findDescendants(node, (n) => n.type === 'identifier' && names.has(n.text)).length > 0;
 }
 
+/** What `target = value` binds the value to (any target shape), or null when `value` is not the whole right side of an assignment. */
+export function assignmentTarget(value: Node): Node | null {
+  const assignment = value.parent;
+  return assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(value) ? assignment.childForFieldName('left') : null;
+}
+
 /** Names bound by a for/with target or assignment left side. */
 export function targetNames(target: Node): string[] {
   if (target.type === 'identifier') return [target.text];

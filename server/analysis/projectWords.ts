@@ -53,32 +53,48 @@ function projectTop(filePath: string, files: FileProbe, givenRoot: string | unde
 
 /**
  * True when no file of the project but `filePath` spells `word` (as a whole word) in its code, notebooks, packaging
- * metadata or `bin/` and `scripts/` programs (and, with `alsoConfig`, its configuration and shell scripts); false when
- * another one does; null when that is not known (no file system, no project top, a project too large to read).
+ * metadata or `bin/` and `scripts/` programs; false when another one does; null when that is not known (no file system,
+ * no project top, a project too large to read).
  */
-export function spelledOnlyHere(filePath: string | undefined, word: string, files: FileProbe, givenRoot?: string, alsoConfig = false): boolean | null {
-  if (!filePath) return null;
-  const self = path.resolve(filePath);
-  return keptAnswer(filePath, `${self}\0${word}\0${alsoConfig}`, files, givenRoot, (listed) => {
-    const searched = !alsoConfig ? codeOnly(listed) : listed.configsListed ? listed.files : null;
-    const found = searched ? searchFiles(searched, self, (text) => spellsWord(text, word), files) : null;
-    return found === null ? null : !found;
-  });
+export function spelledOnlyHere(filePath: string | undefined, word: string, files: FileProbe, givenRoot?: string): boolean | null {
+  return noOtherFileMatches(filePath, `${word}\0code`, files, givenRoot, codeOnly, (text) => spellsWord(text, word));
 }
 
 /**
- * Like spelledOnlyHere with configuration files searched, but a file that imports `word` by name from a module of another
- * name (`from dags.dag_functions import send_slack_msg` where this file is `reimport.py`) names another definition, not
- * this one: it does not count. (CityofToronto's reimport script defines a Slack helper of the same name as its Airflow
- * DAGs' shared one; review56 judged its request dead code, only a commented-out line calling it.)
+ * Like spelledOnlyHere, with configuration and shell scripts searched too, but a file that imports `word` by name from a
+ * module of another name (`from dags.dag_functions import send_slack_msg` where this file is `reimport.py`) names
+ * another definition, not this one: it does not count. (CityofToronto's reimport script defines a Slack helper of the
+ * same name as its Airflow DAGs' shared one; review56 judged its request dead code, only a commented-out line calling it.)
  */
 export function referredToOnlyHere(filePath: string | undefined, word: string, files: FileProbe, givenRoot?: string): boolean | null {
+  const stem = filePath ? path.basename(filePath, path.extname(filePath)) : '';
+  return noOtherFileMatches(
+    filePath,
+    `${word}\0referred`,
+    files,
+    givenRoot,
+    (listed) => (listed.configsListed ? listed.files : null),
+    (text) => spellsWord(text, word) && !importsFromOtherModule(text, word, stem),
+  );
+}
+
+/**
+ * True when no file of the project but `filePath`, among those `searched` picks from the listing, passes `matches`; false
+ * when one does; null when that is not known. `question` names the test: the answer is kept per file and question.
+ */
+function noOtherFileMatches(
+  filePath: string | undefined,
+  question: string,
+  files: FileProbe,
+  givenRoot: string | undefined,
+  searched: (listed: Listing) => readonly string[] | null,
+  matches: (text: string) => boolean,
+): boolean | null {
   if (!filePath) return null;
   const self = path.resolve(filePath);
-  const stem = path.basename(self, path.extname(self));
-  return keptAnswer(filePath, `${self}\0${word}\0referred`, files, givenRoot, (listed) => {
-    if (!listed.configsListed) return null;
-    const found = searchFiles(listed.files, self, (text) => spellsWord(text, word) && !importsFromOtherModule(text, word, stem), files);
+  return keptAnswer(filePath, `${self}\0${question}`, files, givenRoot, (listed) => {
+    const candidates = searched(listed);
+    const found = candidates ? searchFiles(candidates, self, matches, files) : null;
     return found === null ? null : !found;
   });
 }

@@ -5,7 +5,7 @@
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
-import { bindersSpelling, identifiersSpelledInFile, targetNames } from './names';
+import { assignmentTarget, bindersSpelling, identifiersSpelledInFile, targetNames } from './names';
 import { classOfMethod, enclosingLoop, findDescendants, isNestedScope, parameterNames } from './scopes';
 import { classIndex, inheritedBaseNames } from './classIndex';
 import { nodeMemo } from './nodeMemo';
@@ -122,8 +122,7 @@ export function transferDeviceTypes(call: Node, facts: FileFacts): Set<DeviceTyp
   const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : null;
   if (method === 'cuda') return new Set(['cuda']);
   if (method !== 'to' && method !== 'type') return null;
-  const device =
-    method === 'type' ? (keywordValue(call, 'dtype') ?? positionalArguments(call)[0]) : (keywordValue(call, 'device') ?? positionalArguments(call)[0]);
+  const device = keywordValue(call, method === 'type' ? 'dtype' : 'device') ?? positionalArguments(call)[0];
   return device ? deviceTypes(device, facts) : null;
 }
 
@@ -152,18 +151,13 @@ export function batchNamesOf(loop: Node, facts: FileFacts): string[] {
  * `loader = DataLoader(...)` then `for b in loader` / `enumerate(loader)` / `tqdm(loader)`.
  */
 export function loopsOverLoader(loader: Node, facts: FileFacts): Node[] {
-  const assigned =
-    loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  const assigned = assignmentTarget(loader);
   const name = assigned?.type === 'identifier' ? assigned.text : null;
   const def = enclosingDef(loader);
   const scope = def?.childForFieldName('body') ?? facts.root;
   const local = findDescendants(scope, (n) => n.type === 'for_statement', isNestedScope).filter((loop) => {
     const right = loop.childForFieldName('right');
-    if (!right) return false;
-    const { inner } = unwrapIterable(right, facts);
-    if (inner.equals(loader)) return true;
-    // The name must hold this loader only (not rebound to another one before the loop).
-    return name !== null && inner.type === 'identifier' && inner.text === name && valuesAssignedTo(name, loop, facts).every((v) => v.equals(loader));
+    return right !== null && holdsLoader(unwrapIterable(right, facts).inner, loader, facts);
   });
   return def || name === null ? local : [...local, ...loopsInFunctionsOverGlobal(name, loader, facts)];
 }
@@ -211,10 +205,8 @@ export function iteratorBatchTransfers(loader: Node, facts: FileFacts): Node[] {
   if (iterators.size === 0) return [];
   const transfers: Node[] = [];
   for (const fetch of findDescendants(scope, (n) => isNextOn(n, iterators), isNestedScope)) {
-    const assignment = fetch.parent;
-    const loop = enclosingLoop(fetch);
-    const body = loop?.childForFieldName('body');
-    const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(fetch) ? assignment.childForFieldName('left') : null;
+    const body = enclosingLoop(fetch)?.childForFieldName('body');
+    const target = assignmentTarget(fetch);
     if (body && target) transfers.push(...transfersOn(body, new Set(targetNames(target))));
   }
   return transfers;
@@ -229,18 +221,19 @@ function iteratorNamesOver(loader: Node, scope: Node, facts: FileFacts): Set<str
   };
   const names = new Set<string>();
   for (const call of findDescendants(scope, isIterOverLoader, isNestedScope)) {
-    const assignment = call.parent;
-    const name = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.equals(call) ? assignment.childForFieldName('left') : null;
+    const name = assignmentTarget(call);
     if (name?.type === 'identifier' && valuesAssignedTo(name.text, call, facts).every(isIterOverLoader)) names.add(name.text);
   }
   return names;
 }
 
-/** The loader call itself, or the name it is assigned to when that name holds nothing else. */
+/**
+ * `expr` is the loader call itself, or the name it is assigned to where that name holds this loader only (not rebound to
+ * another one before `expr` reads it).
+ */
 function holdsLoader(expr: Node, loader: Node, facts: FileFacts): boolean {
   if (expr.equals(loader)) return true;
-  const assigned =
-    loader.parent?.type === 'assignment' && loader.parent.childForFieldName('right')?.equals(loader) ? loader.parent.childForFieldName('left') : null;
+  const assigned = assignmentTarget(loader);
   return (
     expr.type === 'identifier' &&
     assigned?.type === 'identifier' &&

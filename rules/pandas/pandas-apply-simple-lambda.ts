@@ -4,6 +4,7 @@ import {
   bindingOf,
   callArguments,
   contains,
+  decoratorsOf,
   enclosingFunctionDef,
   findDescendants,
   inOtherBranches,
@@ -80,7 +81,12 @@ export default defineRule({
       'expression (`def clean(x): return codes.get(x, x)`, handed to `.map(clean)`) is read as the lambda it could be; ' +
       '`codes.get(x, x)` keeps what the dict lacks, as `s.map(codes).fillna(s)` does. A function that returns `pd.NA` for a missing ' +
       'element and `len(x)` or `str(x)[:k]` otherwise is `s.str.len()` or `s.astype(str).str[:k].where(s.notna())` (a hint: missing ' +
-      'values come back as NaN rather than `pd.NA`).',
+      'values come back as NaN rather than `pd.NA`). Tests joined by `and` / `or` / `not`, and chained comparisons, are the same ' +
+      'tests joined by `&` / `|` / `~` (`x in BAD or pd.isna(x)`: `s.isin(BAD) | s.isna()`; `0 < x <= 80`: `(0 < s) & (s <= 80)`). ' +
+      'A function of the file that only compares the value with constants to return a label (`if 0 < p <= 80: return "A" elif ... ' +
+      'else: return "C"`) is `np.select` of its conditions on the column, suggested with the labels it returns. A timestamp rebuilt ' +
+      'from its leading fields (`datetime(x.year, x.month, 1)`, `datetime(x.year, x.month, x.day, x.hour)`) is the start of its ' +
+      'month (`.dt.to_period("M").dt.to_timestamp()`), day (`.dt.normalize()`) or hour (`.dt.floor("h")`).',
     example: {
       before: 'df["u"] = df["name"].apply(lambda s: s.upper())\ndf["m"] = df["ts"].apply(lambda t: t.month)',
       after: 'df["u"] = df["name"].str.upper()\ndf["m"] = df["ts"].dt.month',
@@ -136,7 +142,13 @@ export default defineRule({
     )
       return;
     const named = m.get('function') ? oneExpressionFunction(m.need('function'), call) : null;
-    if (m.get('function') && !named) return;
+    if (m.get('function') && !named) {
+      reportLabelChain(call, m.need('function'), series, method, ctx);
+      return;
+    }
+    // `s.apply(lambda p: classify(p))`: the lambda only hands each value to a def of the file.
+    const passed = m.get('body') ? calleeOfOnlyParameter(m.need('body'), m.need('param').text) : null;
+    if (passed && reportLabelChain(call, passed, series, method, ctx)) return;
     const param = named ? named.param : m.need('param').text;
     const body = named ? named.body : m.need('body');
     if (!ctx.facts.importsModule('pandas') && !(method === 'apply' && readsTemporalMember(body, param) && !values(ctx.facts).valueOf(series))) return;
@@ -159,6 +171,9 @@ export default defineRule({
       (((v.kind === 'dt' && !v.text.startsWith(series.text)) || (v.kind === 'str' && callsStrOnlyMethod(body, param))) &&
         columnSelection(series, ctx.facts, method)) ||
       elementsShown(body, param, series, method, ctx) ||
+      // `frame[x_axis].apply(lambda x: datetime(x.year, x.month, 1))` (ecoscope's time buckets): whatever the key selects,
+      // `.year` read on what apply hands over would raise on a column (a Series has no `.year`): each call gets one value.
+      (v.kind === 'dt' && method === 'apply' && columnOfKnownFrame(series, ctx.facts)) ||
       (v.kind === 'dt' && method === 'apply' && parsedByToDatetime(series, ctx.facts));
     if (!parsesElements && v === found && !isSeries(series, method, ctx.facts)) return;
     if (!parsesElements && !isPureReference(series)) return;
@@ -168,7 +183,13 @@ export default defineRule({
     const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
     const shown = series.text.length <= 40 ? series.text : 'the Series';
     // `pd.to_datetime(s).dt.date` does not start with the Series: show it whole.
-    const what = v.kind === 'arithmetic' || !v.text.startsWith(series.text) ? `\`${v.text}\`` : `\`${shown}${v.summary}\``;
+    // A long receiver is not repeated: `.dt.floor("h")` on the Series.
+    const what =
+      v.kind === 'arithmetic' || !v.text.startsWith(series.text)
+        ? `\`${v.text}\``
+        : series.text.length <= 40
+          ? `\`${shown}${v.summary}\``
+          : `\`${v.summary}\` on the Series`;
     const strings = v.kind === 'str';
     // Each `.str` step is another Python pass over an object column: a chain of them is slower than the one lambda.
     const slower = strings && v.text.split('.str').length > 2;
@@ -251,6 +272,95 @@ function oneExpressionFunction(name: Node, call: Node): { param: string; body: N
   const rest = docstring ? statements.slice(1) : statements;
   const value = rest.length === 1 && rest[0].type === 'return_statement' ? rest[0].namedChild(0) : null;
   return value ? { param: params[0].text, body: value } : null;
+}
+
+/** `f(p)` where p is the lambda's parameter: the function's name, or null. */
+function calleeOfOnlyParameter(body: Node, param: string): Node | null {
+  if (body.type !== 'call') return null;
+  const fn = body.childForFieldName('function');
+  const args = positionalArguments(body);
+  const all = body.childForFieldName('arguments')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  return fn?.type === 'identifier' && all.length === 1 && args.length === 1 && args[0]!.type === 'identifier' && args[0]!.text === param ? fn : null;
+}
+
+/** A constant a label function returns: a number, a string, True/False or None. */
+function isLabel(n: Node | null): n is Node {
+  return n !== null && (isConstantLiteral(n) || n.type === 'none' || (n.type === 'unary_operator' && isConstantLiteral(n.namedChild(0)!)));
+}
+
+/**
+ * `def classify(p): if 0 < p <= 80: return "A" elif p <= 90: return "B" else: return "C"` (an undecorated def of the file,
+ * one plain parameter): an `if` / `elif` chain, or `if ...: return` statements, each returning a constant, ending in a
+ * constant for every other value. Its conditions with their labels, and the default; null for any other body.
+ */
+function labelChain(def: Node): { conditions: Node[]; labels: Node[]; otherwise: Node } | null {
+  const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const docstring = statements[0]?.type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string';
+  const rest = docstring ? statements.slice(1) : statements;
+  const conditions: Node[] = [];
+  const labels: Node[] = [];
+  const onlyReturn = (block: Node | null) => {
+    const inner = block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const value = inner.length === 1 && inner[0].type === 'return_statement' ? inner[0].namedChild(0) : null;
+    return isLabel(value) ? value : null;
+  };
+  let otherwise: Node | null = null;
+  for (const [i, statement] of rest.entries()) {
+    if (statement.type === 'return_statement' && i === rest.length - 1) {
+      otherwise = statement.namedChild(0);
+      break;
+    }
+    if (statement.type !== 'if_statement') return null;
+    const condition = statement.childForFieldName('condition');
+    const label = onlyReturn(statement.childForFieldName('consequence'));
+    if (!condition || !label) return null;
+    conditions.push(condition);
+    labels.push(label);
+    for (const alternative of statement.childrenForFieldName('alternative')) {
+      if (!alternative) continue;
+      const value = onlyReturn(alternative.childForFieldName('consequence') ?? alternative.childForFieldName('body'));
+      if (!value) return null;
+      if (alternative.type === 'else_clause') {
+        if (i !== rest.length - 1) return null;
+        otherwise = value;
+      } else {
+        const cond = alternative.childForFieldName('condition');
+        if (!cond) return null;
+        conditions.push(cond);
+        labels.push(value);
+      }
+    }
+  }
+  return otherwise && isLabel(otherwise) && conditions.length > 0 ? { conditions, labels, otherwise } : null;
+}
+
+/**
+ * `s.apply(classify)` with classify a label chain (labelChain) whose conditions compare the value with constants: one
+ * Python call per element for what `np.select` of the same conditions on the column does at once (ecommercetools' ABC
+ * classes of customers and products; review57's recall hunt). Advice only: `np.select` returns an ndarray, and the
+ * function may be called elsewhere. True when reported.
+ */
+function reportLabelChain(call: Node, name: Node, series: Node, method: string, ctx: RuleContext): boolean {
+  const def = localDefinition(name, call);
+  const params = def?.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (!def || params.length !== 1 || params[0].type !== 'identifier' || decoratorsOf(def).length > 0) return false;
+  const chain = labelChain(def);
+  if (!chain || !isPureReference(series)) return false;
+  if (!isSeries(series, method, ctx.facts) && !columnSelection(series, ctx.facts, method)) return false;
+  const np = numpyModuleRef(ctx.facts) ?? 'np';
+  const conditions = chain.conditions.map((c) => vectorizeElementValue(c, params[0]!.text, series.text, np, ctx.facts));
+  if (conditions.some((c) => c === null || c.kinds.some((k) => k === 'str' || k.startsWith('map')))) return false;
+  const labels = chain.labels.map((l) => l.text);
+  const select = `${np}.select([${conditions.map((c) => c!.text).join(', ')}], [${labels.join(', ')}], default=${chain.otherwise.text})`;
+  const text = select.length <= 120 ? `\`${select}\`` : `\`${np}.select\` of its ${conditions.length} conditions on the column`;
+  ctx.report({
+    node: call,
+    message:
+      `\`${shownCall(call)}\` calls \`${name.text}\` once per element, which only compares the value with constants to pick a label; ` +
+      `${text} labels the whole column at once (an array: wrap it in \`pd.Series(..., index=${series.text}.index)\` where the index matters)`,
+    ...quietOnSmallColumn(series, ctx),
+  });
+  return true;
 }
 
 /** `pd.NA`, `np.nan`, `None`, `float("nan")`: what a per-element function returns for a missing value. */
@@ -643,6 +753,15 @@ function columnSelection(receiver: Node, facts: Parameters<typeof values>[0], me
   if (keys.length !== 1 || !owner || !isPureReference(owner) || !(namedKey(keys[0]!) || stringLiteralValue(keys[0]) !== null)) return false;
   const ot = values(facts).valueOf(owner);
   return method === 'map' ? ot?.kind === 'dataframe' : !ot || ot.kind === 'dataframe';
+}
+
+/**
+ * `frame[key]` on a frame the value layer knows to be a DataFrame (a parameter annotated `pd.DataFrame`, a reader's
+ * result), with a named or literal key. Not a class's own `self[key]` (P2Bldg's Timeseries wraps its frame).
+ */
+function columnOfKnownFrame(receiver: Node, facts: FileFacts): boolean {
+  const owner = receiver.type === 'subscript' ? receiver.childForFieldName('value') : null;
+  return !!owner && columnSelection(receiver, facts, 'apply') && values(facts).valueOf(owner)?.kind === 'dataframe';
 }
 
 /** A column key held by a name or an attribute (`df[COL]`, `df[self.col_item]`). */

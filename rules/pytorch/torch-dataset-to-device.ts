@@ -48,7 +48,8 @@ export default defineRule({
       'A dataset runs in DataLoader worker processes when `num_workers > 0`, and CUDA cannot be initialised in a ' +
       'forked worker, so a sample moved to the GPU there raises. `pin_memory=True` raises on GPU tensors too. So the ' +
       'dataset locks the loader into loading in the main process, and pays one small host-to-GPU copy per sample ' +
-      'instead of one per batch.',
+      'instead of one per batch. Moves made by the methods `__getitem__` calls for each sample (`self.get_graph(...)`, up to three ' +
+      'calls deep, when nothing else in the class calls them) count as its own: one finding for them all.',
     instead: 'Return CPU tensors from `__getitem__` and move the whole batch in the training loop: `x = x.to(device, non_blocking=True)`.',
     example: {
       before: 'class Frames(Dataset):\n    def __getitem__(self, i):\n        return read_image(self.paths[i]).to(self.device)',
@@ -63,23 +64,24 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
-    const method = sampleMethod(call);
+    const method = sampleMethod(call) ?? sampleHelper(call, facts);
     if (!method || !isTorchDataset(method.cls, facts)) return;
     if (!movesToAccelerator(call, m.need('method').text, facts)) return;
-    // One finding per sample method (the first move, with the count): the fix is one change there, however many tensors it moves.
-    const moves = movesIn(method.def, facts);
+    // One finding per sample method (the first move, with the count): the fix is one change there, however many tensors it
+    // moves. The helpers a sample method calls make one finding between them, at their first move, when it moves nothing itself.
+    const moves = method.helpers ? method.helpers.flatMap((h) => movesIn(h, facts)) : movesIn(method.def, facts);
     if (!moves[0]?.equals(call)) return;
     // The tensors indexed were moved to the device before (in `__init__`, or by the notebook cell that built them and
     // handed them to the dataset): `.to(self.device)` returns them as they are, and there is no copy per sample.
     if (moves.every((move) => movesPlacedData(move, method.cls, facts))) return;
-    const count = moves.length > 1 ? ` (${moves.length} moves in this method)` : '';
+    const count = moves.length > 1 ? ` (${moves.length} moves in ${method.helpers ? 'these helpers' : 'this method'})` : '';
     // Slicing a tensor already in memory is what the main process does fastest: workers would not help such a dataset
     // (torch-dataloader-num-workers stays silent on it), so the cost left is one small copy per sample, not per batch.
     if (inMemory(method.cls, facts)) {
       ctx.report({
         node: call,
         severity: 'hint',
-        message: `\`${method.name}\` copies each sample of an in-memory dataset to the GPU on its own${count}: one small copy per sample instead of one per batch; return CPU tensors and move the batch in the loop`,
+        message: `${who(method)} copies each sample of an in-memory dataset to the GPU on its own${count}: one small copy per sample instead of one per batch; return CPU tensors and move the batch in the loop`,
       });
       return;
     }
@@ -91,20 +93,20 @@ export default defineRule({
         node: call,
         severity: 'hint',
         message:
-          `\`${method.name}\` moves each sample to the GPU to run \`${step}\` there${count}: DataLoader workers and \`pin_memory\` cannot be used; ` +
+          `${who(method)} moves each sample to the GPU to run \`${step}\` there${count}: DataLoader workers and \`pin_memory\` cannot be used; ` +
           'batched, that step could run on the GPU in the loop instead',
       });
       return;
     }
     ctx.report({
       node: call,
-      message: `\`${method.name}\` moves each sample to the GPU${count}: DataLoader workers and \`pin_memory\` cannot be used; return CPU tensors and move the batch in the loop`,
+      message: `${who(method)} moves each sample to the GPU${count}: DataLoader workers and \`pin_memory\` cannot be used; return CPU tensors and move the batch in the loop`,
     });
   },
 });
 
 /** The sample method (`__getitem__`...) of a class that the call sits in, directly (not in a nested def). */
-function sampleMethod(call: Node): { name: string; cls: Node; def: Node } | null {
+function sampleMethod(call: Node): SampleWork | null {
   for (let n = call.parent; n; n = n.parent) {
     if (n.type === 'lambda') return null;
     if (n.type !== 'function_definition') continue;
@@ -113,6 +115,82 @@ function sampleMethod(call: Node): { name: string; cls: Node; def: Node } | null
     const owner = n.parent?.type === 'decorated_definition' ? n.parent.parent : n.parent;
     const cls = owner?.type === 'block' ? owner.parent : null;
     return cls?.type === 'class_definition' ? { name, cls, def: n } : null;
+  }
+  return null;
+}
+
+interface SampleWork {
+  /** The sample method (`__getitem__`) that runs the move per sample. */
+  name: string;
+  cls: Node;
+  /** The method the move is in. */
+  def: Node;
+  /** For a move in a helper: every helper the sample method reaches, in document order. */
+  helpers?: Node[];
+}
+
+/** Who moves the sample, for the message: the sample method, or its helper. */
+function who(work: SampleWork): string {
+  if (!work.helpers) return `\`${work.name}\``;
+  return `\`${work.def.childForFieldName('name')?.text ?? 'a helper'}\`, which \`${work.name}\` calls for each sample,`;
+}
+
+/** The methods of a class body (decorated ones included), by name. */
+function methodsOf(cls: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const child of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+    if (def && name) out.set(name, def);
+  }
+  return out;
+}
+
+/** The names of the class's methods that `def` calls as `self.name(...)`, outside nested defs. */
+function selfCallsIn(def: Node, methods: Map<string, Node>): string[] {
+  return findDescendants(
+    def.childForFieldName('body') ?? def,
+    (n) => {
+      const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+      return fn?.type === 'attribute' && fn.childForFieldName('object')?.text === 'self' && methods.has(fn.childForFieldName('attribute')?.text ?? '');
+    },
+    isNestedScope,
+  ).map((c) => c.childForFieldName('function')!.childForFieldName('attribute')!.text);
+}
+
+/**
+ * A move in a method that a sample method reaches through `self.helper(...)` calls, at most three deep (3DInfomax's
+ * `__getitem__` → `data_by_type` → `get_graph`, which moves each molecule's graph to `self.device`; review57's recall hunt),
+ * when every call of that method in the class comes from the sample method or the helpers it reaches (a helper also
+ * called from `__init__` runs once, not per sample), and the sample method moves nothing itself (it has its own finding).
+ */
+function sampleHelper(call: Node, facts: FileFacts): SampleWork | null {
+  const def = enclosingDef(call);
+  const owner = def?.parent?.type === 'block' ? def.parent.parent : def?.parent?.parent?.type === 'block' ? def.parent.parent.parent : null;
+  if (!def || owner?.type !== 'class_definition') return null;
+  const methods = methodsOf(owner);
+  const samples = [...methods].filter(([name]) => SAMPLE_METHODS.has(name));
+  for (const [name, sample] of samples) {
+    const reached = new Map<string, Node>();
+    let frontier = [sample];
+    for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+      const next: Node[] = [];
+      for (const f of frontier)
+        for (const callee of selfCallsIn(f, methods)) {
+          const helper = methods.get(callee)!;
+          if (SAMPLE_METHODS.has(callee) || reached.has(callee)) continue;
+          reached.set(callee, helper);
+          next.push(helper);
+        }
+      frontier = next;
+    }
+    if (![...reached.values()].some((h) => h.equals(def))) continue;
+    // Every caller of each reached helper is the sample method or another reached helper.
+    const perSample = new Set([name, ...reached.keys()]);
+    const calledElsewhere = [...methods].some(([caller, d]) => !perSample.has(caller) && selfCallsIn(d, methods).some((c) => reached.has(c)));
+    if (calledElsewhere || movesIn(sample, facts).length > 0) continue;
+    const helpers = [...reached.values()].sort((a, b) => a.startIndex - b.startIndex);
+    return { name, cls: owner, def, helpers };
   }
   return null;
 }

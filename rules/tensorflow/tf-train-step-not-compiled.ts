@@ -88,12 +88,14 @@ export default defineRule({
     if (!step || step.framework !== 'tf') return;
     if (tfFunctionOf(def, facts) || step.compiled) return;
     const name = m.need('name').text;
-    if (enclosingClass(def) && KERAS_OVERRIDES.has(name)) return;
+    // Keras calls (and compiles) these overrides of a Model subclass; on a class of the project's own (`class Trainer:`,
+    // LongxingTan's tfts trainer, review56's hunt) `train_step` is just a method the training loop calls eagerly.
+    if (KERAS_OVERRIDES.has(name) && mayOverrideKeras(def, facts)) return;
     // Gradients alone (integrated gradients, saliency, per-example gradients) or an update without them (zero
     // gradients applied once to create an optimizer's slots): not a training step, whose graph would run every batch.
     if (!updatesWeightsFromGradients(step)) return;
     // `.numpy()` or `.item()`-style host reads only work eagerly: the author wants eager here.
-    if (/\.numpy\s*\(/.test(def.text)) return;
+    if (readsNumpy(def)) return;
     // NumPy or Python randomness (GAN noise, dropout masks) would be drawn once, while tracing, and frozen into the graph:
     // decorating alone is wrong. Only NumPy draws of a shape (`np.random.normal(-1., 1., size=[b, d])`, the GAN noise of
     // TensorFlow-Examples' dcgan) have a drop-in `tf.random` twin, so those are told to switch and compile (a hint).
@@ -317,6 +319,15 @@ function callsTfFunction(def: Node, facts: FileFacts): boolean {
   });
 }
 
+/**
+ * The def calls `.numpy()` (nested defs included). Calls only: the words in a comment (tfts' trainer keeps
+ * `# logger.info(f'Step: {self.global_step.numpy()}...'` commented out) run nothing.
+ */
+function readsNumpy(def: Node): boolean {
+  if (!/\.numpy\s*\(/.test(def.text)) return false;
+  return findDescendants(def, (n) => n.type === 'call' && n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'numpy').length > 0;
+}
+
 function bodyText(def: Node): string {
   return def.childForFieldName('body')?.text ?? def.text;
 }
@@ -342,7 +353,7 @@ function doesHostWork(def: Node, facts: FileFacts, noiseAside = false): boolean 
     const helper = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     if (!helper) return false;
     const defs = definitionsNamed(facts, 'function_definition', helper);
-    return defs.length === 1 && !defs[0]!.equals(def) && /\.numpy\s*\(/.test(defs[0]!.text);
+    return defs.length === 1 && !defs[0]!.equals(def) && readsNumpy(defs[0]!);
   });
 }
 
@@ -433,6 +444,21 @@ function outsideBases(cls: Node, facts: FileFacts, depth = 0): Node[] {
 }
 
 const TF_CLASS = /^(tensorflow|keras|tf_keras)\./;
+
+/** Bases that are never a Keras model: abstract-class and typing helpers. */
+const NOT_KERAS_BASE = /^(abc\.ABC|typing\.Generic|typing\.Protocol)$/;
+
+/**
+ * The method's class may be a Keras model: a base from outside the file (a class of another module, `keras.Model`) other
+ * than `ABC` or a typing helper, directly or through a base class of the file. A def outside any class is a plain function.
+ */
+function mayOverrideKeras(def: Node, facts: FileFacts): boolean {
+  const cls = enclosingClass(def);
+  return (
+    cls !== null &&
+    outsideBases(cls, facts).some((b) => !NOT_KERAS_BASE.test(facts.qualifiedName(b.type === 'subscript' ? (b.childForFieldName('value') ?? b) : b) ?? ''))
+  );
+}
 
 /**
  * A private method (`_train`) that nothing in this file calls, of a class built on a base defined elsewhere: a hook the

@@ -416,6 +416,8 @@ function datetimeExpression(body: Node, param: string, series: string): Vectoriz
     return dates ? { text: `${dates}.dt.${attr}`, kind: 'dt', compound: false, summary: `.dt.${attr} on the parsed dates` } : null;
   }
   if (body.type === 'call') {
+    const truncated = datetimeTruncation(body, param, series);
+    if (truncated) return truncated;
     const fn = body.childForFieldName('function');
     if (fn?.type !== 'attribute') return null;
     const obj = fn.childForFieldName('object');
@@ -430,6 +432,34 @@ function datetimeExpression(body: Node, param: string, series: string): Vectoriz
     return { text: `${dates}.dt.${tail}`, kind: 'dt', compound: false, summary: dates === series ? `.dt.${tail}` : `.dt.${tail} on the parsed dates` };
   }
   return null;
+}
+
+/** A datetime built from a Timestamp's fields: the standard library's class or pandas' Timestamp. */
+const DATETIME_CONSTRUCTOR = /^((datetime|dt)\.)?datetime$|^(pd|pandas)\.Timestamp$/;
+const FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second'];
+/** The `.dt` method that keeps the first n fields of each timestamp, from the day down. */
+const FLOOR_AFTER: Record<number, string> = { 3: 'normalize()', 4: 'floor("h")', 5: 'floor("min")', 6: 'floor("s")' };
+
+/**
+ * `datetime(x.year, x.month, x.day, x.hour)`, `datetime(x.year, x.month, 1)`, `datetime(x.year, 1, 1)`: the timestamp cut
+ * down to its hour, day, month or year (ecoscope's chart time buckets, review57's recall hunt; review56's hourly floors).
+ * The column does it with `.dt.floor("h")`, `.dt.normalize()`, or the start of its month or year period.
+ */
+function datetimeTruncation(call: Node, param: string, series: string): Vectorized | null {
+  const fn = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+  if (!fn || !DATETIME_CONSTRUCTOR.test(fn.text) || args.length < 3 || args.length > 6) return null;
+  const field = (a: Node) => {
+    const obj = a.type === 'attribute' ? a.childForFieldName('object') : null;
+    return obj?.type === 'identifier' && obj.text === param ? (a.childForFieldName('attribute')?.text ?? null) : null;
+  };
+  const fields = args.map(field);
+  const ones = (from: number) => args.slice(from).every((a) => a.type === 'integer' && a.text === '1');
+  let tail: string | null = null;
+  if (fields.every((f, i) => f === FIELDS[i])) tail = FLOOR_AFTER[args.length] ?? null;
+  else if (args.length === 3 && fields[0] === 'year' && fields[1] === 'month' && ones(2)) tail = 'to_period("M").dt.to_timestamp()';
+  else if (args.length === 3 && fields[0] === 'year' && ones(1)) tail = 'to_period("Y").dt.to_timestamp()';
+  return tail ? { text: `${series}.dt.${tail}`, kind: 'dt', compound: false, summary: `.dt.${tail}` } : null;
 }
 
 /**
@@ -457,7 +487,8 @@ export const VECTOR_FIX_REASONS: Record<VectorKind, string> = {
     'keeps its dtype where the lambda returned object',
   dt:
     '`.dt` requires a datetime64/timedelta64 column (the lambda also accepted object columns of datetimes) and can return ' +
-    'a different dtype (int32 fields in pandas 2, float with NaN for missing values)',
+    'a different dtype (int32 fields in pandas 2, float with NaN for missing values; `.dt.floor` and `.dt.normalize` keep the ' +
+    "column's time zone, which a `datetime` built from the fields drops)",
 };
 
 /** True when an expression replacing node needs parentheses to keep its meaning there. */
@@ -602,12 +633,106 @@ function special(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>, field: Lea
   if (lookup) return { text: lookup, compound: false };
   const call = env.element !== undefined ? elementCall(n, env, kinds) : null;
   if (call) return { text: call, compound: false };
+  const logic = env.element !== undefined ? (booleanCombination(n, env, kinds) ?? chainedComparison(n, env, kinds)) : null;
+  if (logic) return { text: logic, compound: true };
   const compared = env.element !== undefined ? literalComparison(n, env, kinds) : null;
   if (compared) return { text: compared, compound: true };
   const str = stringExpression(n, field);
   if (!str) return null;
   kinds.add('str');
   return { text: str.text, compound: str.compound };
+}
+
+/**
+ * Element mode: `x in BAD or pd.isna(x)`, `x > 5 and x < 9`, `not pd.isna(x)` (fink-science's per-alert filters; review56's
+ * recall hunt): `and` / `or` / `not` of tests of the element are `&` / `|` / `~` of the same tests on the whole column. Each
+ * operand must be a test (a comparison, a missing-value test, another combination), so that Python's `and` / `or`, which
+ * return an operand, return a bool as the column operators do; a test that does not read the element is refused.
+ */
+function booleanCombination(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  if (n.type === 'not_operator') {
+    const argument = n.childForFieldName('argument');
+    const inner = argument ? booleanOperand(argument, env, kinds) : null;
+    if (inner === null) return null;
+    // `not pd.isna(x)` is the column's `notna()`, as `pd.notna(x)` would be.
+    if (inner === `${env.frame}.isna()`) return `${env.frame}.notna()`;
+    if (inner === `${env.frame}.notna()`) return `${env.frame}.isna()`;
+    return `~${inner}`;
+  }
+  if (n.type !== 'boolean_operator') return null;
+  const op = n.childForFieldName('operator')?.type;
+  const left = n.childForFieldName('left');
+  const right = n.childForFieldName('right');
+  if ((op !== 'and' && op !== 'or') || !left || !right) return null;
+  const l = booleanOperand(left, env, kinds);
+  const r = l === null ? null : booleanOperand(right, env, kinds);
+  if (l === null || r === null) return null;
+  kinds.add('where');
+  return `${l} ${op === 'and' ? '&' : '|'} ${r}`;
+}
+
+/**
+ * Element mode: `0 < x <= 80` (ecommercetools' ABC classes; review57's recall hunt), a chained comparison, is each of its
+ * comparisons on the column joined by `&`: `(0 < s) & (s <= 80)` (a chain on a whole Series raises, as Python asks the
+ * truth of the first comparison). Operands are the element's values, numbers, string literals or invariant names.
+ */
+function chainedComparison(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  if (n.type !== 'comparison_operator') return null;
+  const ops = n.children.filter((c): c is Node => c !== null && !c.isNamed).map((c) => c.type);
+  const operands = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  if (ops.length < 2 || operands.length !== ops.length + 1 || ops.some((o) => !COMPARE_OPS.has(o))) return null;
+  if (!operands.some((o) => occursIn(o, env.element!))) return null;
+  const texts: string[] = [];
+  for (const o of operands) {
+    const constant = isNumberLiteral(o) || (isStr(o) && !o.text.includes('\n')) ? o.text : invariantValue(o, env.element!);
+    const text = constant ?? rowValue(o, env, kinds, false);
+    if (text === null) return null;
+    texts.push(spacedAtTopLevel(text) ? `(${text})` : text);
+  }
+  kinds.add('where');
+  return ops.map((op, i) => `(${texts[i]} ${op} ${texts[i + 1]})`).join(' & ');
+}
+
+/** pandas' missing-value tests of one value, by the column method that tests every value. */
+const MISSING_TEST_METHODS: Record<string, string> = { isna: 'isna', isnull: 'isna', notna: 'notna', notnull: 'notna' };
+
+/**
+ * One operand of booleanCombination as a column test, parenthesised where `&` / `|` / `~` would bind tighter than it
+ * (`(s > 5) & (s < 9)`); null when the operand is not a test of the element.
+ */
+function booleanOperand(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
+  let inner = n;
+  while (inner.type === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0)!;
+  if (!occursIn(inner, env.element!)) return null;
+  if (inner.type === 'call') {
+    const fn = inner.childForFieldName('function');
+    const args = inner.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const module = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    const method = MISSING_TEST_METHODS[fn?.childForFieldName('attribute')?.text ?? ''];
+    const pandas = module !== null && (env.facts ? env.facts.qualifiedName(module) === 'pandas' : module.text === 'pd' || module.text === 'pandas');
+    return method && pandas && args.length === 1 && isElement(args[0]!, env) ? `${env.frame}.${method}()` : null;
+  }
+  if (inner.type !== 'comparison_operator' && inner.type !== 'boolean_operator' && inner.type !== 'not_operator') return null;
+  const text = rowValue(inner, env, kinds, true);
+  if (text === null) return null;
+  return spacedAtTopLevel(text) ? `(${text})` : text;
+}
+
+/** A space outside brackets and strings: `s > 5` needs parentheses beside `&`, `s.isin(("a b", c))` does not. */
+function spacedAtTopLevel(text: string): boolean {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ' ' && depth === 0) return true;
+  }
+  return false;
 }
 
 /**

@@ -567,6 +567,17 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review56', rule)), isProvenRecord(recordThrough('review55', rule)), rule);
   });
 
+  it('adds review57 verdicts: no rule changes status', () => {
+    // review57 (40 more repositories of ML and data code), judged on 4baea882 by two reviewers: 31 default findings, all
+    // requests without a timeout (12 worth changing, 1 wrong); 33 library findings `--preview` adds (8 worth changing, 8 wrong).
+    assert.deepEqual(roundRecord('review57', 'http-call-without-timeout'), { useful: 12, noise: 18, wrong: 1 });
+    // PFLlib's dataset generators load each split as one batch (`batch_size=len(dataset)`): workers cannot split it (since silent).
+    assert.deepEqual(roundRecord('review57', 'torch-dataloader-num-workers'), { useful: 0, noise: 1, wrong: 8 });
+    assert.deepEqual(roundRecord('review57', 'torch-eval-without-no-grad'), { useful: 3, noise: 0, wrong: 0 });
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review57', rule)), isProvenRecord(recordThrough('review56', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

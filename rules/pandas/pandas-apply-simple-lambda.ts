@@ -181,14 +181,13 @@ export default defineRule({
     // whole-column form evaluates it once, as the apply did.
     if (!isPureReference(series) && v.text.split(series.text).length !== 2) return;
     const text = v.compound && needsParentheses(call) ? `(${v.text})` : v.text;
-    const shown = series.text.length <= 40 ? series.text : 'the Series';
-    // `pd.to_datetime(s).dt.date` does not start with the Series: show it whole.
-    // A long receiver is not repeated: `.dt.floor("h")` on the Series.
+    // `pd.to_datetime(s).dt.date` does not start with the Series: show it whole. A long receiver is not repeated:
+    // `.dt.floor("h")` on the Series.
     const what =
       v.kind === 'arithmetic' || !v.text.startsWith(series.text)
         ? `\`${v.text}\``
         : series.text.length <= 40
-          ? `\`${shown}${v.summary}\``
+          ? `\`${series.text}${v.summary}\``
           : `\`${v.summary}\` on the Series`;
     const strings = v.kind === 'str';
     // Each `.str` step is another Python pass over an object column: a chain of them is slower than the one lambda.

@@ -166,7 +166,9 @@ function selfCallsIn(def: Node, methods: Map<string, Node>): string[] {
  */
 function sampleHelper(call: Node, facts: FileFacts): SampleWork | null {
   const def = enclosingDef(call);
-  const owner = def?.parent?.type === 'block' ? def.parent.parent : def?.parent?.parent?.type === 'block' ? def.parent.parent.parent : null;
+  // The method, or its decorated definition, is a statement of a class body.
+  const statement = def?.parent?.type === 'decorated_definition' ? def.parent : def;
+  const owner = statement?.parent?.type === 'block' ? statement.parent.parent : null;
   if (!def || owner?.type !== 'class_definition') return null;
   const methods = methodsOf(owner);
   const samples = [...methods].filter(([name]) => SAMPLE_METHODS.has(name));

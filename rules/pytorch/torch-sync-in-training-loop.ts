@@ -50,6 +50,7 @@ import {
   decidesControlFlow,
   isNotebookFile,
   ifBranchesAround,
+  inOtherBranches,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -334,7 +335,7 @@ function syncsBeforeBackward(syncs: readonly Node[], block: Node): { backward: s
   // A piece of the forward computed between two of the syncs and added to that loss (not a metric read beside it), where
   // the three can run on one pass: MotionBERT logs its 3D losses in `if has_3d:` and computes the 2D loss in the `else:`,
   // which never runs between them (review57: judged noise by both reviewers).
-  const samePass = (a: Node, b: Node) => !exclusiveBranches(a, b);
+  const samePass = (a: Node, b: Node) => !inOtherBranches(a, b);
   const between = (n: Node) =>
     before.some((a) => a.endIndex < n.startIndex && samePass(a, n) && before.some((b) => b.startIndex > n.endIndex && samePass(n, b) && samePass(a, b)));
   const computed = findDescendants(
@@ -350,20 +351,6 @@ function syncsBeforeBackward(syncs: readonly Node[], block: Node): { backward: s
   );
   if (computed.length === 0) return null;
   return { backward: receiver.text.length > 30 ? 'the backward pass' : `${receiver.text}.backward()`, count: before.length };
-}
-
-/** a and b sit in different arms of one `if` (its body, an `elif`, its `else`): no pass runs both. */
-function exclusiveBranches(a: Node, b: Node): boolean {
-  for (let p = a.parent; p; p = p.parent) {
-    if (!contains(p, b)) continue;
-    if (p.type !== 'if_statement') return false;
-    const arm = (n: Node) => p.children.find((c) => c !== null && c.startIndex <= n.startIndex && n.endIndex <= c.endIndex) ?? null;
-    const armA = arm(a);
-    const armB = arm(b);
-    const condition = p.childForFieldName('condition');
-    return armA !== null && armB !== null && !armA.equals(armB) && !(condition && (armA.equals(condition) || armB.equals(condition)));
-  }
-  return false;
 }
 
 /** Why a sync beside another per-step wait ranks low (otherStepWait). */

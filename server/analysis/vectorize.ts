@@ -694,7 +694,12 @@ function chainedComparison(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>):
 }
 
 /** pandas' missing-value tests of one value, by the column method that tests every value. */
-const MISSING_TEST_METHODS: Record<string, string> = { isna: 'isna', isnull: 'isna', notna: 'notna', notnull: 'notna' };
+const MISSING_TEST_METHODS = new Map([
+  ['isna', 'isna'],
+  ['isnull', 'isna'],
+  ['notna', 'notna'],
+  ['notnull', 'notna'],
+]);
 
 /**
  * One operand of booleanCombination as a column test, parenthesised where `&` / `|` / `~` would bind tighter than it
@@ -708,7 +713,7 @@ function booleanOperand(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): st
     const fn = inner.childForFieldName('function');
     const args = inner.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
     const module = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-    const method = MISSING_TEST_METHODS[fn?.childForFieldName('attribute')?.text ?? ''];
+    const method = MISSING_TEST_METHODS.get(fn?.childForFieldName('attribute')?.text ?? '');
     const pandas = module !== null && (env.facts ? env.facts.qualifiedName(module) === 'pandas' : module.text === 'pd' || module.text === 'pandas');
     return method && pandas && args.length === 1 && isElement(args[0]!, env) ? `${env.frame}.${method}()` : null;
   }

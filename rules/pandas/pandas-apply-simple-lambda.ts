@@ -18,6 +18,7 @@ import {
   isPureReference,
   isScalarProperty,
   localDefinition,
+  missingTestOf,
   needsParentheses,
   quietOnSmallFrame,
   numpyModuleRef,
@@ -372,15 +373,6 @@ function isMissingValue(node: Node | null | undefined, ctx: RuleContext): boolea
   return node.childForFieldName('function')?.text === 'float' && args.length === 1 && stringLiteralValue(args[0])?.toLowerCase() === 'nan';
 }
 
-/** `pd.isna(x)` / `pd.isnull(x)` (negated: `pd.notna(x)` / `pd.notnull(x)`) on the parameter: whether it tests for missing, or null. */
-function missingTestOf(node: Node | null | undefined, param: string, ctx: RuleContext): 'missing' | 'present' | null {
-  if (node?.type !== 'call') return null;
-  const args = callArguments(node);
-  if (args.length !== 1 || args[0].type !== 'identifier' || args[0].text !== param) return null;
-  const q = ctx.facts.calleeName(node);
-  return q === 'pandas.isna' || q === 'pandas.isnull' ? 'missing' : q === 'pandas.notna' || q === 'pandas.notnull' ? 'present' : null;
-}
-
 /**
  * A per-element function that returns a missing value for a missing element and an expression of it otherwise: a def
  * of the file (`if pd.isna(x): return pd.NA` then `return len(x)`, after an optional docstring) or a lambda or def
@@ -405,7 +397,7 @@ function missingGuarded(fn: Node, call: Node, ctx: RuleContext): { param: string
   }
   const [test, last] = statements;
   if (statements.length !== 2 || test.type !== 'if_statement' || last.type !== 'return_statement') return null;
-  if (test.childrenForFieldName('alternative').length > 0 || missingTestOf(test.childForFieldName('condition'), param, ctx) !== 'missing') return null;
+  if (test.childrenForFieldName('alternative').length > 0 || missingTestOf(test.childForFieldName('condition'), param, ctx.facts) !== 'missing') return null;
   const early = test.childForFieldName('consequence')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
   if (early.length !== 1 || early[0].type !== 'return_statement' || !isMissingValue(early[0].namedChild(0), ctx)) return null;
   const expr = last.namedChild(0);
@@ -416,7 +408,7 @@ function missingGuarded(fn: Node, call: Node, ctx: RuleContext): { param: string
 function conditionalGuard(body: Node, param: string, ctx: RuleContext): { param: string; expr: Node } | null {
   if (body.type !== 'conditional_expression') return null;
   const [a, condition, b] = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-  const test = missingTestOf(condition, param, ctx);
+  const test = missingTestOf(condition, param, ctx.facts);
   if (test === 'present' && isMissingValue(b, ctx)) return { param, expr: a };
   if (test === 'missing' && isMissingValue(a, ctx)) return { param, expr: b };
   return null;

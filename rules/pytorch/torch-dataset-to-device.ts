@@ -4,6 +4,7 @@ import {
   argumentFor,
   callsOf,
   classIndex,
+  classOfMethod,
   datasetClassInfo,
   datasetStyleOfClass,
   deviceTypes,
@@ -135,17 +136,6 @@ function who(work: SampleWork): string {
   return `\`${work.def.childForFieldName('name')?.text ?? 'a helper'}\`, which \`${work.name}\` calls for each sample,`;
 }
 
-/** The methods of a class body (decorated ones included), by name. */
-function methodsOf(cls: Node): Map<string, Node> {
-  const out = new Map<string, Node>();
-  for (const child of cls.childForFieldName('body')?.namedChildren ?? []) {
-    const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
-    const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-    if (def && name) out.set(name, def);
-  }
-  return out;
-}
-
 /** The names of the class's methods that `def` calls as `self.name(...)`, outside nested defs. */
 function selfCallsIn(def: Node, methods: Map<string, Node>): string[] {
   return findDescendants(
@@ -166,11 +156,9 @@ function selfCallsIn(def: Node, methods: Map<string, Node>): string[] {
  */
 function sampleHelper(call: Node, facts: FileFacts): SampleWork | null {
   const def = enclosingDef(call);
-  // The method, or its decorated definition, is a statement of a class body.
-  const statement = def?.parent?.type === 'decorated_definition' ? def.parent : def;
-  const owner = statement?.parent?.type === 'block' ? statement.parent.parent : null;
-  if (!def || owner?.type !== 'class_definition') return null;
-  const methods = methodsOf(owner);
+  const owner = def ? classOfMethod(def) : null;
+  if (!def || !owner) return null;
+  const methods = classIndex(facts).info(owner)!.methods;
   const samples = [...methods].filter(([name]) => SAMPLE_METHODS.has(name));
   for (const [name, sample] of samples) {
     const reached = new Map<string, Node>();

@@ -1076,7 +1076,7 @@ function underMissingGuard(node: Node, facts: FileFacts): boolean {
     if (p.type === 'if_statement') {
       const condition = p.childForFieldName('condition');
       const inBody = p.childForFieldName('consequence')?.equals(child) ?? false;
-      const negated = missingTest(condition);
+      const negated = missingFileTest(condition);
       const otherwise = child.type === 'else_clause' || child.type === 'elif_clause';
       const path = inBody && negated ? pathAskedToExist(negated, facts) : otherwise ? pathAskedToExist(condition, facts) : null;
       if (path && namesAgain(child, path)) return true;
@@ -1091,7 +1091,7 @@ function underMissingGuard(node: Node, facts: FileFacts): boolean {
  * download repeated only when a flag asks for it (reegis' OPSD and ENTSO-E files, `if not os.path.isfile(f) or overwrite:`;
  * review57 judged all six such requests noise). The flag must be a plain name or attribute, not another condition.
  */
-function missingTest(condition: Node | null): Node | null {
+function missingFileTest(condition: Node | null): Node | null {
   if (condition?.type === 'not_operator') return condition.childForFieldName('argument');
   if (condition?.type !== 'boolean_operator' || condition.childForFieldName('operator')?.type !== 'or') return null;
   const left = condition.childForFieldName('left');
@@ -1183,9 +1183,7 @@ function runsAnAudit(call: Node, first: Node | undefined): boolean {
 function valuesOfName(call: Node, name: string): Node[] {
   const local = localValues(call, name);
   if (local.length > 0) return local;
-  let root = call;
-  while (root.parent) root = root.parent;
-  return bindersSpelling(root, name, ASSIGNMENT)
+  return bindersSpelling(call.tree.rootNode, name, ASSIGNMENT)
     .map((a) => a.childForFieldName('right'))
     .filter((v): v is Node => v !== null);
 }

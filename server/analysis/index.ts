@@ -262,6 +262,7 @@ export type { CallView, DatasetStyle, DeviceKind, FileOrigin, LibraryTable, Modu
 export {
   TEMPORAL_ONLY_MEMBERS,
   VECTOR_FIX_REASONS,
+  missingTestOf,
   needsParentheses,
   vectorizeArithmetic,
   vectorizeElementExpression,

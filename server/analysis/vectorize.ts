@@ -6,6 +6,7 @@ import type { Node } from '../syntax/parser';
 import { FRAME_ATTRIBUTES, isNumberLiteral } from './localTypes';
 import { bindingOf, isDeclaredNonLocal, localDefinition, occurrences, scopeOf } from './names';
 import { isPureReference, stringLiteralValue } from './numeric';
+import { callArguments } from './callArgs';
 import { classIndex } from './classIndex';
 import type { FileFacts } from './facts';
 import { enclosingClass, enclosingDef, parameterNames } from './scopes';
@@ -693,13 +694,17 @@ function chainedComparison(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>):
   return ops.map((op, i) => `(${texts[i]} ${op} ${texts[i + 1]})`).join(' & ');
 }
 
-/** pandas' missing-value tests of one value, by the column method that tests every value. */
-const MISSING_TEST_METHODS = new Map([
-  ['isna', 'isna'],
-  ['isnull', 'isna'],
-  ['notna', 'notna'],
-  ['notnull', 'notna'],
-]);
+/**
+ * `pd.isna(x)` / `pd.isnull(x)` (negated: `pd.notna(x)` / `pd.notnull(x)`) of the element `param` alone: whether it tests for
+ * missing or present, or null for any other node.
+ */
+export function missingTestOf(node: Node | null | undefined, param: string, facts: FileFacts): 'missing' | 'present' | null {
+  if (node?.type !== 'call') return null;
+  const args = callArguments(node);
+  if (args.length !== 1 || args[0].type !== 'identifier' || args[0].text !== param) return null;
+  const q = facts.calleeName(node);
+  return q === 'pandas.isna' || q === 'pandas.isnull' ? 'missing' : q === 'pandas.notna' || q === 'pandas.notnull' ? 'present' : null;
+}
 
 /**
  * One operand of booleanCombination as a column test, parenthesised where `&` / `|` / `~` would bind tighter than it
@@ -710,12 +715,8 @@ function booleanOperand(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): st
   while (inner.type === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0)!;
   if (!occursIn(inner, env.element!)) return null;
   if (inner.type === 'call') {
-    const fn = inner.childForFieldName('function');
-    const args = inner.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-    const module = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-    const method = MISSING_TEST_METHODS.get(fn?.childForFieldName('attribute')?.text ?? '');
-    const pandas = module !== null && (env.facts ? env.facts.qualifiedName(module) === 'pandas' : module.text === 'pd' || module.text === 'pandas');
-    return method && pandas && args.length === 1 && isElement(args[0]!, env) ? `${env.frame}.${method}()` : null;
+    const test = env.facts ? missingTestOf(inner, env.element!, env.facts) : null;
+    return test ? `${env.frame}.${test === 'missing' ? 'isna' : 'notna'}()` : null;
   }
   if (inner.type !== 'comparison_operator' && inner.type !== 'boolean_operator' && inner.type !== 'not_operator') return null;
   const text = rowValue(inner, env, kinds, true);

@@ -1,6 +1,15 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { contains, enclosingDef, findDescendants, jitDecorator, valuesAssignedTo } from '../../server/analysis';
+import {
+  contains,
+  enclosingDef,
+  fileFunctionDef,
+  findDescendants,
+  jitDecorator,
+  parameterNames,
+  positionalArguments,
+  valuesAssignedTo,
+} from '../../server/analysis';
 import { indentAt, lineStartOf } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -20,7 +29,8 @@ export default defineRule({
       'Without a guard, the extra threads read and write past the end of the arrays: corrupted memory, wrong ' +
       'results or an illegal-address error, depending on what lies there. The rule stays silent when every launch of ' +
       'the kernel in the file starts exactly one thread per element (the grid is the size divided down by the block ' +
-      'size, or the arrays are sized as blocks × threads), and for a cooperative kernel that syncs its whole grid ' +
+      'size, or the arrays are sized as blocks × threads, one block of `out.size` threads for an array `out` the launch passes, ' +
+      'or a launch through a timing helper of the file that is handed the kernel, its grid and its block), and for a cooperative kernel that syncs its whole grid ' +
       '(`cuda.cg.this_grid().sync()`), where an early exit would leave the other threads waiting forever.',
     instead: 'Guard the body: `i = cuda.grid(1)` then `if i < out.shape[0]:` (or return early with `if i >= out.shape[0]: return`).',
     example: {
@@ -172,11 +182,50 @@ function launchesFitExactly(kernel: string, def: Node, ctx: RuleContext): boolea
   for (const offset of ctx.facts.wordOffsets(kernel)) {
     const id = ctx.facts.root.descendantForIndex(offset, offset + kernel.length);
     if (id?.type !== 'identifier' || contains(def, id) || id.equals(def.childForFieldName('name')!)) continue;
-    const config = launchConfig(id);
-    if (!config || !fitsExactly(config[0], config[1], ctx)) return false;
-    launches++;
+    if (readsAttribute(id)) continue;
+    const configs = launchConfigs(id);
+    if (configs.length === 0 || !configs.every(([grid, block]) => fitsExactly(grid, block, ctx))) return false;
+    launches += configs.length;
   }
   return launches > 0;
+}
+
+/** `foo.ptx`, `kernel.signatures`: the kernel's attribute read, not called, launches nothing. */
+function readsAttribute(id: Node): boolean {
+  const parent = id.parent;
+  if (parent?.type !== 'attribute' || !parent.childForFieldName('object')?.equals(id)) return false;
+  const above = parent.parent;
+  return !(above?.type === 'call' && above.childForFieldName('function')?.equals(parent)) && above?.type !== 'attribute';
+}
+
+/**
+ * The grid and block expressions of the launches `id` starts: its own (`kernel[g, b](...)`), or, when it is handed to a
+ * def of this file that launches that parameter with two others of its parameters (`time_this(vec_add, gridsz, blksz,
+ * args)` with `kernel[gridsz, blocksz](*args)` inside, numbapro's ILP benchmark, review58), the arguments the call
+ * passes for them. Empty when `id` is used any other way.
+ */
+function launchConfigs(id: Node): [Node, Node][] {
+  const own = launchConfig(id);
+  if (own) return [own];
+  const call = id.parent?.type === 'argument_list' ? id.parent.parent : null;
+  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+  const callee = fn?.type === 'identifier' ? fileFunctionDef(fn, call!) : null;
+  if (!call || !callee) return [];
+  const args = positionalArguments(call);
+  const params = parameterNames(callee);
+  const param = params[args.findIndex((a) => a.equals(id))];
+  if (!param || args.length !== call.childForFieldName('arguments')!.namedChildren.filter((c) => c && c.type !== 'comment').length) return [];
+  const argumentFor = (n: Node): Node | null => (n.type === 'identifier' && params.includes(n.text) ? (args[params.indexOf(n.text)] ?? null) : null);
+  const configs: [Node, Node][] = [];
+  for (const use of findDescendants(callee, (n) => n.type === 'identifier' && n.text === param)) {
+    if (use.parent?.type === 'parameters') continue;
+    const inner = launchConfig(use);
+    const grid = inner && argumentFor(inner[0]);
+    const block = inner && argumentFor(inner[1]);
+    if (!grid || !block) return [];
+    configs.push([grid, block]);
+  }
+  return configs;
 }
 
 /** The grid and block expressions of the launch `id` starts, or null when `id` is used otherwise. */
@@ -202,6 +251,12 @@ function configName(n: Node | null | undefined): string | null {
 }
 
 function fitsExactly(grid: Node, block: Node, ctx: RuleContext): boolean {
+  // `gridsz // 2`: fewer blocks than a grid that fits exactly start fewer threads still (the ILP kernels stride the rest).
+  if (grid.type === 'binary_operator' && grid.childForFieldName('operator')?.type === '//' && grid.childForFieldName('right')?.type === 'integer') {
+    return fitsExactly(grid.childForFieldName('left')!, block, ctx);
+  }
+  // `foo[1, out.size](inp, out)`: one block of one thread per element of a launched array.
+  if (isOne(grid) && sizeOfLaunchedArray(block)) return true;
   const blockName = configName(block);
   if (!blockName) return false;
   // `n // threads` in every component of the grid, written in the launch or as the grid name's only value.
@@ -211,18 +266,37 @@ function fitsExactly(grid: Node, block: Node, ctx: RuleContext): boolean {
       const parts = g.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
       return parts.length > 0 && parts.every(dividedDown);
     }
-    return g.type === 'binary_operator' && g.childForFieldName('operator')?.type === '//' && configName(g.childForFieldName('right')) === blockName;
+    if (g.type !== 'binary_operator' || g.childForFieldName('operator')?.type !== '//' || configName(g.childForFieldName('right')) !== blockName) return false;
+    // `(n + threads - 1) // threads` rounds up: the last block runs past n.
+    return !new RegExp(`\\b${blockName}\\b`).test(g.childForFieldName('left')?.text ?? '');
   };
   if (dividedDown(grid)) return true;
   if (grid.type !== 'identifier') return false;
   const bound = valuesAssignedTo(grid.text, grid, ctx.facts);
   if (bound.length === 1 && dividedDown(bound[0])) return true;
-  // `n = blocks * threads` in the launch's scope (its def, or the module): the data is sized to the grid.
+  // `n = blocks * threads`, `np.arange(BLOCKSIZE * BLOCKCOUNT)` in the launch's scope (its def, or the module): the data
+  // is sized to the grid.
   const scope = enclosingDef(grid) ?? ctx.facts.root;
-  return findDescendants(scope, (n) => n.type === 'assignment' && n.childForFieldName('left')?.type === 'identifier').some((a) => {
-    const right = a.childForFieldName('right');
-    if (right?.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '*') return false;
-    const names = [configName(right.childForFieldName('left')), configName(right.childForFieldName('right'))];
+  return findDescendants(scope, (n) => n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '*').some((product) => {
+    const names = [configName(product.childForFieldName('left')), configName(product.childForFieldName('right'))];
     return names.includes(grid.text) && names.includes(blockName);
   });
+}
+
+function isOne(n: Node): boolean {
+  return n.type === 'integer' && n.text === '1';
+}
+
+/** `out.size`, `len(out)` or `out.shape[0]` where `out` is an argument of the launch the expression configures. */
+function sizeOfLaunchedArray(n: Node): boolean {
+  let array: Node | null = null;
+  if (n.type === 'attribute' && n.childForFieldName('attribute')?.text === 'size') array = n.childForFieldName('object');
+  else if (n.type === 'call' && n.childForFieldName('function')?.text === 'len') array = positionalArguments(n)[0] ?? null;
+  else if (n.type === 'subscript' && n.childForFieldName('value')?.type === 'attribute' && /\.shape$/.test(n.childForFieldName('value')!.text)) {
+    if (n.childrenForFieldName('subscript')[0]?.text === '0') array = n.childForFieldName('value')!.childForFieldName('object');
+  }
+  if (array?.type !== 'identifier') return false;
+  let launch: Node | null = n.parent;
+  while (launch && launch.type !== 'call') launch = launch.parent;
+  return !!launch && positionalArguments(launch).some((a) => a.text === array!.text);
 }

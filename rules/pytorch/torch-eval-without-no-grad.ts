@@ -114,7 +114,12 @@ export default defineRule({
       "goes under `no_grad`; a validation loss summed as a tensor keeps every batch's graph), an eval-mode function the script " +
       'calls each epoch (a hint when it only draws a figure), ' +
       'and a prediction method that switches the model to eval mode, runs it once and detaches the output (`self.model(x).detach()`), ' +
-      'or a scikit-learn inference method of an estimator class (`decision_function`, `predict_proba`) that detaches every output of its models.',
+      'or a scikit-learn inference method of an estimator class (`decision_function`, `predict_proba`) that detaches every output of its models. ' +
+      'Also found: the evaluation branch of a function that trains or scores (`if train: ... else: model.eval(); for batch in loader:`, each ' +
+      'of its loops), the validation call of a shared epoch function (`model.eval()` then `run_epoch(cross_valid=True)`, where the function ' +
+      'steps only under `if not cross_valid:`: wrap that call), an inference helper (`infer(net, img)`) handed a model its caller switched ' +
+      'to eval mode and called on every pass of a loop, a loop over data handed such a model (from a function or the `__main__` block), ' +
+      "the `main` of a script named for inference (`infer_cls.py`), and a validation pass every few epochs after the epoch's training loop.",
     example: {
       before: 'def evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
       after: '@torch.no_grad()\ndef evaluate(model, loader):\n    model.eval()\n    for x, y in loader:\n        correct += (model(x).argmax(1) == y).sum()',
@@ -148,6 +153,8 @@ export default defineRule({
         !reportRepeatedEvaluation(def, name, m.need('body'), ctx) &&
         !reportDetachedPrediction(def, name, m.need('body'), ctx) &&
         !reportEvalModeLoop(def, name, m.need('body'), ctx) &&
+        !reportHandedEvalModel(def, name, m.need('body'), ctx) &&
+        !reportValidationPassCall(name, m.need('body'), ctx) &&
         !reportDetachedCallback(def, name, m.need('body'), ctx)
       ) {
         reportDetachedScoring(def, name, m.need('body'), ctx);
@@ -156,12 +163,12 @@ export default defineRule({
     }
     // Evaluation by name, the model switched to eval mode in the function, or a pass over the validation loader beside training.
     const validation = validationLoaderPass(loop, def, facts);
-    if (!EVAL_NAME.test(name) && !callsEval(def) && !validation) return;
+    if (!EVAL_NAME.test(name) && !callsEval(def) && !validation && !handedEvalModeModel(def, name, facts)) return;
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
     const body = m.need('body').text;
     // A function that trains may still hold a validation pass of its own (below): only that loop is reported.
     const trains = needsGradients(m.need('body'), facts);
-    if (trains && !validation && !evalPassBesideTraining(loop, m.need('body'))) return;
+    if (trains && !validation && !evalPassBesideTraining(loop, m.need('body'), facts)) return;
     if (needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
@@ -179,11 +186,15 @@ export default defineRule({
     if (trains || trainsOutsideLoop(m.need('body'), loop, facts)) {
       const kept = validation ? accumulatedLoss(loop) : null;
       const keeps = kept ? ` (and \`${kept} +=\` keeps every batch's graph until the epoch ends)` : '';
-      ctx.report({
-        start: loop.startIndex,
-        end: right?.endIndex ?? loop.startIndex + 3,
-        message: `This loop of \`${name}\` runs the model on every batch with autograd recording${keeps}; wrap the loop (not \`${name}\`, which also trains) in \`with torch.no_grad():\``,
-      });
+      // Each evaluation pass of the function is its own loop to wrap: S3Rec's full-sort and sampled scoring (review57).
+      const passes = trains && !validation ? evalPassesBesideTraining(def, m.need('body'), facts) : [loop];
+      for (const pass of passes.some((p) => p.equals(loop)) ? passes : [loop]) {
+        ctx.report({
+          start: pass.startIndex,
+          end: pass.childForFieldName('right')?.endIndex ?? pass.startIndex + 3,
+          message: `This loop of \`${name}\` runs the model on every batch with autograd recording${keeps}; wrap the loop (not \`${name}\`, which also trains) in \`with torch.no_grad():\``,
+        });
+      }
       return;
     }
     ctx.report({
@@ -235,20 +246,44 @@ const NEEDS_GRAD_BEYOND_TRAINING =
   /\bautograd\.grad\s*\(|\.requires_grad_\s*\(|\.requires_grad\s*=|\.grad\b|\.attribute\s*\(|\.perturb\s*\(|\bset_grad_enabled\b/;
 
 /**
- * A function that trains and, in the same function, validates: `self.nn_model.eval()` and after it, in the same block, a
- * loop that runs that model (obp's `fit`, whose early-stopping pass runs the model over the validation loader each
- * epoch: review45's blind recall hunt, F4-05). Only that loop could go under `torch.no_grad()`. Silent when the function
- * needs autograd for more than its training steps (NEEDS_GRAD_BEYOND_TRAINING, an attack), when a statement after the loop
- * in its block backpropagates or steps (the loop may build a loss), or when the loop does not run the eval-mode model.
+ * A function that trains and, in the same function, validates: `self.nn_model.eval()` and after it, in the same block or
+ * a block around the loop's, a loop that runs that model (obp's `fit`, whose early-stopping pass runs the model over the
+ * validation loader each epoch: review45's blind recall hunt, F4-05; S3Rec's `iteration(train=False)`, whose `else:`
+ * switches the model to eval mode and scores every user in a loop of an inner `if full_sort:`, review57's hunt). Only
+ * that loop could go under `torch.no_grad()`. Silent when the function needs autograd for more than its training steps
+ * (NEEDS_GRAD_BEYOND_TRAINING, an attack), when a statement after the loop in those blocks backpropagates or steps (the
+ * loop may build a loss), or when the loop does not run the eval-mode model.
  */
-function evalPassBesideTraining(loop: Node, body: Node): boolean {
-  const block = loop.parent;
-  if (block?.type !== 'block' || NEEDS_GRAD_BEYOND_TRAINING.test(body.text) || ATTACK_NAME.test(body.text)) return false;
-  const statements = block.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
-  const at = statements.findIndex((s) => s.equals(loop));
-  if (at < 0 || statements.slice(at + 1).some((s) => NEEDS_OR_FREEZES_GRAD.test(s.text))) return false;
-  const models = statements.slice(0, at).flatMap((s) => evalCallReceiver(s) ?? []);
-  return models.some((model) => forwardCallOf(model, loop.childForFieldName('body') ?? loop) !== undefined);
+function evalPassBesideTraining(loop: Node, body: Node, facts: FileFacts): boolean {
+  if (NEEDS_GRAD_BEYOND_TRAINING.test(body.text) || ATTACK_NAME.test(body.text)) return false;
+  const loopBody = loop.childForFieldName('body') ?? loop;
+  for (let child: Node | null = loop; child && !child.equals(body); child = child.parent) {
+    const block = child.parent;
+    if (block?.type !== 'block') continue;
+    const statements = block.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+    const at = statements.findIndex((s) => s.equals(child));
+    if (at < 0 || statements.slice(at + 1).some((s) => NEEDS_OR_FREEZES_GRAD.test(s.text))) return false;
+    const models = statements.slice(0, at).flatMap((s) => evalCallReceiver(s) ?? []);
+    if (models.some((model) => forwardCallOf(model, loopBody) !== undefined || loopRunsModel(loop, model, facts))) return true;
+  }
+  return false;
+}
+
+/** The forward loops directly in def that are evaluation passes beside its training (evalPassBesideTraining), in order. */
+function evalPassesBesideTraining(def: Node, body: Node, facts: FileFacts): Node[] {
+  return trainingLoops(facts)
+    .filter((l) => l.kind === 'forward' && l.framework === 'torch' && enclosingDef(l.node)?.equals(def))
+    .map((l) => l.node)
+    .filter((l) => evalPassBesideTraining(l, body, facts) && !needsGradients(l, facts) && !gradDecided(l));
+}
+
+/** The loop's forward evidence runs `model`: `self.model(x)`, or a method of it on the batch (`self.model.finetune(ids)`). */
+function loopRunsModel(loop: Node, model: string, facts: FileFacts): boolean {
+  const record = trainingLoops(facts).find((l) => l.node.equals(loop));
+  return (record?.evidence ?? []).some((call) => {
+    const fn = call.childForFieldName('function');
+    return fn?.text === model || (fn?.type === 'attribute' && fn.childForFieldName('object')?.text === model);
+  });
 }
 
 /** A loader named as validation data: `val_loader`, `valid_dataloader`, `self.validation_loader`, `dev_dl`. */
@@ -667,7 +702,8 @@ function reportVolatileEvaluation(loop: Node, name: string, ctx: RuleContext): v
  */
 function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
   const facts = ctx.facts;
-  const loop = enclosingTrainingLoop(ifNode, facts);
+  const stepLoop = enclosingTrainingLoop(ifNode, facts);
+  const loop = stepLoop ?? epochLoopAround(ifNode, facts);
   const first = then.namedChild(0);
   if (!loop || loop.framework !== 'torch' || !first || !isUnderLoggingGuard(first, loop.node)) return;
   if (isTestSuiteFile(ctx) || isTestCode(ifNode, facts) || gradDecided(ifNode)) return;
@@ -682,8 +718,22 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
   ctx.report({
     node: forward,
     severity: DRAWS.test(then.text) ? 'hint' : undefined,
-    message: `\`${forward.childForFieldName('function')!.text}\` evaluates every few steps of this training loop with autograd recording; run the evaluation under \`with torch.no_grad():\``,
+    message: `\`${forward.childForFieldName('function')!.text}\` evaluates every few ${stepLoop ? 'steps' : 'epochs'} of this training loop with autograd recording; run the evaluation under \`with torch.no_grad():\``,
   });
+}
+
+/**
+ * The epoch loop around an `if` of its body that follows the epoch's training loop (`for epoch in ...: for x, y in
+ * loader: ... backward() ...` then `if epoch % save_freq == 0:` with a pass over the validation loader): Medical-
+ * Transformer's training script, whose validation every few epochs runs with autograd on (review58's hunt). Null when
+ * the `if` is not directly in a loop's body after a training loop there.
+ */
+function epochLoopAround(ifNode: Node, facts: FileFacts): { node: Node; framework: 'torch' | 'tf' } | null {
+  const outer = enclosingLoop(ifNode);
+  const body = outer?.childForFieldName('body');
+  if (!outer || !body || !ifNode.parent?.equals(body)) return null;
+  const epoch = trainingLoops(facts).find((l) => l.kind === 'train' && l.node.parent?.equals(body) && l.node.endIndex <= ifNode.startIndex);
+  return epoch ? { node: outer, framework: epoch.framework } : null;
 }
 
 /**
@@ -806,7 +856,7 @@ function trainsAnotherModel(body: Node, model: string): boolean {
  */
 function reportEvalModeLoop(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
-  const { model, forward } = evalModeForward(name, body, facts) ?? {};
+  const { model, forward } = evalModeForward(name, body, facts, ctx.filePath) ?? {};
   const loop = forward ? enclosingLoop(forward) : null;
   if (!model || !forward || !loop || isSmallLiteralLoop(loop, facts)) return false;
   if (gradDecided(def) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts) || needsGradients(loop, facts)) return false;
@@ -827,12 +877,180 @@ function reportEvalModeLoop(def: Node, name: string, body: Node, ctx: RuleContex
   return true;
 }
 
+/** The entry point of a script: in an inference script (`infer_cls.py`, `predict.py`), `main` is its inference. */
+const SCRIPT_ENTRY = /^_?(main|run)$/;
+
+/** `infer_cls` of `tools/infer_cls.py`. */
+function fileStem(filePath: string | undefined): string {
+  return ((filePath ?? '').split(/[\\/]/).pop() ?? '').replace(/\.\w+$/, '');
+}
+
 /**
- * In a method named for prediction or evaluation that switches a model to eval mode and leaves gradients alone (no
+ * A module-level inference helper (`infer(net, img, scales)`, named for it) that runs a model it is handed, called on
+ * every pass of a loop of this file by a function that switched that very model to eval mode first
+ * (`net = net.cuda().eval()` before `for sample in dataset: infer(net, ...)`): the lightweight pose estimator's COCO
+ * validation and webcam demo, review57's hunt. Every frame records a graph the caller never uses. Silent when the
+ * helper or the caller's loop needs gradients, or a gradient context covers either.
+ */
+function reportHandedEvalModel(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
+  const facts = ctx.facts;
+  if (!EVAL_NAME.test(name) || enclosingClass(def) || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text) || gradDecided(def)) return false;
+  const params = parameterNames(def);
+  for (const [at, param] of params.entries()) {
+    if (!MODEL_NAME.test(param)) continue;
+    const forward = forwardCallOf(param, body);
+    const caller = forward ? evalModeCaller(name, at, param, def, facts) : null;
+    if (!forward || !caller) continue;
+    ctx.report({
+      node: forward,
+      message:
+        `\`${name}\` runs \`${param}\` with autograd recording, and \`${caller}\` calls it on every pass of a loop after switching the model to eval mode; ` +
+        'decorate it with `@torch.no_grad()` or use `torch.inference_mode()`',
+      edits: decoratorEdit(def, facts),
+    });
+    return true;
+  }
+  return false;
+}
+
+/** Keywords that ask a shared train/validate epoch function for its validation pass: `cross_valid=True`, `validation=True`. */
+const VALIDATION_FLAG = /^(cross_valid|cross_validation|valid|validate|validation|is_valid|is_val|val|eval|evaluate|evaluation|is_eval|test|is_test)$/;
+
+/**
+ * `self.model.eval()` then `val_loss = self._run_one_epoch(epoch, cross_valid=True)`: one epoch function of this file
+ * serves training and validation, and trains only under `if not cross_valid:` (Conv-TasNet's solver; review57's hunt).
+ * The validation call runs the model over the whole validation loader with autograd recording; wrapping that call in
+ * `torch.no_grad()` is the fix. Silent when the callee sets the gradient mode or switches to eval mode itself (then the
+ * finding is its own), when any backward pass or step of the callee is outside an `if` on the flag, or when a gradient
+ * context covers the call.
+ */
+function reportValidationPassCall(name: string, body: Node, ctx: RuleContext): boolean {
+  const facts = ctx.facts;
+  if (!/=\s*True\b/.test(body.text) || GRAD_CONTEXT.test(body.text)) return false;
+  for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
+    const flag = [...keywordValues(call)].find(([key, value]) => VALIDATION_FLAG.test(key) && value.text === 'True')?.[0];
+    const statement = flag ? enclosingStatement(call) : null;
+    const model = statement ? evalModelBefore(statement) : null;
+    const callee = model ? sameFileCallee(call, facts) : null;
+    if (!flag || !callee || !model || gradDecided(call) || !trainsOnlyUnlessFlag(callee, flag, facts)) continue;
+    if (calledUnderGradContext(name, facts)) return false;
+    ctx.report({
+      node: call,
+      message:
+        `\`${name}\` switches \`${model}\` to eval mode and runs the epoch function \`${call.childForFieldName('function')!.text}\` as its validation pass ` +
+        `(\`${flag}=True\`), which runs the model on every batch with autograd recording; wrap this call in \`with torch.no_grad():\``,
+    });
+    return true;
+  }
+  return false;
+}
+
+/** The model of a `model.eval()` statement earlier in the block that holds statement, or null. */
+function evalModelBefore(statement: Node): string | null {
+  const block = statement.parent;
+  if (block?.type !== 'block') return null;
+  let model: string | null = null;
+  for (const s of block.namedChildren) {
+    if (!s || s.startIndex >= statement.startIndex) break;
+    model = evalCallReceiver(s) ?? model;
+  }
+  return model;
+}
+
+/**
+ * The callee trains a model in a loop, has the parameter `flag`, and does every backward pass and optimizer step only
+ * under an `if` whose condition reads `flag` (`if not cross_valid:`); it sets no gradient mode of its own and never
+ * switches a model to eval mode.
+ */
+function trainsOnlyUnlessFlag(callee: Node, flag: string, facts: FileFacts): boolean {
+  const body = callee.childForFieldName('body');
+  if (!body || !parameterNames(callee).includes(flag) || GRAD_CONTEXT.test(body.text) || OWN_GRAD_HANDLING.test(body.text) || callsEval(callee)) return false;
+  if (!trainingLoops(facts).some((l) => enclosingDef(l.node)?.equals(callee))) return false;
+  const steps = findDescendants(
+    body,
+    (n) => n.type === 'call' && /\.(backward|step)\s*\($/.test(n.text.slice(0, n.childForFieldName('arguments')!.startIndex - n.startIndex + 1)),
+    isNestedScope,
+  );
+  const onFlag = new RegExp(`\\b${flag}\\b`);
+  return steps.length > 0 && steps.every((step) => underIfOn(step, body, onFlag));
+}
+
+/** node sits in a branch of an `if` (inside body) whose condition matches `condition`. */
+function underIfOn(node: Node, body: Node, condition: RegExp): boolean {
+  for (let n = node.parent; n && !n.equals(body); n = n.parent) {
+    if (n.type === 'if_statement' && condition.test(n.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * A parameter of def named as a model that every caller in this file hands a model it switched to eval mode first
+ * (vq-vae-2's `extract(env, loader, model, device)` after `model.eval()` in `main`; review58's hunt), with at least one
+ * such call.
+ */
+function handedEvalModeModel(def: Node, name: string, facts: FileFacts): boolean {
+  return parameterNames(def).some((param, at) => MODEL_NAME.test(param) && evalModeCaller(name, at, param, def, facts, false) !== null);
+}
+
+/**
+ * The name of a function of this file (or its `__main__` block) that calls `name` (in a loop, unless `inLoop` is false)
+ * with, as its `param` (position `at`, or keyword), a model it switched to eval mode earlier in its body, with no
+ * gradient context, no gradient need in that loop (or body), and no caller of its own under a gradient context. Null
+ * when there is none.
+ */
+function evalModeCaller(name: string, at: number, param: string, def: Node, facts: FileFacts, inLoop = true): string | null {
+  for (const id of identifiersSpelledInFile(facts, name)) {
+    const call = id.parent;
+    if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id) || contains(def, call)) continue;
+    const loop = enclosingLoop(call);
+    const callerDef = enclosingDef(call);
+    // A script's `if __name__ == "__main__":` block calls it as a function's body would (vq-vae-2's extract_code.py).
+    const callerBody = callerDef ? callerDef.childForFieldName('body') : mainBlockAround(call);
+    const callerName = callerDef ? callerDef.childForFieldName('name')?.text : 'the `__main__` block';
+    if ((inLoop && !loop) || !callerBody || !callerName || gradDecided(call) || GRAD_CONTEXT.test(callerBody.text)) continue;
+    if (needsGradients(loop ?? callerBody, facts)) continue;
+    const arg = keywordValues(call).get(param) ?? positionalArguments(call)[at];
+    if (arg?.type !== 'identifier' || !evalModeNamesBefore(callerBody, call).has(arg.text)) continue;
+    if (!callerDef || !calledUnderGradContext(callerName, facts)) return callerName;
+  }
+  return null;
+}
+
+/** The block of the module-level `if __name__ == "__main__":` that holds node, or null. */
+function mainBlockAround(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'if_statement' && n.parent?.type === 'module' && /__name__\s*==\s*['"]__main__['"]/.test(n.childForFieldName('condition')?.text ?? '')) {
+      return n.childForFieldName('consequence');
+    }
+  }
+  return null;
+}
+
+/**
+ * Names switched to eval mode in body before `before`: `net.eval()` (also `net.cuda().eval()`), and `net = net.cuda().eval()`
+ * or `net = net.eval()`.
+ */
+function evalModeNamesBefore(body: Node, before: Node): Set<string> {
+  const names = new Set<string>();
+  for (const call of findDescendants(body, (n) => n.type === 'call' && n.endIndex <= before.startIndex, isNestedScope)) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'eval' || call.childForFieldName('arguments')?.namedChildCount !== 0) continue;
+    let root = fn.childForFieldName('object');
+    while (root?.type === 'call' && root.childForFieldName('function')?.type === 'attribute')
+      root = root.childForFieldName('function')!.childForFieldName('object');
+    const assigned = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.equals(call) ? call.parent.childForFieldName('left') : null;
+    if (assigned?.type === 'identifier') names.add(assigned.text);
+    else if (root?.type === 'identifier' && call.parent?.type === 'expression_statement') names.add(root.text);
+  }
+  return names;
+}
+
+/**
+ * In a method named for prediction or evaluation (or the `main` of a script named so) that switches a model to eval mode and leaves gradients alone (no
  * backward, no grad context of its own): the model's name and its first forward call. Null otherwise.
  */
-function evalModeForward(name: string, body: Node, facts: FileFacts): { model: string; forward: Node } | null {
-  if (!EVAL_NAME.test(name)) return null;
+function evalModeForward(name: string, body: Node, facts: FileFacts, filePath: string | undefined): { model: string; forward: Node } | null {
+  if (!EVAL_NAME.test(name) && !(SCRIPT_ENTRY.test(name) && EVAL_NAME.test(fileStem(filePath)))) return null;
   const model = evalModeReceiver(body);
   if (!model || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return null;
   const forward = forwardCallOf(model, body);
@@ -865,7 +1083,7 @@ const DETACHES = new Set(['detach', 'item', 'tolist']);
  */
 function reportDetachedPrediction(def: Node, name: string, body: Node, ctx: RuleContext): boolean {
   const facts = ctx.facts;
-  const { model, forward } = evalModeForward(name, body, facts) ?? {};
+  const { model, forward } = evalModeForward(name, body, facts, ctx.filePath) ?? {};
   if (!model || !forward || enclosingLoop(forward) !== null) return false;
   const plain = onlyDetached(forward, body);
   if (!plain && !onlyDetached(forward, body, 0, true)) return false;

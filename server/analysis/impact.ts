@@ -79,7 +79,22 @@ const VENDORED_FOLDERS = new Set(['external', 'externals', 'extern', 'vendor', '
  * algorithms, review49). `old` alone and `legacy` are left out: projects keep code still in use under those names
  * (timm's legacy_train).
  */
-const ARCHIVE_FOLDERS = /^(?:archive|archived|attic|deprecated|obsolete|retired(?:[_-]\w+)?|old[_-]\w+|backups?)$/i;
+const ARCHIVE_FOLDERS = /^(?:archive|archived|attic|deprecated|obsolete|retired(?:[_-]\w+)?|old[_-]\w+|backups?|temporary|scratch)$/i;
+/** Folders that hold what runs produced (`results/`, `outputs/`), where a project may keep a copy of the code beside it. */
+const RESULT_FOLDERS = /^(?:results?|outputs?|runs|logs|snapshots)$/i;
+/** A folder named for the day of a run: `2019-06-26_loglogpq`, `20210105-ablation`. */
+const DATED_FOLDER = /^(?:19|20)\d{2}[-_.]?[01]\d[-_.]?[0-3]\d(?:$|[-_.])/;
+/**
+ * A copy of the code kept with a run's results, in a folder named for its day (bayesProtQuant's
+ * results/2019-06-26_loglogpq/, one of four dated copies of its scripts): it produced that result and is not run again.
+ * review58's reviewers judged all eight findings in such copies not worth a change.
+ */
+function inDatedResultCopy(filePath: string | undefined, project: ProjectPlace): boolean {
+  if (!filePath) return false;
+  const { folders, rooted } = foldersInProject(filePath, project.files, project.givenRoot);
+  const near = rooted ? folders : folders.slice(-3);
+  return near.some((d, i) => i > 0 && DATED_FOLDER.test(d) && RESULT_FOLDERS.test(near[i - 1]));
+}
 /**
  * An example or script folder's `legacy/` (HOPP's examples/legacy/, whose scripts import modules that no longer exist):
  * examples the project has stopped running. review47's reviewers judged all five findings there not worth a change,
@@ -691,6 +706,7 @@ export function notOwnCodeImpact(node: Node, facts: FileFacts, filePath: string 
   if (isVendoredCopy(filePath, project)) return { level: 'low', reasons: [VENDORED] };
   if (inFolderNamed(filePath, ARCHIVE_FOLDERS, project.files, project.givenRoot) || inLegacyExamples(filePath, project))
     return { level: 'low', reasons: [ARCHIVED] };
+  if (inDatedResultCopy(filePath, project)) return { level: 'low', reasons: [DATED_COPY] };
   const retired = retiredProject(filePath, project);
   if (retired) return { level: 'low', reasons: [`in a project its ${retired} marks deprecated or archived: its maintainers no longer change it`] };
   if (isGeneratedFile(facts.text)) return { level: 'low', reasons: [GENERATED] };
@@ -754,6 +770,7 @@ function definitionHeaderOf(node: Node): Node | null {
 
 const VENDORED = 'in vendored third-party code: a change belongs upstream';
 const ARCHIVED = 'in an archive folder: code the project keeps but no longer runs or maintains';
+const DATED_COPY = 'in a dated folder of results: a copy of the code kept with the run it produced, not run again';
 const EXAMPLE_AT_DEMO_SCALE = 'in an example or script folder: its loops run over demo data, and this advice pays off only at scale';
 
 const COMMAND_AT_SCALE = 'in a command-line module: it runs once per command, and this advice pays off only at scale';

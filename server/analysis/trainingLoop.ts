@@ -31,6 +31,7 @@ import {
   enclosingLoops,
   findDescendants,
   isNestedScope,
+  parameterAnnotation,
   parameterName,
   parameterNames,
 } from './scopes';
@@ -675,7 +676,7 @@ function trainingLoopRecord(
     const right = loop.childForFieldName('right');
     const left = loop.childForFieldName('left');
     if (right && left) {
-      const { inner, enumerated } = unwrapIterable(right, facts);
+      const { inner, enumerated } = unwrapIterable(wrapperBoundTo(right) ?? right, facts);
       const names = targetNames(left);
       if (enumerated && (left.type === 'pattern_list' || left.type === 'tuple_pattern') && left.namedChildCount >= 2) {
         const first = left.namedChild(0);
@@ -807,6 +808,19 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
       if (attr === 'forward' || (obj?.text === 'self' && attr && /model|net|encoder|decoder|backbone|module/i.test(attr))) return call;
       // `self.network.forward_masks(x)`: another forward entry of the model (tabnet's explain).
       if (attr?.startsWith('forward_') && obj && /^self\.\w*(model|net|encoder|decoder|backbone|module)\w*$/i.test(obj.text)) return call;
+      // `model.encode(img)`: a method that runs a model, on a parameter named as one (vq-vae-2's code extraction; review58).
+      // Not `generate` or `chat`, which libraries run under no_grad themselves, nor a model the function builds itself
+      // (a library's `SentenceTransformer(...).encode` turns autograd off too).
+      if (obj?.type === 'identifier' && attr && HANDED_MODEL_METHOD.test(attr) && MODEL_LIKE_NAME.test(obj.text)) {
+        const def = enclosingDef(loop);
+        const annotation = def ? parameterAnnotation(def, obj.text) : null;
+        if (def && parameterNames(def).includes(obj.text) && !facts.binding(obj.text) && (!annotation || /\bModule\b|torch/.test(annotation))) return call;
+      }
+      // `self.model.finetune(input_ids)`: a method of the class's model, other than moving or switching it, run on the batch
+      // (S3Rec's trainers score every user this way; review57's hunt).
+      if (obj?.type === 'attribute' && obj.childForFieldName('object')?.text === 'self' && attr && !MODEL_UPKEEP.test(attr)) {
+        if (/^(model|net|network|encoder|decoder|backbone)$/i.test(obj.childForFieldName('attribute')?.text ?? '')) return call;
+      }
       // `self._predict_batch(X)`: a method of the class named for inference whose own body runs the model (tabnet's
       // `_predict_epoch`, run on every validation set each epoch).
       if (obj?.text === 'self' && attr && PREDICT_HELPER.test(attr) && runsModelItself(attr, loop)) return call;
@@ -983,6 +997,26 @@ const TEXT_METHODS = new Set([
 ]);
 
 /** Method names of a per-batch inference helper: `_predict_batch`, `predict_step`, `infer_batch`, `forward_batch`. */
+/**
+ * Methods that run a model handed to a function on its input: `model.encode(x)`, `net.forward_features(x)`. Not `predict`:
+ * scikit-learn-like wrappers have one too (pv-site-prediction's `PvSiteModel.predict`).
+ */
+const HANDED_MODEL_METHOD = /^(forward\w*|encode|decode)$/;
+/** Methods of a model that move, switch, save or inspect it rather than run it on an input. */
+const MODEL_UPKEEP =
+  /^(to|cuda|cpu|half|float|train|eval|zero_grad|parameters|named_parameters|state_dict|load_state_dict|apply|modules|children|requires_grad_|register_\w+|save\w*|load\w*)$/;
+
+/**
+ * The wrapper a loop's iterable name is bound to once in its function: `rec_data_iter = tqdm(enumerate(dataloader))`
+ * before `for i, batch in rec_data_iter:` (S3Rec's trainers). Null for anything else.
+ */
+function wrapperBoundTo(iterable: Node): Node | null {
+  if (iterable.type !== 'identifier') return null;
+  const value = valueBoundOnce(iterable);
+  const fn = value?.type === 'call' ? value.childForFieldName('function')?.text : undefined;
+  return fn && /^(enumerate|iter|tqdm|tqdm\.tqdm|tqdm\.auto\.tqdm|auto\.tqdm)$/.test(fn) ? value : null;
+}
+
 const PREDICT_HELPER = /^_?(predict|infer|inference|forward|eval|evaluate)_(batch|step)$/;
 
 /**

@@ -5,6 +5,7 @@ import {
   calledSelfMethod,
   callArguments,
   keywordValues,
+  mainGuardAround,
   classIndex,
   classOfMethod,
   contains,
@@ -984,7 +985,7 @@ function underIfOn(node: Node, body: Node, condition: RegExp): boolean {
 }
 
 /**
- * A parameter of def named as a model that every caller in this file hands a model it switched to eval mode first
+ * A parameter of def named as a model that a caller in this file hands a model it switched to eval mode first
  * (vq-vae-2's `extract(env, loader, model, device)` after `model.eval()` in `main`; review58's hunt), with at least one
  * such call.
  */
@@ -1005,23 +1006,13 @@ function evalModeCaller(name: string, at: number, param: string, def: Node, fact
     const loop = enclosingLoop(call);
     const callerDef = enclosingDef(call);
     // A script's `if __name__ == "__main__":` block calls it as a function's body would (vq-vae-2's extract_code.py).
-    const callerBody = callerDef ? callerDef.childForFieldName('body') : mainBlockAround(call);
+    const callerBody = callerDef ? callerDef.childForFieldName('body') : (mainGuardAround(call)?.childForFieldName('consequence') ?? null);
     const callerName = callerDef ? callerDef.childForFieldName('name')?.text : 'the `__main__` block';
     if ((inLoop && !loop) || !callerBody || !callerName || gradDecided(call) || GRAD_CONTEXT.test(callerBody.text)) continue;
     if (needsGradients(loop ?? callerBody, facts)) continue;
     const arg = keywordValues(call).get(param) ?? positionalArguments(call)[at];
     if (arg?.type !== 'identifier' || !evalModeNamesBefore(callerBody, call).has(arg.text)) continue;
     if (!callerDef || !calledUnderGradContext(callerName, facts)) return callerName;
-  }
-  return null;
-}
-
-/** The block of the module-level `if __name__ == "__main__":` that holds node, or null. */
-function mainBlockAround(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'if_statement' && n.parent?.type === 'module' && /__name__\s*==\s*['"]__main__['"]/.test(n.childForFieldName('condition')?.text ?? '')) {
-      return n.childForFieldName('consequence');
-    }
   }
   return null;
 }

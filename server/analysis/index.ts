@@ -164,6 +164,7 @@ export {
   isInsideAsyncDef,
   isNestedScope,
   isUnderMainGuard,
+  mainGuardAround,
   leavesTheLoops,
   nextStatement,
   ownReturnStatements,

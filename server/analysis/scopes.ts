@@ -273,13 +273,18 @@ export function enclosingStatement(node: Node): Node {
 
 /** True when node is inside `if __name__ == "__main__":` (at any depth). */
 export function isUnderMainGuard(node: Node): boolean {
+  return mainGuardAround(node) !== null;
+}
+
+/** The `if __name__ == "__main__":` statement node is inside (at any depth), or null. */
+export function mainGuardAround(node: Node): Node | null {
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === 'if_statement') {
       const cond = n.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
-      if (/^__name__==(['"])__main__\1$/.test(cond) || /^(['"])__main__\1==__name__$/.test(cond)) return true;
+      if (/^__name__==(['"])__main__\1$/.test(cond) || /^(['"])__main__\1==__name__$/.test(cond)) return n;
     }
   }
-  return false;
+  return null;
 }
 
 /** Iterates all named descendants of node (depth-first) that satisfy the predicate. */

@@ -996,7 +996,6 @@ const TEXT_METHODS = new Set([
   'get',
 ]);
 
-/** Method names of a per-batch inference helper: `_predict_batch`, `predict_step`, `infer_batch`, `forward_batch`. */
 /**
  * Methods that run a model handed to a function on its input: `model.encode(x)`, `net.forward_features(x)`. Not `predict`:
  * scikit-learn-like wrappers have one too (pv-site-prediction's `PvSiteModel.predict`).
@@ -1017,6 +1016,7 @@ function wrapperBoundTo(iterable: Node): Node | null {
   return fn && /^(enumerate|iter|tqdm|tqdm\.tqdm|tqdm\.auto\.tqdm|auto\.tqdm)$/.test(fn) ? value : null;
 }
 
+/** Method names of a per-batch inference helper: `_predict_batch`, `predict_step`, `infer_batch`, `forward_batch`. */
 const PREDICT_HELPER = /^_?(predict|infer|inference|forward|eval|evaluate)_(batch|step)$/;
 
 /**

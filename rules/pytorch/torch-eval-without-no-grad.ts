@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { defineRule } from '../../server/engine/rule';
 import type { RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
@@ -341,10 +342,18 @@ function modelOf(call: Node | undefined): string | null {
 /** `model` in the statement `model.eval()`, else null. */
 function evalCallReceiver(statement: Node): string | null {
   const call = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
-  const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
-  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'eval' || call!.childForFieldName('arguments')?.namedChildCount !== 0)
-    return null;
-  return fn.childForFieldName('object')?.text ?? null;
+  return call && isEvalModeCall(call) ? (call.childForFieldName('function')!.childForFieldName('object')?.text ?? null) : null;
+}
+
+/** `model.eval()`: a call of `eval` on something, with no arguments. */
+function isEvalModeCall(n: Node): boolean {
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'eval' && n.childForFieldName('arguments')?.namedChildCount === 0;
+}
+
+/** Every `x.eval()` call in body, nested defs aside. */
+function evalModeCalls(body: Node): Node[] {
+  return findDescendants(body, isEvalModeCall, isNestedScope);
 }
 
 /** Outside the loop, body calls a function of this file that backpropagates or needs input gradients (NEEDS_GRAD), not under a gradient context. */
@@ -881,11 +890,6 @@ function reportEvalModeLoop(def: Node, name: string, body: Node, ctx: RuleContex
 /** The entry point of a script: in an inference script (`infer_cls.py`, `predict.py`), `main` is its inference. */
 const SCRIPT_ENTRY = /^_?(main|run)$/;
 
-/** `infer_cls` of `tools/infer_cls.py`. */
-function fileStem(filePath: string | undefined): string {
-  return ((filePath ?? '').split(/[\\/]/).pop() ?? '').replace(/\.\w+$/, '');
-}
-
 /**
  * A module-level inference helper (`infer(net, img, scales)`, named for it) that runs a model it is handed, called on
  * every pass of a loop of this file by a function that switched that very model to eval mode first
@@ -1023,10 +1027,9 @@ function evalModeCaller(name: string, at: number, param: string, def: Node, fact
  */
 function evalModeNamesBefore(body: Node, before: Node): Set<string> {
   const names = new Set<string>();
-  for (const call of findDescendants(body, (n) => n.type === 'call' && n.endIndex <= before.startIndex, isNestedScope)) {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'eval' || call.childForFieldName('arguments')?.namedChildCount !== 0) continue;
-    let root = fn.childForFieldName('object');
+  for (const call of evalModeCalls(body)) {
+    if (call.endIndex > before.startIndex) continue;
+    let root = call.childForFieldName('function')!.childForFieldName('object');
     while (root?.type === 'call' && root.childForFieldName('function')?.type === 'attribute')
       root = root.childForFieldName('function')!.childForFieldName('object');
     const assigned = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.equals(call) ? call.parent.childForFieldName('left') : null;
@@ -1041,7 +1044,7 @@ function evalModeNamesBefore(body: Node, before: Node): Set<string> {
  * backward, no grad context of its own): the model's name and its first forward call. Null otherwise.
  */
 function evalModeForward(name: string, body: Node, facts: FileFacts, filePath: string | undefined): { model: string; forward: Node } | null {
-  if (!EVAL_NAME.test(name) && !(SCRIPT_ENTRY.test(name) && EVAL_NAME.test(fileStem(filePath)))) return null;
+  if (!EVAL_NAME.test(name) && !(SCRIPT_ENTRY.test(name) && EVAL_NAME.test(path.basename(filePath ?? '', path.extname(filePath ?? ''))))) return null;
   const model = evalModeReceiver(body);
   if (!model || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return null;
   const forward = forwardCallOf(model, body);
@@ -1219,16 +1222,7 @@ function chainFrom(node: Node, wide = false): { top: Node; detached: boolean } {
 
 /** `model` of the one `model.eval()` in body (nested defs aside); null when there is none or several models. */
 function evalModeReceiver(body: Node): string | null {
-  const receivers = new Set(
-    findDescendants(
-      body,
-      (n) =>
-        n.type === 'call' &&
-        n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'eval' &&
-        n.childForFieldName('arguments')?.namedChildCount === 0,
-      isNestedScope,
-    ).map((c) => c.childForFieldName('function')!.childForFieldName('object')!.text),
-  );
+  const receivers = new Set(evalModeCalls(body).map((c) => c.childForFieldName('function')!.childForFieldName('object')!.text));
   return receivers.size === 1 ? [...receivers][0]! : null;
 }
 
@@ -1249,16 +1243,7 @@ function evaluationLoop(def: Node, facts: FileFacts): Node | null {
 }
 
 function callsEval(def: Node): boolean {
-  return (
-    findDescendants(
-      def.childForFieldName('body')!,
-      (n) =>
-        n.type === 'call' &&
-        n.childForFieldName('function')?.childForFieldName('attribute')?.text === 'eval' &&
-        n.childForFieldName('arguments')?.namedChildCount === 0,
-      isNestedScope,
-    ).length > 0
-  );
+  return evalModeCalls(def.childForFieldName('body')!).length > 0;
 }
 
 /** A `with torch.no_grad()` (or inference_mode / set_grad_enabled) around the loop, or such a decorator on an enclosing function. */

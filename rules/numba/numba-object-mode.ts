@@ -9,6 +9,7 @@ import {
   FileFacts,
   findDescendants,
   jitDecorator,
+  type JitDecorator,
   parameterAnnotation,
   parameterNames,
   pinnedCeiling,
@@ -53,7 +54,9 @@ export default defineRule({
       'forces nothing: it is that same fallback spelled out (tried in nopython mode first; from 0.59 it has no effect). ' +
       'A bare `@jit` or `nopython=False` is therefore reported only in a project whose requirements admit a Numba before 0.59 ' +
       '(`numba>=0.53`, `numba<0.58`), and not when its function uses what nopython mode cannot compile (a method of ' +
-      'an object argument, another module): such code relies on object mode on purpose, and `@njit` would not compile it.',
+      'an object argument, another module): such code relies on object mode on purpose, and `@njit` would not compile it. ' +
+      '`@jit` or `@njit` on a method of a plain class that reads `self` is reported on every version: nopython mode cannot type ' +
+      'the instance, so the method ran in object mode before 0.59 and raises a TypingError since (`@njit` always).',
     instead: 'Use `@numba.njit` (or `@jit(nopython=True)`) and keep pandas, I/O and arbitrary Python objects outside the compiled function.',
     example: { before: '@numba.jit(forceobj=True)\ndef f(a): ...', after: '@numba.njit\ndef f(a): ...' },
   },
@@ -66,6 +69,7 @@ export default defineRule({
     const def = m.need('def');
     const jit = jitDecorator(ctx.facts, def);
     if (!jit || jit.decorator.parent?.id !== m.need('decorator').id) return;
+    if (reportPlainMethod(def, jit, ctx)) return;
     if (jit.name !== 'numba.jit' && jit.name !== 'numba.core.decorators.jit') return;
     const name = def.childForFieldName('name')?.text ?? 'function';
     // Mode options computed at run time (`forceobj=_forceobj`): cannot tell.
@@ -129,6 +133,38 @@ export default defineRule({
 });
 
 const NOPYTHON_DEFAULT: Version = [0, 59];
+
+/**
+ * `@jit` (or `@njit`) on a method of a plain class that reads its instance (`self.system.Positions` in an O(n²) energy
+ * loop, review58's Lennard-Jones Monte Carlo): nopython mode cannot type `self`, so before 0.59 the method falls back to
+ * object mode (Python speed plus compile time), and from 0.59 its first call raises a TypingError. Methods of a
+ * `@jitclass` are compiled with their class and are not decorated one by one. True when reported.
+ */
+function reportPlainMethod(def: Node, jit: JitDecorator, ctx: RuleContext): boolean {
+  if (!/^numba\.(n?jit|core\.decorators\.jit)$/.test(jit.name)) return false;
+  // Defined directly in the class body, with `self` first.
+  const cls = (def.parent?.type === 'decorated_definition' ? def.parent : def).parent?.parent;
+  if (cls?.type !== 'class_definition' || parameterNames(def)[0] !== 'self') return false;
+  if (decoratorsOf(def).some((d) => /^(staticmethod|classmethod)$/.test(decoratorCallee(d).text))) return false;
+  if (decoratorsOf(cls).some((d) => /jitclass$/.test(decoratorCallee(d).text))) return false;
+  const body = def.childForFieldName('body');
+  const readsSelf = body ? findDescendants(body, (n) => n.type === 'attribute' && n.childForFieldName('object')?.text === 'self').length > 0 : false;
+  if (!readsSelf || jit.keywords.get('forceobj')?.text === 'True') return false;
+  const name = def.childForFieldName('name')?.text ?? 'method';
+  const spelled = jit.call ? jit.call.text : jit.decorator.text;
+  // `@njit` never falls back: its first call raises on every version.
+  const outcome =
+    jit.name === 'numba.njit'
+      ? 'its first call raises a TypingError'
+      : 'Numba before 0.59 runs it in object mode at Python speed and 0.59 and later raise a TypingError on the first call';
+  ctx.report({
+    node: jit.decorator,
+    message:
+      `\`@${spelled.replace(/^@/, '')}\` on the method \`${name}\`: nopython mode cannot compile \`self\` (an instance of a plain class), so ` +
+      `${outcome}; move the numeric work into a module-level \`@njit\` function of arrays and numbers, called with the attributes it reads`,
+  });
+  return true;
+}
 
 /**
  * The oldest numba the project admits when it is older than 0.59 (the first whose bare `@jit` never falls back to

@@ -217,6 +217,8 @@ export default defineRule({
       .filter((c) => c !== null && c.key === r.key)
       .map((c) => c!.call);
     if (!same[0]?.equals(call)) return;
+    // `if row == 0: ... hist.sum()` (review59, emhass): a branch one pass takes runs the reduction once already.
+    if (same.every((c) => onOnePassOnly(c, top!))) return;
 
     const kind = values(ctx.facts).valueOf(r.array)?.kind;
     const message = `\`${call.text}\` gives the same value on every pass (the loop never changes \`${name}\`); compute it once before the loop`;
@@ -238,3 +240,36 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `call` sits in the body of an `if <counter> == <number>:` inside `top`, where the counter is a loop's target or a name
+ * the loop steps (`row += 1`): one pass at most takes that branch.
+ */
+function onOnePassOnly(call: Node, top: Node): boolean {
+  for (let n: Node | null = call; n && !n.equals(top); n = n.parent) {
+    const branch: Node | null = n.parent;
+    if (branch?.type !== 'if_statement' || !branch.childForFieldName('consequence')?.equals(n)) continue;
+    const test = branch.childForFieldName('condition');
+    const operators = test?.children.filter((c: Node | null) => c !== null && !c.isNamed).map((c: Node | null) => c!.text);
+    if (test?.type !== 'comparison_operator' || test.namedChildCount !== 2 || operators?.join() !== '==') continue;
+    const [left, right] = [test.namedChild(0)!, test.namedChild(1)!];
+    const counter =
+      left.type === 'identifier' && right.type === 'integer' ? left.text : right.type === 'identifier' && left.type === 'integer' ? right.text : null;
+    if (counter && countsPasses(counter, top)) return true;
+  }
+  return false;
+}
+
+/**
+ * `name` counts passes: the target of `for name in range(...)` (`top` or a loop inside it), or a name stepped by
+ * `name += 1` inside it. Not an element (`for f in flags`), which many passes may find equal to the number.
+ */
+function countsPasses(name: string, top: Node): boolean {
+  const loops = [top, ...findDescendants(top, (n) => n.type === 'for_statement')];
+  const overRange = (l: Node) => l.childForFieldName('right')?.childForFieldName('function')?.text === 'range';
+  if (loops.some((l) => l.type === 'for_statement' && l.childForFieldName('left')?.text === name && overRange(l))) return true;
+  return findDescendants(top, (n) => n.type === 'augmented_assignment').some(
+    (a) =>
+      a.childForFieldName('left')?.text === name && /^\+=$/.test(a.childForFieldName('operator')?.text ?? '') && a.childForFieldName('right')?.text === '1',
+  );
+}

@@ -33,6 +33,7 @@ import {
   parameterDefault,
   parameterNames,
   plainAssignments,
+  pointSeriesLoop,
   rowDistanceAdvice,
   rowFillAdvice,
   rowUpdateAdvice,
@@ -64,7 +65,7 @@ export default defineRule({
   // findings outside hot code not worth a change (3-element shape tuples, one-time initialisation). Full severity in hot code.
   quietOutsideHotCode: true,
   // The same loop's generic advice (a comprehension, sum(), join) would keep the per-row iteration this rule is about.
-  supersedes: GENERIC_LOOP_RULES,
+  supersedes: [...GENERIC_LOOP_RULES, 'numba-jit-candidate'],
   severityForms: [
     {
       severity: 'hint',
@@ -106,7 +107,10 @@ export default defineRule({
       'arrays, which numpy runs in compiled, vectorised code. A per-element `if`/`else` choosing what to store or append ' +
       'is `np.where` (`np.select` for an `elif` chain), and a running product or sum of per-step factors ' +
       '(`paths[t] = paths[t - 1] * growth`) is `np.cumprod` / `np.cumsum` along the first axis. Arithmetic on neighbours at ' +
-      'fixed offsets (`x[i] - x[i - 4]` for every `i` the offsets allow) is the same arithmetic on shifted slices (`x[4:] - x[:-4]`).',
+      'fixed offsets (`x[i] - x[i - 4]` for every `i` the offsets allow) is the same arithmetic on shifted slices (`x[4:] - x[:-4]`). ' +
+      "Nested loops over a grid that hand each point's series to a function (`np.cov(sst[i, j], nino)[0, 1]`, " +
+      '`signal.detrend(x[:, i, j])`, `np.polyfit(t, x[:, i, j], 1)`, `np.mean(x[:, i, j])`) call it once per point, where ' +
+      'one call along the series axis (or a centred `np.tensordot` for a covariance) does every point.',
     instead:
       'Write the expression on the arrays themselves: `out[:] = a * 2 + b`, `res = arr1 + arr2`, `total = np.sum(a * b)`. ' +
       'The result is an ndarray; call `.tolist()` if a list is really needed. If the loop has a dependency between ' +
@@ -197,6 +201,7 @@ export default defineRule({
       reportScan(m.need('loop'), ctx);
       return;
     }
+    if (m.get('iterfn')?.text === 'range' && reportPointSeries(m.need('loop'), ctx)) return;
     const group = m.get('loop') ? maskPerGroup(m.need('loop'), ctx) : null;
     if (group) {
       // The groups of an id column are one per entity (users, sessions, items): many, so the scans are n x groups.
@@ -264,6 +269,18 @@ export default defineRule({
 });
 
 type Ctx = RuleContext;
+
+/**
+ * A nest of range loops handing each grid point's series to a function that takes an axis (`np.cov(sst[i, j], nino)`
+ * per point of a map): reported once, at the outermost loop; true for every loop of such a nest, so that the inner
+ * loops stay silent.
+ */
+function reportPointSeries(loop: Node, ctx: Ctx): boolean {
+  const points = pointSeriesLoop(loop, ctx.facts, numpyModuleRef(ctx.facts) ?? 'np');
+  if (!points) return false;
+  if (points.outer.equals(loop)) ctx.report({ node: loop, message: points.message });
+  return true;
+}
 
 /**
  * A full scan of an array per value the loop visits (scanPerValue), over a range, a list of values or a dict's keys. Its
@@ -1242,6 +1259,7 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
   const arrays = new Map<string, Node>();
   const lines = new Map<string, Node>();
   const written = new Set<string>();
+  const tupleCells = new Set<string>();
   let writes = 0;
   for (const n of findDescendants(body, () => true)) {
     if (
@@ -1259,6 +1277,7 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
     if (n.type === 'subscript') {
       const cell = cellOf(n, i, j);
       if (cell) arrays.set(cell.text, cell);
+      if (cell && n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length === 2) tupleCells.add(cell.text);
     }
     if (n.type === 'call' && !cellCall(n, ctx)) return null;
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
@@ -1275,6 +1294,7 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
   const layer = values(ctx.facts);
   const twoD = (a: Node) => {
     const v = layer.valueOf(a);
+    if (!v && tupleCells.has(a.text) && nestSpansShapeOf(a.text, outer, inner, ctx)) return true;
     return v?.kind === 'ndarray' ? v.ndim === undefined || v.ndim === 2 : isFrameValues(a, ctx);
   };
   const known = [...arrays.values()].filter(twoD);
@@ -1285,6 +1305,52 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
     return `Nested loops visit every cell of ${names} one at a time and read a whole row or column of ${whole} for each; compute those rows' or columns' reductions once (\`axis=\`) and write the whole-array expression`;
   }
   return `Nested loops visit every cell of ${names} one at a time; write the whole-array expression (a mask, \`np.where\`, ufuncs) instead`;
+}
+
+/**
+ * The nest's two ranges run over `X.shape` (`range(X.shape[0])`, or a size unpacked from it: `n, m = X.shape`): with
+ * `X[i, j]` cells, an array or tensor whatever nothing else says (a list has no `.shape`, a dict keyed by pairs neither).
+ * datakaveri's `clean_prediction(prediction)` clamps every cell of a parameter so.
+ */
+function nestSpansShapeOf(name: string, outer: Node, inner: Node, ctx: Ctx): boolean {
+  const shape = `${name}.shape`;
+  const sizes = shapeSizeNames(shape, outer);
+  return [outer, inner].every((loop) => {
+    const bound = loop
+      .childForFieldName('right')
+      ?.childForFieldName('arguments')
+      ?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (bound?.length !== 1) return false;
+    const b = bound[0];
+    if (b.type === 'subscript' && b.childForFieldName('value')?.text.replace(/\s/g, '') === shape) return true;
+    return b.type === 'identifier' && sizes.has(b.text) && ctx.facts.isBuiltin('range', loop);
+  });
+}
+
+/** Names the function around `at` binds to sizes of `shape` (`n, m = X.shape`, `n = X.shape[0]`), each bound once. */
+function shapeSizeNames(shape: string, at: Node): Set<string> {
+  const body = enclosingFunction(at)?.childForFieldName('body');
+  const sizes = new Set<string>();
+  const bound = new Map<string, number>();
+  if (!body) return sizes;
+  for (const a of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (!left || !right) continue;
+    const names =
+      left.type === 'identifier'
+        ? [left]
+        : left.type === 'pattern_list' || left.type === 'tuple_pattern'
+          ? left.namedChildren.filter((c): c is Node => c?.type === 'identifier')
+          : [];
+    for (const n of names) bound.set(n.text, (bound.get(n.text) ?? 0) + 1);
+    const r = right.text.replace(/\s/g, '');
+    if ((left.type === 'identifier' && r.startsWith(`${shape}[`) && right.type === 'subscript') || (left.type !== 'identifier' && r === shape)) {
+      for (const n of names) sizes.add(n.text);
+    }
+  }
+  for (const n of [...sizes]) if (bound.get(n) !== 1) sizes.delete(n);
+  return sizes;
 }
 
 /** `for i in range(...)` with the builtin range: the index name. */

@@ -84,7 +84,8 @@ export default defineRule({
       '`GroupBy.apply` calls the lambda once per group with a new Series or DataFrame, then stitches the pieces ' +
       'together. Reductions (`mean`, `sum`...), `transform("mean")` broadcasts and the cumulative, `shift`, `diff` ' +
       'and `rank` methods of the groupby object do the same work for all groups at once in compiled code. ' +
-      '`transform(lambda g: ...)` makes the same Python call per group.',
+      '`transform(lambda g: ...)` makes the same Python call per group. A window in it (`x.rolling(7).mean()`) is left ' +
+      "alone: the groupby's own `rolling` rebuilds the index over every row, which made it slower than the lambda on long groups.",
     instead:
       'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.head(n)` for `g.iloc[:n]`, `gb.size()` for `len(g)`), or broadcast a reduction with `transform`: ' +
       '`df["v"] - df.groupby("k")["v"].transform("mean")`. The correlation of two columns per group is a ratio of grouped ' +
@@ -244,19 +245,32 @@ function reportTransform(call: Node, body: Node, param: string, grouped: Node, g
  * after the groupby or a loop variable holds something else somewhere, and the groupby's own keywords then are unknown.
  */
 function checkHeldGroupby(call: Node, name: Node, verb: string, body: Node | null, param: string | undefined, ctx: RuleContext): void {
-  if (verb !== 'apply' || !body || !param || !columnReductionShape(body, param) || inTestOf(call, verb)) return;
+  if (!body || !param || inTestOf(call, verb)) return;
+  // `df_grouped = df.groupby("id")["price"]`, then `df_grouped.transform(lambda x: x.shift(1))` (review59's M5 scripts):
+  // the held column of a groupby, read for its transforms. No fix: the name may be read elsewhere.
+  if (verb === 'transform') {
+    const column = heldGroupby(name, call, true);
+    if (column && !holdsContainers(column)) reportTransform(call, body, param, name, column, null, ctx);
+    return;
+  }
+  if (verb !== 'apply' || !columnReductionShape(body, param)) return;
   const groupby = heldGroupby(name, call);
   if (groupby && !holdsContainers(groupby)) reportColumnReduction(call, body, param, name, groupby, null, ctx);
 }
 
-/** The `x.groupby(...)` call a name holds where `call` reads it: its only binding in the scope, an earlier plain assignment. */
-function heldGroupby(name: Node, call: Node): Node | null {
+/**
+ * The `x.groupby(...)` call a name holds where `call` reads it: its only binding in the scope, an earlier plain
+ * assignment. With `column`, also one column of it held (`x.groupby(k)["v"]`); the groupby call is returned.
+ */
+function heldGroupby(name: Node, call: Node, column = false): Node | null {
   const scope = scopeOf(call);
   const assigned = plainAssignments(scope, name.text);
   if (assigned.length !== 1 || occurrences(scope, name.text).filter((id) => bindingOf(id) !== null).length !== 1) return null;
   const value = assigned[0].value;
   if (value.endIndex > call.startIndex || !sameNode(enclosingFunction(value), enclosingFunction(call))) return null;
-  return groupbyParts(value).groupby === value ? value : null;
+  const { groupby, selection } = groupbyParts(value);
+  if (groupby === value) return value;
+  return column && groupby && selection !== null && stringLiteralValue(selectionKey(value)) !== null ? groupby : null;
 }
 
 function sameNode(a: Node | null, b: Node | null): boolean {

@@ -176,7 +176,7 @@ export default defineRule({
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
     if (forwardsRunNoGradModels(loop, ctx) || forwardsOnFunctionBundles(loop, ctx)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
-    if (inFrozenInferenceClass(def, ctx)) return;
+    if (inFrozenInferenceClass(def, ctx) || evalModelsFrozen(def, facts)) return;
     const right = loop.childForFieldName('right');
     if (VOLATILE_INPUT.test(body)) {
       reportVolatileEvaluation(loop, name, ctx);
@@ -224,6 +224,25 @@ function inFrozenInferenceClass(def: Node, ctx: RuleContext): boolean {
   const classes = classAndFileBases(cls, ctx.facts);
   for (const c of classes) if (!c.equals(cls)) ctx.restsOn(c);
   return classes.some((c) => FREEZES.test(c.text)) && !classes.some((c) => TRAINS.test(c.text));
+}
+
+/**
+ * Every model the function switches to eval mode has its parameters taken out of autograd by the file: `for p in
+ * teacher.parameters(): p.detach_()` (or `p.requires_grad = False`, `p.requires_grad_(False)`), or
+ * `teacher.requires_grad_(False)`. Its forward then records nothing on inputs that need no gradient, so `no_grad` saves
+ * nothing (review59: InfoGraph's mean teacher, judged wrong).
+ */
+function evalModelsFrozen(def: Node, facts: FileFacts): boolean {
+  const models = evalModeCalls(def.childForFieldName('body')!).map((c) => c.childForFieldName('function')!.childForFieldName('object')?.text ?? '');
+  if (models.length === 0 || models.some((m) => !/^[\w.]+$/.test(m))) return false;
+  const text = facts.text;
+  return models.every((m) => {
+    const model = m.replace(/\./g, '\\.');
+    const perParameter = new RegExp(
+      `for\\s+(\\w+)\\s+in\\s+${model}\\.parameters\\(\\)\\s*:\\s*\\n?\\s*\\1\\.(detach_\\(\\)|requires_grad\\s*=\\s*False\\b|requires_grad_\\(\\s*False\\s*\\))`,
+    );
+    return perParameter.test(text) || new RegExp(`(^|[^\\w.])${model}\\.requires_grad_\\(\\s*False\\s*\\)`, 'm').test(text);
+  });
 }
 
 /** The class and the classes of this file it derives from, by name (four levels at most). */

@@ -35,6 +35,7 @@ import {
  * receiver whose value is not known is not taken for a Keras model (thinc's tests wrap a Keras model in a thinc one).
  */
 const OTHER_PREDICTORS = ['sklearn', 'xgboost', 'lightgbm', 'catboost', 'statsmodels', 'thinc'];
+const KERAS_MODULES = ['tensorflow', 'keras', 'tf_keras'];
 /** Calls that build a one-sample batch: `np.expand_dims(x, 0)`, `tf.expand_dims(x, 0)`, `np.array([x])`. */
 const EXPAND = /^(numpy|tensorflow|keras\.ops|tensorflow\.keras\.ops)\.(expand_dims|array|asarray|stack|convert_to_tensor|constant)$/;
 
@@ -46,7 +47,12 @@ export default defineRule({
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'tf-function-and-tracing#one-sample-per-predict-call',
-  requires: ['tensorflow', 'keras', 'tf_keras'],
+  requires: KERAS_MODULES,
+  // A model built by a module of the workspace (Orkney's `percep = m.train_and_save_perceptron(...)`, predicted row by
+  // row in a script that never imports Keras itself): such files run the rule too, and there only a receiver the value
+  // layer knows as a Keras model counts.
+  requiresText: /\b(predict|predict_on_batch)\b/,
+  requiresEither: true,
   message: '`predict` on one sample per iteration pays its whole set-up every time; predict on the stacked samples once, or call `model(x)`',
   docs: {
     why:
@@ -68,7 +74,8 @@ export default defineRule({
       'top of the `tf` namespace), is not flagged: there a model called on an array builds a graph ' +
       'instead of computing values. Predict once per batch in a Python loop over a batched dataset is a hint ' +
       'too: each call spreads its set-up over a batch, so what one predict over the dataset (or `model(x)` per batch) saves ' +
-      "depends on the model's size.",
+      "depends on the model's size. A model that another module of the workspace builds and returns counts too, in a " +
+      'script that never imports Keras itself; there any other receiver is left alone.',
     example: {
       before: 'preds = []\nfor img in images:\n    preds.append(model.predict(np.expand_dims(img, 0)))',
       after: 'preds = model.predict(np.stack(images), batch_size=64)',
@@ -81,6 +88,7 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
+    if (!KERAS_MODULES.some((k) => facts.importsModule(k)) && values(facts).valueOf(m.need('model'))?.kind !== 'keras-model') return;
     const loop = enclosingLoop(call) ?? enclosingComprehension(call);
     if (!loop) {
       reportPerCall(call, m.need('model'), m.need('method').text, ctx);

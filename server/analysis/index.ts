@@ -60,6 +60,7 @@ export {
   windowCopyAdvice,
   windowReduceAdvice,
 } from './indexLoops';
+export { pointSeriesLoop } from './pointSeries';
 export type { Independence } from './independence';
 export { DATAFRAME_ONLY_METHODS, FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
 export { callsOf, classAround, referencesTo } from './callsOf';
@@ -131,7 +132,7 @@ export {
   stringLiteralValue,
   usedAfter,
 } from './numeric';
-export type { IntegerName } from './numeric';
+export type { IntegerName, JitDecorator } from './numeric';
 export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
 export {

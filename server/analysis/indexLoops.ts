@@ -495,12 +495,12 @@ export function rowDistanceAdvice(loop: Node, facts: FileFacts, np: string): { n
 }
 
 /** Reductions whose whole-array spelling takes `axis=`: `x.mean()` per slice is `arr.mean(axis=k)`. */
-const AXIS_REDUCERS = new Set(['sum', 'mean', 'max', 'min', 'prod', 'any', 'all', 'std', 'var']);
+export const AXIS_REDUCERS = new Set(['sum', 'mean', 'max', 'min', 'prod', 'any', 'all', 'std', 'var']);
 /**
  * numpy functions whose `axis=` gives, for every slice along it, what the function gives for that slice alone (one
  * value, or a slice of the same length in place): `np.apply_along_axis(f, k, a)` is `f(a, axis=k)`.
  */
-const OWN_AXIS_FUNCTIONS = new Set([
+export const OWN_AXIS_FUNCTIONS = new Set([
   ...AXIS_REDUCERS,
   'argmax',
   'argmin',

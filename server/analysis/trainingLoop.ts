@@ -122,7 +122,9 @@ const TEST_NAME = /(^|_)tests?($|_)|^test/i;
  */
 const EVAL_STEP_NAME = /^test_(step|epoch|loop|one_epoch|batch)$/i;
 const OPTIMIZER_NAME = /(^|_)(opt|optim|optimizer|optimiser)s?($|_|\d)|optimizer|optimiser/i;
-const LOADER_NAME = /(^|_)(data)?loader$|(^|_)dl$/i;
+// `val_iterator`: torchtext's BucketIterator, named so by its tutorials (review59: eight text classifiers evaluate through
+// `evaluate_model(model, iterator)`).
+const LOADER_NAME = /(^|_)(data)?loader$|(^|_)dl$|(^|_)iterator$/i;
 
 // One pattern for every call (one raw match each; names are filtered in JS), plus the loops.
 const QUERY_SOURCE = `

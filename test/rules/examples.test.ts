@@ -105,10 +105,10 @@ function inUsersFile(rule: RuleDefinition, source: string): string {
   for (const [name, line] of Object.entries(USERS_IMPORTS)) if (usesUnbound(source, name)) imports.add(line);
   for (const module of MODULES) if (usesUnbound(source, module)) imports.add(`import ${module}`);
   const withImports = () => [...imports, source].join('\n');
-  // The rule's gate: a file that gets here imports one of its modules (or, with requiresEither, spells its text).
+  // The rule's gate: the example's file imports one of its modules, as a user's file using that library would. (With
+  // requiresEither, spelling the gate's text also lets a file in; the example still shows the library's own case.)
   const requires = rule.requires ?? [];
-  const gateText = rule.requiresEither && rule.requiresText?.test(source);
-  if (requires.length > 0 && !gateText && !requires.some((m) => importsModule(withImports(), m))) {
+  if (requires.length > 0 && !requires.some((m) => importsModule(withImports(), m))) {
     imports.add(CONVENTIONAL_IMPORTS[requires[0]] ?? `import ${requires[0]}`);
   }
   return imports.size > 0 ? `${[...imports].sort().join('\n')}\n\n${source}\n` : `${source}\n`;

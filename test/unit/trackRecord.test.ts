@@ -589,6 +589,17 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review58', rule)), isProvenRecord(recordThrough('review57', rule)), rule);
   });
 
+  it('adds review59 verdicts: no rule changes status', () => {
+    // review59 (40 more repositories of ML and data code), judged on 41c31777 by two reviewers: 5 default findings (3 worth
+    // changing, none wrong); 24 library findings `--preview` adds (3 worth changing, 2 wrong).
+    assert.deepEqual(roundRecord('review59', 'http-call-without-timeout'), { useful: 3, noise: 2, wrong: 0 });
+    // emhass' reduction under `if row == 0:` and InfoGraph's detached mean teacher: since silent.
+    assert.deepEqual(roundRecord('review59', 'loop-invariant-reduction'), { useful: 0, noise: 0, wrong: 1 });
+    assert.deepEqual(roundRecord('review59', 'torch-eval-without-no-grad'), { useful: 1, noise: 2, wrong: 1 });
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review59', rule)), isProvenRecord(recordThrough('review58', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

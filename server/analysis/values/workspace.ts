@@ -246,7 +246,7 @@ function capturesOf(root: Node): { imports: Node[]; comments: Node[]; functions:
 
 /** Words without which a top-level def or class cannot yield a value the layer knows (a library call, an annotation). */
 export const VALUE_HINTS =
-  /\b(pd|pandas|np|numpy|torch|tf|tensorflow|keras|tfds|pl|polars|xr|xarray|dd|DataFrame|Series|ndarray|Tensor|Dataset|DataLoader|Module)\b|->/;
+  /\b(pd|pandas|np|numpy|torch|tf|tensorflow|keras|tfds|pl|polars|xr|xarray|dd|DataFrame|Series|ndarray|Tensor|Dataset|DataLoader|Module|Model|Sequential|load_model)\b|->/;
 
 /**
  * A cheap look at the text before any parse: the top-level `def name` / `class name` of the module, if it

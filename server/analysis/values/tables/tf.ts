@@ -23,6 +23,9 @@ export const TF_TABLE: LibraryTable = {
     'keras.Sequential': 'keras-model',
     'keras.Model': 'keras-model',
     'keras.models.Sequential': 'keras-model',
+    'keras.models.Model': 'keras-model',
+    'tf_keras.Sequential': 'keras-model',
+    'tf_keras.Model': 'keras-model',
     'keras.models.load_model': 'keras-model',
     // `tfds.load(name)` is a Dataset, or a dict of them per split: only `split=` with a single string is one Dataset.
     'tensorflow_datasets.load': (call) => {

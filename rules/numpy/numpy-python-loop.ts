@@ -41,6 +41,7 @@ import {
   coordinateLoopAdvice,
   scatterLoopAdvice,
   scopeBody,
+  shapeBindings,
   usedAfter,
   vectorizeElement,
   windowCopyAdvice,
@@ -1314,7 +1315,7 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
  */
 function nestSpansShapeOf(name: string, outer: Node, inner: Node, ctx: Ctx): boolean {
   const shape = `${name}.shape`;
-  const sizes = shapeSizeNames(shape, outer);
+  const sizes = shapeSizeNames(name, outer);
   return [outer, inner].every((loop) => {
     const bound = loop
       .childForFieldName('right')
@@ -1327,30 +1328,19 @@ function nestSpansShapeOf(name: string, outer: Node, inner: Node, ctx: Ctx): boo
   });
 }
 
-/** Names the function around `at` binds to sizes of `shape` (`n, m = X.shape`, `n = X.shape[0]`), each bound once. */
-function shapeSizeNames(shape: string, at: Node): Set<string> {
+/** Names the function around `at` binds to sizes of `array` (`n, m = X.shape`, `n = X.shape[0]`), each bound once there. */
+function shapeSizeNames(array: string, at: Node): Set<string> {
   const body = enclosingFunction(at)?.childForFieldName('body');
-  const sizes = new Set<string>();
-  const bound = new Map<string, number>();
-  if (!body) return sizes;
-  for (const a of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
-    const left = a.childForFieldName('left');
-    const right = a.childForFieldName('right');
-    if (!left || !right) continue;
-    const names =
-      left.type === 'identifier'
-        ? [left]
-        : left.type === 'pattern_list' || left.type === 'tuple_pattern'
-          ? left.namedChildren.filter((c): c is Node => c?.type === 'identifier')
-          : [];
-    for (const n of names) bound.set(n.text, (bound.get(n.text) ?? 0) + 1);
-    const r = right.text.replace(/\s/g, '');
-    if ((left.type === 'identifier' && r.startsWith(`${shape}[`) && right.type === 'subscript') || (left.type !== 'identifier' && r === shape)) {
-      for (const n of names) sizes.add(n.text);
-    }
-  }
-  for (const n of [...sizes]) if (bound.get(n) !== 1) sizes.delete(n);
-  return sizes;
+  if (!body) return new Set();
+  const sizes = new Set(shapeBindings(array, body).flatMap((b) => b.names));
+  return new Set([...sizes].filter((n) => plainAssignments(body, n).length + bindingsByUnpacking(body, n) === 1));
+}
+
+/** How many unpackings (`a, b = ...`) in body bind name. */
+function bindingsByUnpacking(body: Node, name: string): number {
+  return findDescendants(body, (n) => n.type === 'pattern_list' || n.type === 'tuple_pattern', isNestedScope).filter((p) =>
+    p.namedChildren.some((c) => c?.type === 'identifier' && c.text === name),
+  ).length;
 }
 
 /** `for i in range(...)` with the builtin range: the index name. */

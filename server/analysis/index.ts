@@ -105,6 +105,7 @@ export {
   plainAssignments,
   readsAfter,
   scopeOf,
+  shapeBindings,
   spellsAnyName,
   statementsByKeyword,
   attributesOfName,

@@ -3,7 +3,7 @@
 // doubt a use counts as a read. Every function walks one scope (a def body or, at module level,
 // the file), never more.
 import type { Node } from '../syntax/parser';
-import { contains, enclosingDef, findDescendants, ownReturnStatements, parameterNames } from './scopes';
+import { contains, enclosingDef, findDescendants, isNestedScope, ownReturnStatements, parameterNames } from './scopes';
 import { possibleCallOffsets, wordOffsets } from '../syntax/spelling';
 
 /** Python's keywords: never a name. */
@@ -574,4 +574,25 @@ export function onlyBranchesAndReturns(body: Node, accepts: (expression: Node) =
     );
   };
   return walk(body, true);
+}
+
+/**
+ * The assignments in `body` (nested scopes left out) that bind names to the sizes of an array: `nx, ny, nt = sst.shape`
+ * (an unpacking, which also says how many axes `sst` has) and `n = sst.shape[0]`. `array` is the array as spelled.
+ */
+export function shapeBindings(array: string, body: Node): { names: string[]; unpacked: boolean }[] {
+  const shape = `${array}.shape`;
+  const out: { names: string[]; unpacked: boolean }[] = [];
+  for (const a of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (!left || !right) continue;
+    const r = right.text.replace(/\s/g, '');
+    if ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && r === shape) {
+      out.push({ names: left.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text), unpacked: true });
+    } else if (left.type === 'identifier' && right.type === 'subscript' && r.startsWith(`${shape}[`)) {
+      out.push({ names: [left.text], unpacked: false });
+    }
+  }
+  return out;
 }

@@ -8,7 +8,8 @@
 import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
 import { AXIS_REDUCERS, OWN_AXIS_FUNCTIONS } from './indexLoops';
-import { findDescendants, isNestedScope, scopeBody } from './scopes';
+import { shapeBindings } from './names';
+import { findDescendants, scopeBody } from './scopes';
 import { values } from './values';
 
 /** Functions of a series that return a series of the same axis, and take `axis=` themselves. */
@@ -99,14 +100,11 @@ function nestFrom(outer: Node, facts: FileFacts): Nest {
 function ndimOf(array: Node, facts: FileFacts): number | undefined {
   const v = values(facts).valueOf(array);
   if (v?.kind === 'ndarray' && v.ndim !== undefined) return v.ndim;
-  const shape = `${array.text}.shape`;
-  const counts = new Set<number>();
-  for (const a of findDescendants(scopeBody(array), (n) => n.type === 'assignment', isNestedScope)) {
-    const left = a.childForFieldName('left');
-    if ((left?.type === 'pattern_list' || left?.type === 'tuple_pattern') && a.childForFieldName('right')?.text.replace(/\s/g, '') === shape) {
-      counts.add(left.namedChildren.filter((c) => c?.type === 'identifier').length);
-    }
-  }
+  const counts = new Set(
+    shapeBindings(array.text, scopeBody(array))
+      .filter((b) => b.unpacked)
+      .map((b) => b.names.length),
+  );
   return counts.size === 1 ? [...counts][0] : undefined;
 }
 

@@ -2,6 +2,7 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   below,
+  classOfMethod,
   declaredFloor,
   decoratorCallee,
   decoratorsOf,
@@ -143,8 +144,8 @@ const NOPYTHON_DEFAULT: Version = [0, 59];
 function reportPlainMethod(def: Node, jit: JitDecorator, ctx: RuleContext): boolean {
   if (!/^numba\.(n?jit|core\.decorators\.jit)$/.test(jit.name)) return false;
   // Defined directly in the class body, with `self` first.
-  const cls = (def.parent?.type === 'decorated_definition' ? def.parent : def).parent?.parent;
-  if (cls?.type !== 'class_definition' || parameterNames(def)[0] !== 'self') return false;
+  const cls = classOfMethod(def);
+  if (!cls || parameterNames(def)[0] !== 'self') return false;
   if (decoratorsOf(def).some((d) => /^(staticmethod|classmethod)$/.test(decoratorCallee(d).text))) return false;
   if (decoratorsOf(cls).some((d) => /jitclass$/.test(decoratorCallee(d).text))) return false;
   const body = def.childForFieldName('body');

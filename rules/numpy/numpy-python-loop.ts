@@ -8,7 +8,9 @@ import {
   FileFacts,
   alongAxisAdvice,
   bindersSpelling,
+  bindingOf,
   callArguments,
+  occurrences,
   classIndex,
   compiledByNumba,
   costlyWorkEachPass,
@@ -1317,11 +1319,9 @@ function nestSpansShapeOf(name: string, outer: Node, inner: Node, ctx: Ctx): boo
   const shape = `${name}.shape`;
   const sizes = shapeSizeNames(name, outer);
   return [outer, inner].every((loop) => {
-    const bound = loop
-      .childForFieldName('right')
-      ?.childForFieldName('arguments')
-      ?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-    if (bound?.length !== 1) return false;
+    const right = loop.childForFieldName('right');
+    const bound = right ? callArguments(right) : [];
+    if (bound.length !== 1) return false;
     const b = bound[0];
     if (b.type === 'subscript' && b.childForFieldName('value')?.text.replace(/\s/g, '') === shape) return true;
     return b.type === 'identifier' && sizes.has(b.text) && ctx.facts.isBuiltin('range', loop);
@@ -1333,14 +1333,7 @@ function shapeSizeNames(array: string, at: Node): Set<string> {
   const body = enclosingFunction(at)?.childForFieldName('body');
   if (!body) return new Set();
   const sizes = new Set(shapeBindings(array, body).flatMap((b) => b.names));
-  return new Set([...sizes].filter((n) => plainAssignments(body, n).length + bindingsByUnpacking(body, n) === 1));
-}
-
-/** How many unpackings (`a, b = ...`) in body bind name. */
-function bindingsByUnpacking(body: Node, name: string): number {
-  return findDescendants(body, (n) => n.type === 'pattern_list' || n.type === 'tuple_pattern', isNestedScope).filter((p) =>
-    p.namedChildren.some((c) => c?.type === 'identifier' && c.text === name),
-  ).length;
+  return new Set([...sizes].filter((n) => occurrences(body, n).filter((id) => bindingOf(id) !== null).length === 1));
 }
 
 /** `for i in range(...)` with the builtin range: the index name. */

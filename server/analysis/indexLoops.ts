@@ -13,7 +13,7 @@ import { findDescendants, scopeBody } from './scopes';
 import { values } from './values';
 
 /** The statements of a block, comments left out. */
-function statementsOf(block: Node | null): Node[] {
+export function statementsOf(block: Node | null): Node[] {
   return block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
 }
 
@@ -39,7 +39,7 @@ function keysOf(sub: Node): Node[] {
 }
 
 /** True when `name` occurs in `n` as an identifier (not as an attribute's name). */
-function mentions(n: Node, name: string): boolean {
+export function mentions(n: Node, name: string): boolean {
   // findDescendants leaves the node itself out: a bare `i` is a mention of `i`.
   if (n.type === 'identifier') return n.text === name;
   return findDescendants(n, (d) => d.type === 'identifier' && d.text === name).some((d) => {

@@ -7,7 +7,8 @@
 // picked by a per-point mask (`temp[iok]`, whose length varies), an index that is not a loop's own.
 import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
-import { AXIS_REDUCERS, OWN_AXIS_FUNCTIONS } from './indexLoops';
+import { callArguments, keywordArgument, positionalArguments } from './callArgs';
+import { AXIS_REDUCERS, mentions, OWN_AXIS_FUNCTIONS, statementsOf } from './indexLoops';
 import { shapeBindings } from './names';
 import { findDescendants, scopeBody } from './scopes';
 import { values } from './values';
@@ -43,10 +44,6 @@ interface Nest {
   indices: string[];
 }
 
-function statementsOf(block: Node | null): Node[] {
-  return block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-}
-
 /** `i` of `for i in range(n)` (builtin range, bounds free of the outer indices: a triangle is not a grid). */
 function rangeIndex(loop: Node, facts: FileFacts, outer: readonly string[]): string | null {
   if (loop.type !== 'for_statement') return null;
@@ -57,15 +54,6 @@ function rangeIndex(loop: Node, facts: FileFacts, outer: readonly string[]): str
   if (fn?.type !== 'identifier' || fn.text !== 'range' || !facts.isBuiltin('range', it)) return null;
   if (outer.some((i) => mentions(it, i))) return null;
   return target.text;
-}
-
-/** True when `name` occurs in `n` as a name (not as an attribute's). */
-function mentions(n: Node, name: string): boolean {
-  if (n.type === 'identifier') return n.text === name;
-  return findDescendants(n, (d) => d.type === 'identifier' && d.text === name).some((d) => {
-    const p = d.parent;
-    return !(p?.type === 'attribute' && p.childForFieldName('attribute')?.equals(d));
-  });
 }
 
 /** The lone loop a range loop's body holds, which continues the nest. */
@@ -132,16 +120,9 @@ function pointSlice(n: Node, indices: readonly string[], facts: FileFacts): Seri
   return { array: array.text, axis, whole: array.text };
 }
 
-function positionalArguments(call: Node): Node[] {
-  return statementsOf(call.childForFieldName('arguments')).filter((a) => a.type !== 'keyword_argument');
-}
-
+/** The keyword arguments as written (`ddof=1`): their text goes into the whole-array form. */
 function keywordArguments(call: Node): Node[] {
-  return statementsOf(call.childForFieldName('arguments')).filter((a) => a.type === 'keyword_argument');
-}
-
-function keywordNamed(call: Node, name: string): boolean {
-  return keywordArguments(call).some((k) => k.childForFieldName('name')?.text === name);
+  return callArguments(call).filter((a) => a.type === 'keyword_argument');
 }
 
 /** `, ddof=1` for the keyword arguments a call passes beside its series, kept in its whole-array form. */
@@ -171,7 +152,7 @@ class PassReading {
     if (n.type !== 'call') return null;
     const q = this.facts.calleeName(n);
     const args = positionalArguments(n);
-    if (!q || !SERIES_TRANSFORMS.has(q) || args.length !== 1 || keywordNamed(n, 'axis')) return null;
+    if (!q || !SERIES_TRANSFORMS.has(q) || args.length !== 1 || keywordArgument(n, 'axis') !== null) return null;
     const inner = this.series(args[0]);
     if (!inner) return null;
     this.called.add(n.childForFieldName('function')!.text);
@@ -191,7 +172,7 @@ class PassReading {
     if (n.type !== 'call') return null;
     const fn = n.childForFieldName('function');
     const args = positionalArguments(n);
-    if (keywordNamed(n, 'axis') || !fn) return null;
+    if (keywordArgument(n, 'axis') !== null || !fn) return null;
     // `temp.mean()`: a reduction method of the series.
     if (fn.type === 'attribute' && args.length === 0 && AXIS_REDUCERS.has(fn.childForFieldName('attribute')?.text ?? '')) {
       const s = this.series(fn.childForFieldName('object')!);

@@ -51,6 +51,12 @@ const CALLEES: Record<string, { kind: Kind; positional: number; keywords: readon
   'torch.cat': { kind: 'torch.cat', positional: 1, keywords: ['dim'] },
   'torch.concat': { kind: 'torch.cat', positional: 1, keywords: ['dim'] },
   'torch.concatenate': { kind: 'torch.cat', positional: 1, keywords: ['dim'] },
+  // torch's stacking helpers rank their pieces as NumPy's do (Few-Shot-Load-Forecasting's `x = torch.vstack((x, window))`).
+  'torch.vstack': { kind: 'torch.cat', positional: 0, keywords: [] },
+  'torch.row_stack': { kind: 'torch.cat', positional: 0, keywords: [] },
+  'torch.hstack': { kind: 'torch.cat', positional: 0, keywords: [] },
+  'torch.column_stack': { kind: 'torch.cat', positional: 0, keywords: [] },
+  'torch.dstack': { kind: 'torch.cat', positional: 0, keywords: [] },
 };
 /** `DataFrame.append(other, ignore_index=False, verify_integrity=False, sort=False)` (removed in pandas 2.0). */
 const FRAME_APPEND = { kind: 'DataFrame.append' as const, positional: 0, keywords: ['ignore_index'] };
@@ -1042,7 +1048,8 @@ export default defineRule({
       'the finding is a hint.',
     instead:
       'Append the pieces to a Python list (appending is amortised constant time) and concatenate the list once after the loop: ' +
-      '`pd.concat(pieces)`, `np.concatenate(pieces)`, `torch.cat(pieces)`. A metric whose `update` grows a state tensor ' +
+      '`pd.concat(pieces)`, `np.concatenate(pieces)`, `torch.cat(pieces)` (`np.vstack` and `torch.vstack` and their ' +
+      'kin take the list the same way). A metric whose `update` grows a state tensor ' +
       '(`self.preds = torch.cat([self.preds, preds])`) does the same across batches: keep a list and concatenate in `compute`.',
     example: {
       before: 'result = pd.DataFrame()\nfor path in paths:\n    result = pd.concat([result, pd.read_csv(path)], ignore_index=True)',
@@ -1058,7 +1065,7 @@ export default defineRule({
       {
         safety: 'unsafe',
         when:
-          'for `DataFrame.append` and `torch.cat`, for `pd.concat` onto a start other than `pd.DataFrame()` or `None`, at module level, ' +
+          "for `DataFrame.append` and `torch.cat` (and torch's stacking helpers), for `pd.concat` onto a start other than `pd.DataFrame()` or `None`, at module level, " +
           'or inside a `try` of the same function',
         reason:
           '`DataFrame.append` turned dicts and Series into rows where `pd.concat` makes columns; an empty start frame with columns ' +

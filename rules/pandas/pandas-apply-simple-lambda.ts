@@ -79,7 +79,7 @@ export default defineRule({
       'form too (`np.where(s > 3, 1, 0)`, `s.map(codes)`, `s.clip(upper=k)`): suggested, not applied, as its dtype can differ. ' +
       'A missing-value test (`pd.isna(x)`, `np.isnan(x)`) is `s.isna()`. `len(x)` (lists and sets have a length too) becomes ' +
       '`.str.len()` only where the column is built from string literals in the file. A function of the file that only returns one ' +
-      'expression (`def clean(x): return codes.get(x, x)`, handed to `.map(clean)`) is read as the lambda it could be; ' +
+      'expression (`def clean(x): return codes.get(x, x)`, handed to `.map(clean)`) is read as the lambda it could be, and so is a lambda given a name once (`mapper = lambda k: codes[k]`); ' +
       '`codes.get(x, x)` keeps what the dict lacks, as `s.map(codes).fillna(s)` does. A function that returns `pd.NA` for a missing ' +
       'element and `len(x)` or `str(x)[:k]` otherwise is `s.str.len()` or `s.astype(str).str[:k].where(s.notna())` (a hint: missing ' +
       'values come back as NaN rather than `pd.NA`). Tests joined by `and` / `or` / `not`, and chained comparisons, are the same ' +
@@ -265,6 +265,7 @@ function otherFrameLibraryReceiver(series: Node, ctx: RuleContext): boolean {
  */
 function oneExpressionFunction(name: Node, call: Node): { param: string; body: Node } | null {
   const def = localDefinition(name, call);
+  if (!def) return lambdaBoundTo(name, call);
   const params = def?.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
   if (!def || params.length !== 1 || params[0].type !== 'identifier') return null;
   const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
@@ -272,6 +273,19 @@ function oneExpressionFunction(name: Node, call: Node): { param: string; body: N
   const rest = docstring ? statements.slice(1) : statements;
   const value = rest.length === 1 && rest[0].type === 'return_statement' ? rest[0].namedChild(0) : null;
   return value ? { param: params[0].text, body: value } : null;
+}
+
+/**
+ * `age_mapper = lambda k: AGE_LOOKUP[k]` then `df.cluster.apply(age_mapper)` (cdips' catalogue merge, review60): a name
+ * bound once in the scope, to a lambda of one plain parameter, is that lambda. Its parameter and body, or null.
+ */
+function lambdaBoundTo(name: Node, call: Node): { param: string; body: Node } | null {
+  const binders = occurrences(scopeOf(call), name.text).filter((id) => bindingOf(id) !== null);
+  if (binders.length !== 1) return null;
+  const value = plainAssignments(scopeOf(call), name.text)[0]?.value;
+  const params = value?.type === 'lambda' ? (value.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? []) : [];
+  const body = value?.childForFieldName('body');
+  return params.length === 1 && params[0]!.type === 'identifier' && body ? { param: params[0]!.text, body } : null;
 }
 
 /** `f(p)` where p is the lambda's parameter: the function's name, or null. */

@@ -92,14 +92,15 @@ export default defineRule({
       if (loc) {
         // `df.loc[rows, "a"].fillna(..., inplace=True)`: always a copy; no automatic rewrite.
         const owner = frame.childForFieldName('object');
-        if (!owner || (types.typeOf(owner) && !types.is(owner, 'dataframe'))) return;
+        if (!owner || knownNotFrame(types.valueOf(owner))) return;
         report(ctx, selection, call, method, null, true);
         return;
       }
       if (keys.length !== 1) return;
       const key = keys[0];
-      const ft = types.typeOf(frame);
-      if (ft && ft.kind !== 'dataframe') return;
+      // Any kind the layer knows but a DataFrame (a dask or cuDF frame, whose columns are no copies) is not pandas' case.
+      const ft = types.valueOf(frame);
+      if (knownNotFrame(ft)) return;
       // `net.components["pipes"]` that the code walks with `.iterrows()`: a frame kept in a dict, not a column.
       if (!ft && selectsWholeFrame(selection)) return;
       if (stringLiteralValue(key) !== null) {
@@ -124,6 +125,11 @@ export default defineRule({
     report(ctx, selection, call, method, target, listOfColumns, m.need('inplace'));
   },
 });
+
+/** The layer knows the value and it is not a pandas DataFrame. */
+function knownNotFrame(v: { kind: string } | null): boolean {
+  return v !== null && v.kind !== 'dataframe';
+}
 
 /**
  * Members only a DataFrame has (a Series has none of them): code that uses one on a value knows it is a frame. The value

@@ -28,7 +28,9 @@ export default defineRule({
       'Take what `__getitem__` needs out of the frame once in `__init__`: `self.features = frame[cols].to_numpy()` for ' +
       'numbers, `frame["col"].tolist()` or `frame.to_dict("records")` for mixed or text columns, and index those per ' +
       'sample. A row read as attributes (`row.user`) becomes a list or dict lookup; a model that takes a one-row ' +
-      'DataFrame (a fitted transform) can get `array[[i]]`, or transform whole batches in a collate function.',
+      'DataFrame (a fitted transform) can get `array[[i]]`, or transform whole batches in a collate function. A frame the ' +
+      'class is only handed is left alone even where each row read is turned into a dict (`self.features.iloc[idx].to_dict()`): ' +
+      'reviewers found such datasets doing far costlier work per sample, or overridden by every subclass.',
     example: {
       before:
         'class Clicks(Dataset):\n    def __init__(self, path):\n        self.frame = pd.read_csv(path)\n\n' +
@@ -53,7 +55,8 @@ export default defineRule({
     // The row the DataLoader asked for: `frame.iloc[idx]` or `frame.iloc[[idx]]`, idx the method's index parameter.
     const index = parameterNames(def)[1];
     const subscripts = read.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
-    if (!index || subscripts.length !== 1 || !isRowOf(subscripts[0]!, index)) return;
+    // `frame.iloc[idx, :]` (WorldCereal's training dataset) is the same row as `frame.iloc[idx]`.
+    if (!index || !isRowOf(subscripts[0]!, index) || !(subscripts.length === 1 || (subscripts.length === 2 && isWholeSlice(subscripts[1]!)))) return;
     const frame = m.need('frame');
     if (!isSelfData(frame)) return;
     // What the attribute holds comes from the other methods of the class (`self.frame = pd.read_csv(...)` in `__init__`):
@@ -82,6 +85,11 @@ function isRowOf(node: Node, index: string): boolean {
   if (node.type !== 'list') return false;
   const items = node.namedChildren.filter((c) => c !== null && c.type !== 'comment');
   return items.length === 1 && items[0]!.type === 'identifier' && items[0]!.text === index;
+}
+
+/** A bare `:` (every column). */
+function isWholeSlice(node: Node): boolean {
+  return node.type === 'slice' && node.namedChildren.filter((c) => c !== null && c.type !== 'comment').length === 0;
 }
 
 /** Data the dataset holds: `self.frame` or `self.tensors[0]`. */

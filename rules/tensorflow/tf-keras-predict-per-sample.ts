@@ -28,6 +28,8 @@ import {
   valuesAssignedTo,
   values,
   graphModeSwitch,
+  localDefinition,
+  ownReturnStatements,
 } from '../../server/analysis';
 
 /**
@@ -75,7 +77,8 @@ export default defineRule({
       'instead of computing values. Predict once per batch in a Python loop over a batched dataset is a hint ' +
       'too: each call spreads its set-up over a batch, so what one predict over the dataset (or `model(x)` per batch) saves ' +
       "depends on the model's size. A model that another module of the workspace builds and returns counts too, in a " +
-      'script that never imports Keras itself; there any other receiver is left alone.',
+      'script that never imports Keras itself; there any other receiver is left alone. An input shaped by a helper of the ' +
+      'file whose every return is one sample (`def prep(s): return s.reshape(1, 256, 256, 1)`) is one sample too.',
     example: {
       before: 'preds = []\nfor img in images:\n    preds.append(model.predict(np.expand_dims(img, 0)))',
       after: 'preds = model.predict(np.stack(images), batch_size=64)',
@@ -96,6 +99,13 @@ export default defineRule({
     }
     const sample = positionalArguments(call)[0];
     if (!sample || !variesInLoop(sample, loop, facts)) return;
+    // A helper of the file that shapes each input (`sample_reshape(volume[i])`) decides whether it is one sample: an edit
+    // to it must re-run this check.
+    for (const helper of findDescendants(sample, (n) => n.type === 'call')) {
+      const fn = helper.childForFieldName('function');
+      const def = fn?.type === 'identifier' ? localDefinition(fn, helper) : null;
+      if (def) ctx.restsOn(def);
+    }
     if (!isOneSample(sample, loop, facts)) {
       reportPerBatch(call, sample, loop, m.need('model'), m.need('method').text, ctx);
       return;
@@ -552,7 +562,7 @@ function isOneSample(arg: Node, loop: Node, facts: FileFacts, seen: ReadonlySet<
   const name = facts.calleeName(arg);
   if (name === null && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'reshape') return leadsWithOne(args[0], args);
   if (ROW_PER_ITEM.test(name ?? (fn?.type === 'attribute' ? `.${fn.childForFieldName('attribute')?.text}` : ''))) return isOneItemList(arg, args[0]);
-  if (name === null) return isLocalCallOnOne(arg, fn, args);
+  if (name === null) return isLocalCallOnOne(arg, fn, args) || helperReturnsOneSample(arg, fn, facts, seen);
   if (RESHAPE.test(name)) return leadsWithOne(args[1], args.slice(1));
   if (SHAPED.test(name)) return leadsWithOne(shapeValue(keywordValue(arg, 'shape') ?? keywordValue(arg, 'dims') ?? args[0], arg), []);
   if (JOIN.test(name)) return joinsAlongOtherAxis(arg, args, loop, facts, seen);
@@ -609,6 +619,19 @@ const ROW_PER_ITEM = /(^|\.)(pad_sequences|texts_to_sequences|transform)$/;
 function isOneItemList(call: Node, first: Node | undefined): boolean {
   if (!first || first.type !== 'list' || first.namedChildCount !== 1 || hasSplatArguments(call)) return false;
   return first.namedChild(0)?.type !== 'list_splat';
+}
+
+/**
+ * `sample_reshape(volume[i])` where the file's `def sample_reshape(s): ... x = x.reshape(1, 256, 256, 1); return x`
+ * (a brain-MRI service's motion correction, review60): every value the def returns is one sample.
+ */
+function helperReturnsOneSample(call: Node, fn: Node | null, facts: FileFacts, seen: ReadonlySet<string>): boolean {
+  if (fn?.type !== 'identifier' || seen.has(`def ${fn.text}`)) return false;
+  const def = localDefinition(fn, call);
+  if (!def) return false;
+  const inner = new Set(seen).add(`def ${fn.text}`);
+  const returned = ownReturnStatements(def).map((r) => r.namedChild(0));
+  return returned.length > 0 && returned.every((v) => v !== null && isOneSample(v, def, facts, inner));
 }
 
 /** `tokenizer([text])`: a callable of this code (a Keras preprocessing layer, a helper) applied to one sample. */

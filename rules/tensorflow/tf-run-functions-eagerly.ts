@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts } from '../../server/analysis';
+import { FileFacts, methodCallsIn } from '../../server/analysis';
 import { deleteLines, replaceNode } from '../../server/fixes';
 
 const EAGER = new Set(['tensorflow.config.run_functions_eagerly', 'tensorflow.config.experimental_run_functions_eagerly']);
@@ -23,7 +23,9 @@ export default defineRule({
       'optimisations, fusion and XLA are lost. Left in a training script, it can make training many times slower.',
     instead:
       'Delete the call (or guard it behind a debug flag). Calls under a debug/test condition and in test files ' +
-      '(importing pytest or unittest) are not flagged.',
+      '(importing pytest or unittest) are not flagged, nor a call in a function that also defines code reading tensors with ' +
+      '`.numpy()` (a loss or metric matching points with SciPy): that code needs eager mode, and moving it into ' +
+      '`tf.py_function` is a redesign, not a deletion.',
     example: {
       before: 'tf.config.run_functions_eagerly(True)\nmodel.fit(ds, epochs=10)',
       after: 'model.fit(ds, epochs=10)',
@@ -43,9 +45,20 @@ export default defineRule({
     const call = m.need('call');
     if (!EAGER.has(ctx.facts.calleeName(call) ?? '')) return;
     if (isTestFile(ctx.facts) || isInTest(call) || underDebugCondition(call)) return;
+    // The function that turns eager mode on also defines code reading tensors as NumPy values (`.numpy()`), which raises
+    // inside a graph: trees-pointnet's point-to-point loss matches points with scipy's linear_sum_assignment, and removing
+    // the call would break training (review60 judged it wrong).
+    if (readsTensorsAsNumpy(call)) return;
     ctx.report({ node: call, edits: removal(ctx.text, call) });
   },
 });
+
+/** The def around `call` (with the defs nested in it) calls `.numpy()` on something: it needs eager tensors. */
+function readsTensorsAsNumpy(call: Node): boolean {
+  let def: Node | null = call.parent;
+  while (def && def.type !== 'function_definition') def = def.parent;
+  return def !== null && methodCallsIn(def, 'numpy').length > 0;
+}
 
 function isTestFile(facts: FileFacts): boolean {
   return facts.importsModule('pytest') || facts.importsModule('unittest') || facts.importsModule('absl.testing');

@@ -87,6 +87,7 @@ export {
   bindersSpelling,
   bindingOf,
   callsOfNameIn,
+  methodCallsIn,
   definitionsNamed,
   returnedBySoleFunction,
   identifiersSpelled,

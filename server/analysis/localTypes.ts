@@ -56,6 +56,7 @@ export const LIBRARY_ROOTS: ReadonlySet<string> = new Set([
   'polars',
   'xarray',
   'dask',
+  'cudf',
   'scipy',
   'sklearn',
   'numba',
@@ -313,7 +314,7 @@ export class LocalTypes {
         if (name && value) keywords.set(name, value);
       }
     }
-    const q = this.facts.qualifiedName(fn);
+    const q = this.facts.qualifiedName(fn) ?? starImportedFrameLibrary(fn, this.facts);
     if (positional.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) {
       // `nn.Sequential(*layers)`: a table answer that does not look at the arguments holds whatever they are.
       const fixed = q ? callReturns(q) : undefined;
@@ -1688,6 +1689,7 @@ const KIND_NAMES: Record<AnyKind, string> = {
   'polars-series': 'polars Series',
   xarray: 'xarray object',
   'dask-frame': 'dask DataFrame',
+  'cudf-frame': 'cuDF DataFrame',
   'thinc-model': 'thinc Model',
 };
 
@@ -1695,4 +1697,19 @@ const KIND_NAMES: Record<AnyKind, string> = {
 export function article(kind: AnyKind): string {
   const name = KIND_NAMES[kind];
   return `${/^[aeiouAEIOUN]/.test(name) && !name.startsWith('Nu') ? 'an' : 'a'} ${name}`;
+}
+
+/** Frame libraries whose module a star import may bring in unseen (NVIDIA's RecSys notebooks: `from utils_GPU import *`). */
+const STAR_IMPORTED_FRAME_LIBRARIES: ReadonlySet<string> = new Set(['cudf', 'dask_cudf']);
+
+/**
+ * `cudf.read_parquet(fn)` in a file that binds no `cudf` but star-imports a module (`from utils_GPU_v2 import *`): the name can
+ * only come through that import, and spelled so it is the library. The callee's dotted name, or null.
+ */
+function starImportedFrameLibrary(fn: Node, facts: FileFacts): string | null {
+  let root: Node | null = fn;
+  while (root?.type === 'attribute') root = root.childForFieldName('object');
+  if (root?.type !== 'identifier' || root.equals(fn) || !STAR_IMPORTED_FRAME_LIBRARIES.has(root.text)) return null;
+  if (facts.binding(root.text) || facts.moduleBindings.has(root.text) || !/^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*/m.test(facts.text)) return null;
+  return fn.text.replace(/\s+/g, '');
 }

@@ -186,6 +186,22 @@ export function callsOfNameIn(node: Node, name: string): Node[] {
 }
 
 /**
+ * The calls `<anything>.method(...)` inside node (nested defs included), in document order, found where node's text
+ * spells a call of the name: `optimizer.step()`, `pred.numpy()`.
+ */
+export function methodCallsIn(node: Node, method: string): Node[] {
+  const out: Node[] = [];
+  const base = node.startIndex;
+  for (const at of wordOffsets(node.text, method)) {
+    const id = identifierAt(node, base + at, method);
+    const attribute = id?.parent ?? null;
+    const call = attribute?.type === 'attribute' && attribute.childForFieldName('attribute')?.id === id!.id ? attribute.parent : null;
+    if (call?.type === 'call' && call.childForFieldName('function')?.id === attribute!.id) out.push(call);
+  }
+  return out;
+}
+
+/**
  * The statements of these types inside node (any depth, nested defs included, not node itself) that begin with
  * `keyword` (`for`, `while`, `return`), in document order, found where node's text spells the keyword: the same nodes
  * as `node.descendantsOfType(types)`, without tree-sitter marshalling every such node of a long def, nor walking it.

@@ -9,6 +9,7 @@ import {
   definitionsNamed,
   inNestedScope,
   localOccurrences,
+  methodCallsIn,
   nestedScopeOf,
   readsAfter,
   statementsByKeyword,
@@ -151,6 +152,34 @@ describe('callsOfNameIn', () => {
       const walked = body.descendantsOfType('call').filter((c) => c?.childForFieldName('function')?.text === 'f');
       assert.deepEqual(rows(callsOfNameIn(body, 'f')), rows(walked));
       assert.equal(walked.length, 6, 'two on line 1, two on line 2, one after a line continuation, one in the lambda');
+    });
+  });
+});
+
+describe('methodCallsIn', () => {
+  it('finds the calls of a method on any receiver, not the bare function, the attribute read or the text in strings', async () => {
+    const source = [
+      'def train(opt, sched, loader):',
+      '    for x in loader:',
+      '        opt.step()',
+      '        sched . step (1)',
+      '        self.scaler.step(opt)',
+      '        step(x)',
+      '        f = opt.step',
+      '        s = "opt.step()"  # opt.step() in a comment',
+      '        h = (lambda: opt.step())()',
+      '',
+    ].join('\n');
+    await withParsed(source, (tree) => {
+      const body = tree.rootNode.child(0)!.childForFieldName('body')!;
+      const rows = (calls: (Node | null)[]) => calls.map((c) => `${c!.startPosition.row}:${c!.startPosition.column}`);
+      const walked = body
+        .descendantsOfType('call')
+        .filter(
+          (c) => c?.childForFieldName('function')?.type === 'attribute' && c.childForFieldName('function')!.childForFieldName('attribute')?.text === 'step',
+        );
+      assert.deepEqual(rows(methodCallsIn(body, 'step')), rows(walked));
+      assert.equal(walked.length, 4, 'opt, sched (spaced), self.scaler, and the one in the lambda');
     });
   });
 });

@@ -132,6 +132,32 @@ V(a.to_numpy()); V(pl.Series([1]).to_numpy()); V(c.to_numpy()); V(b.to_numpy())
     assert.deepEqual(got, ['polars-frame', 'polars-frame', 'xarray', 'dask-frame', 'unknown', 'ndarray 2-D', 'ndarray 1-D', 'unknown', 'unknown']);
   });
 
+  it('recognises cuDF frames, imported or brought in by a star import, and only then', () => {
+    const imported = valuesIn(`
+import cudf
+import dask_cudf
+a = cudf.read_parquet("x")
+V(a); V(a.merge(b)); V(cudf.concat([a, a])); V(dask_cudf.read_csv("x"))
+`);
+    assert.deepEqual(imported, ['cudf-frame', 'cudf-frame', 'cudf-frame', 'cudf-frame']);
+    // NVIDIA's RecSys notebooks: `cudf` comes through `from utils_GPU import *`. Without a star import the name is not bound
+    // at all (the code would raise), and a module of the file's own named cudf is that module.
+    const star = valuesIn(`
+from utils_GPU import *
+V(cudf.read_parquet("x"))
+`);
+    const unbound = valuesIn(`
+import pandas as pd
+V(cudf.read_parquet("x"))
+`);
+    const own = valuesIn(`
+from utils_GPU import *
+cudf = make_reader()
+V(cudf.read_parquet("x"))
+`);
+    assert.deepEqual([...star, ...unbound, ...own], ['cudf-frame', 'unknown', 'unknown']);
+  });
+
   it("recognises thinc's models (their `.predict` is not Keras's), by the call and by the annotation", () => {
     const got = valuesIn(`
 import thinc.layers

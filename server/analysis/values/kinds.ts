@@ -27,6 +27,7 @@ export type ValueKind =
   | 'polars-series'
   | 'xarray'
   | 'dask-frame'
+  | 'cudf-frame'
   // Models of other libraries that also have `.predict`: recognised so that no Keras rule takes them for Keras.
   | 'thinc-model';
 

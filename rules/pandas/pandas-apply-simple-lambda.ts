@@ -266,8 +266,8 @@ function otherFrameLibraryReceiver(series: Node, ctx: RuleContext): boolean {
 function oneExpressionFunction(name: Node, call: Node): { param: string; body: Node } | null {
   const def = localDefinition(name, call);
   if (!def) return lambdaBoundTo(name, call);
-  const params = def?.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-  if (!def || params.length !== 1 || params[0].type !== 'identifier') return null;
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (params.length !== 1 || params[0].type !== 'identifier') return null;
   const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
   const docstring = statements[0]?.type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string';
   const rest = docstring ? statements.slice(1) : statements;
@@ -280,9 +280,9 @@ function oneExpressionFunction(name: Node, call: Node): { param: string; body: N
  * bound once in the scope, to a lambda of one plain parameter, is that lambda. Its parameter and body, or null.
  */
 function lambdaBoundTo(name: Node, call: Node): { param: string; body: Node } | null {
-  const binders = occurrences(scopeOf(call), name.text).filter((id) => bindingOf(id) !== null);
-  if (binders.length !== 1) return null;
-  const value = plainAssignments(scopeOf(call), name.text)[0]?.value;
+  const scope = scopeOf(call);
+  if (occurrences(scope, name.text).filter((id) => bindingOf(id) !== null).length !== 1) return null;
+  const value = plainAssignments(scope, name.text)[0]?.value;
   const params = value?.type === 'lambda' ? (value.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? []) : [];
   const body = value?.childForFieldName('body');
   return params.length === 1 && params[0]!.type === 'identifier' && body ? { param: params[0]!.text, body } : null;

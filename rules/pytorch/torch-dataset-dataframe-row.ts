@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { classIndex, classOfMethod, datasetClassInfo, enclosingDef, isTestFile, parameterNames, values } from '../../server/analysis';
+import { classIndex, classOfMethod, datasetClassInfo, enclosingDef, isTestFile, parameterNames, values, wholeAxis } from '../../server/analysis';
 import type { FileFacts } from '../../server/analysis';
 
 /** A torch map-style Dataset base, as the file's imports spell it. */
@@ -56,7 +56,7 @@ export default defineRule({
     const index = parameterNames(def)[1];
     const subscripts = read.childrenForFieldName('subscript').filter((c): c is Node => c !== null && c.type !== 'comment');
     // `frame.iloc[idx, :]` (WorldCereal's training dataset) is the same row as `frame.iloc[idx]`.
-    if (!index || !isRowOf(subscripts[0]!, index) || !(subscripts.length === 1 || (subscripts.length === 2 && isWholeSlice(subscripts[1]!)))) return;
+    if (!index || !isRowOf(subscripts[0]!, index) || !(subscripts.length === 1 || (subscripts.length === 2 && wholeAxis(subscripts[1]!)))) return;
     const frame = m.need('frame');
     if (!isSelfData(frame)) return;
     // What the attribute holds comes from the other methods of the class (`self.frame = pd.read_csv(...)` in `__init__`):
@@ -85,11 +85,6 @@ function isRowOf(node: Node, index: string): boolean {
   if (node.type !== 'list') return false;
   const items = node.namedChildren.filter((c) => c !== null && c.type !== 'comment');
   return items.length === 1 && items[0]!.type === 'identifier' && items[0]!.text === index;
-}
-
-/** A bare `:` (every column). */
-function isWholeSlice(node: Node): boolean {
-  return node.type === 'slice' && node.namedChildren.filter((c) => c !== null && c.type !== 'comment').length === 0;
 }
 
 /** Data the dataset holds: `self.frame` or `self.tensors[0]`. */

@@ -59,6 +59,7 @@ export {
   coordinateLoopAdvice,
   windowCopyAdvice,
   windowReduceAdvice,
+  wholeAxis,
 } from './indexLoops';
 export { pointSeriesLoop } from './pointSeries';
 export type { Independence } from './independence';

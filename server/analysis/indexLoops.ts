@@ -812,7 +812,7 @@ interface Window {
 }
 
 /** A key that takes the whole axis: `:` alone. */
-function wholeAxis(k: Node): boolean {
+export function wholeAxis(k: Node): boolean {
   return k.type === 'slice' && k.text.replace(/\s+/g, '') === ':';
 }
 

@@ -24,6 +24,7 @@ import {
   numpyModuleRef,
   occurrences,
   plainAssignments,
+  soleAssignedValue,
   scopeOf,
   stringLiteralValue,
   TEMPORAL_ONLY_MEMBERS,
@@ -280,9 +281,7 @@ function oneExpressionFunction(name: Node, call: Node): { param: string; body: N
  * bound once in the scope, to a lambda of one plain parameter, is that lambda. Its parameter and body, or null.
  */
 function lambdaBoundTo(name: Node, call: Node): { param: string; body: Node } | null {
-  const scope = scopeOf(call);
-  if (occurrences(scope, name.text).filter((id) => bindingOf(id) !== null).length !== 1) return null;
-  const value = plainAssignments(scope, name.text)[0]?.value;
+  const value = soleAssignedValue(scopeOf(call), name.text);
   const params = value?.type === 'lambda' ? (value.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? []) : [];
   const body = value?.childForFieldName('body');
   return params.length === 1 && params[0]!.type === 'identifier' && body ? { param: params[0]!.text, body } : null;

@@ -2,7 +2,6 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   assignmentScope,
-  bindingOf,
   enclosingDef,
   findDescendants,
   enclosingFunction,
@@ -12,8 +11,8 @@ import {
   isPureReference,
   keywordValue,
   needsParentheses,
-  occurrences,
   plainAssignments,
+  soleAssignedValue,
   quietOnSmallFrame,
   scopeOf,
   stringLiteralValue,
@@ -263,11 +262,8 @@ function checkHeldGroupby(call: Node, name: Node, verb: string, body: Node | nul
  * assignment. With `column`, also one column of it held (`x.groupby(k)["v"]`); the groupby call is returned.
  */
 function heldGroupby(name: Node, call: Node, column = false): Node | null {
-  const scope = scopeOf(call);
-  const assigned = plainAssignments(scope, name.text);
-  if (assigned.length !== 1 || occurrences(scope, name.text).filter((id) => bindingOf(id) !== null).length !== 1) return null;
-  const value = assigned[0].value;
-  if (value.endIndex > call.startIndex || !sameNode(enclosingFunction(value), enclosingFunction(call))) return null;
+  const value = soleAssignedValue(scopeOf(call), name.text);
+  if (!value || value.endIndex > call.startIndex || !sameNode(enclosingFunction(value), enclosingFunction(call))) return null;
   const { groupby, selection } = groupbyParts(value);
   if (groupby === value) return value;
   return column && groupby && selection !== null && stringLiteralValue(selectionKey(value)) !== null ? groupby : null;

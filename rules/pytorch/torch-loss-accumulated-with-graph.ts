@@ -8,6 +8,7 @@ import {
   isNumberLiteral,
   isTestCode,
   methodCallsIn,
+  ownReturnStatements,
   scopeOf,
   valuesAssignedTo,
 } from '../../server/analysis';
@@ -108,7 +109,7 @@ function stepsAnOptimizer(loop: Node): boolean {
 function returnsTotal(sum: Node, total: string): boolean {
   const scope = scopeOf(sum);
   if (scope.type !== 'function_definition') return false;
-  return findDescendants(scope, (n) => n.type === 'return_statement', isNestedScope).some((r) => {
+  return ownReturnStatements(scope).some((r) => {
     const value = r.namedChild(0);
     const items = value?.type === 'tuple' || value?.type === 'parenthesized_expression' ? value.namedChildren : [value];
     return items.some((i) => i?.type === 'identifier' && i.text === total);

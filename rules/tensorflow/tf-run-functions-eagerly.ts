@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, methodCallsIn } from '../../server/analysis';
+import { enclosingDef, FileFacts, methodCallsIn } from '../../server/analysis';
 import { deleteLines, replaceNode } from '../../server/fixes';
 
 const EAGER = new Set(['tensorflow.config.run_functions_eagerly', 'tensorflow.config.experimental_run_functions_eagerly']);
@@ -55,8 +55,7 @@ export default defineRule({
 
 /** The def around `call` (with the defs nested in it) calls `.numpy()` on something: it needs eager tensors. */
 function readsTensorsAsNumpy(call: Node): boolean {
-  let def: Node | null = call.parent;
-  while (def && def.type !== 'function_definition') def = def.parent;
+  const def = enclosingDef(call);
   return def !== null && methodCallsIn(def, 'numpy').length > 0;
 }
 

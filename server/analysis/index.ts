@@ -105,6 +105,7 @@ export {
   occurrences,
   onlyBranchesAndReturns,
   plainAssignments,
+  soleAssignedValue,
   readsAfter,
   scopeOf,
   shapeBindings,

@@ -347,6 +347,16 @@ export function plainAssignments(scope: Node, name: string): { id: Node; value: 
   return out;
 }
 
+/**
+ * The value of `name`'s only binding in `scope` (nested scopes left out), when that binding is a plain `name = value`;
+ * null when the scope binds the name in any other way, or more than once.
+ */
+export function soleAssignedValue(scope: Node, name: string): Node | null {
+  if (occurrences(scope, name).filter((id) => bindingOf(id) !== null).length !== 1) return null;
+  const assigned = plainAssignments(scope, name);
+  return assigned.length === 1 ? assigned[0].value : null;
+}
+
 /** Identifiers naming `name` in node's own scope, not descending into nested defs, lambdas or classes. */
 export function localOccurrences(node: Node, name: string): Node[] {
   const spelled = identifiersSpelled(node, name);

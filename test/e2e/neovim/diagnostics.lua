@@ -17,15 +17,21 @@ local function fail(reason)
 end
 
 -- Count the server's publishes for this file, so each phase waits for a fresh one (not for a fixed time).
+-- The document version of the last publish too: a second publish for the opened text (the server re-lints open files
+-- once it has read the project's configuration) must not pass for the edit's.
 local published = 0
+local published_version = -1
 local default_handler = vim.lsp.handlers['textDocument/publishDiagnostics']
 vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
   default_handler(err, result, ctx, config)
-  if result and result.uri == uri then published = published + 1 end
+  if result and result.uri == uri then
+    published = published + 1
+    published_version = result.version or published_version
+  end
 end
 
-local function report(phase, seen_before)
-  local arrived = vim.wait(timeout, function() return published > seen_before end, 20)
+local function report(phase, seen_before, min_version)
+  local arrived = vim.wait(timeout, function() return published > seen_before and published_version >= (min_version or -1) end, 20)
   if not arrived then fail(('%s: the server published no diagnostics within %d ms'):format(phase, timeout)) end
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
     io.stdout:write(('%s %d:%d %s %s\n'):format(phase, d.lnum + 1, d.col + 1, tostring(d.code), vim.diagnostic.severity[d.severity]))
@@ -47,7 +53,7 @@ local seen = report('open', 0)
 local line = vim.api.nvim_buf_get_lines(bufnr, 13, 14, true)[1]
 if line ~= '        time.sleep(0.5)' then fail('line 14 of the fixture is ' .. vim.inspect(line)) end
 vim.api.nvim_buf_set_lines(bufnr, 13, 14, true, { '        await asyncio.sleep(0.5)' })
-report('edit', seen)
+report('edit', seen, vim.api.nvim_buf_get_changedtick(bufnr))
 
 vim.lsp.stop_client(client_id)
 vim.cmd('qall!')

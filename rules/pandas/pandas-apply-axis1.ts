@@ -56,7 +56,7 @@ export default defineRule({
     instead:
       'Combine the columns: `df["price"] * df["qty"]`. For conditional logic use `np.where(cond, a, b)` or ' +
       '`np.select`; for string work the `.str` accessor, and a string formatted from columns (`f"{r[\'a\']}_{r[\'b\']}"`) is the columns joined as strings (`df["a"].astype(str) + "_" + df["b"].astype(str)`, 12x faster on 100,000 rows; said, not rewritten, as a row upcast to floats formats integers as `1.0`); call NumPy ufuncs and samplers on whole columns (`np.exp(df["a"] + df["b"])`). Reduce the rows with the DataFrame method (`df.sum(axis=1)`, ' +
-      '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`), and scale the rows by their own reduction with ' +
+      '`df.abs().sum(axis=1)` for `np.linalg.norm(row, ord=1)`; `df.isna().sum(axis=1)` for `r.isna().sum()`, `(df == 0).mean(axis=1)` for `(r == 0).mean()`), and scale the rows by their own reduction with ' +
       '`df.div(df.sum(axis=1), axis=0)` where a function returned `row / row.sum()`; the index tuples of a MultiIndex are `idx.to_flat_index()`. A one-column frame applied by rows ' +
       '(`s.to_frame().apply(f, axis=1)`) is `s.map(...)` with `f` taking the value instead of a one-value Series. A shapely `Point` ' +
       'made per row from two or three columns is `gpd.points_from_xy(df["x"], df["y"])` in a file that imports geopandas.',
@@ -816,16 +816,59 @@ interface ElementCalls {
 /** Reductions a row Series has, and whose DataFrame method with `axis=1` gives every row's value at once. */
 const ROW_REDUCTIONS = new Set(['sum', 'mean', 'max', 'min', 'median', 'prod']);
 
-/** `r.max()` of the lambda's row, no arguments → `frame.max(axis=1)`; null for anything else. */
+/**
+ * `r.max()` of the lambda's row, no arguments → `frame.max(axis=1)`; and of the row's element tests or comparisons with a
+ * constant (review61's recall hunts: `r.isna().sum()` → `frame.isna().sum(axis=1)`, `(row == 0).mean()` →
+ * `(frame == 0).mean(axis=1)`), and `np.sum(r)`, which calls the row's own `sum`. Null for anything else.
+ */
 function rowReduction(node: Node, param: string, frame: string, calls: ElementCalls): string | null {
   const fn = node.childForFieldName('function');
-  const args = node.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
-  if (fn?.type !== 'attribute' || args.length > 0 || fn.childForFieldName('object')?.text !== param) return null;
-  const method = fn.childForFieldName('attribute')?.text ?? '';
-  if (!ROW_REDUCTIONS.has(method)) return null;
+  const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  let method: string;
+  let receiver: Node | null;
+  if (fn?.type === 'attribute' && args.length === 0) {
+    method = fn.childForFieldName('attribute')?.text ?? '';
+    receiver = fn.childForFieldName('object');
+  } else {
+    // `np.mean(r)`: NumPy hands a Series to its own method (skipping NaN as the frame's does).
+    const qualified = fn ? calls.facts.qualifiedName(fn) : null;
+    method = qualified?.startsWith('numpy.') ? qualified.slice('numpy.'.length) : '';
+    receiver = args.length === 1 && NUMPY_ROW_REDUCTIONS.has(method) ? args[0] : null;
+  }
+  if (!receiver || !ROW_REDUCTIONS.has(method)) return null;
+  const whole = wholeRow(receiver, param, frame);
+  if (whole === null) return null;
   calls.rowMethods++;
-  calls.seen.push(`${param}.${method}()`);
-  return `${frame}.${method}(axis=1)`;
+  calls.seen.push(node.text.length <= 40 ? node.text : `${param}.${method}()`);
+  return `${whole}.${method}(axis=1)`;
+}
+
+/** NumPy reductions that call the method of the same name on a Series they are given. */
+const NUMPY_ROW_REDUCTIONS = new Set(['sum', 'mean', 'max', 'min', 'prod']);
+/** Element tests of a row Series that a DataFrame makes the same way on every cell. */
+const ROW_ELEMENT_TESTS = new Set(['isna', 'isnull', 'notna', 'notnull', 'abs']);
+
+/**
+ * The row itself (`r` → the frame), one of its element tests (`r.isna()` → `frame.isna()`), or its comparison with a
+ * number (`(r == 0)` → `(frame == 0)`): the same values for every row of the frame at once. Null otherwise.
+ */
+function wholeRow(node: Node, param: string, frame: string): string | null {
+  if (node.type === 'identifier') return node.text === param ? frame : null;
+  if (node.type === 'call') {
+    const fn = node.childForFieldName('function');
+    const args = node.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+    const test = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    if (!test || !ROW_ELEMENT_TESTS.has(test) || args.length > 0 || fn?.childForFieldName('object')?.text !== param) return null;
+    return `${frame}.${test}()`;
+  }
+  const inner = node.type === 'parenthesized_expression' && node.namedChildCount === 1 ? node.namedChild(0) : null;
+  if (inner?.type !== 'comparison_operator') return null;
+  const ops = inner.children.filter((c) => c && !c.isNamed);
+  const operands = inner.namedChildren.filter((c): c is Node => c !== null);
+  if (ops.length !== 1 || !COMPARE_OPS.has(ops[0]!.type) || operands.length !== 2) return null;
+  const [left, right] = operands;
+  if (left.type !== 'identifier' || left.text !== param || !isNumberLiteral(right)) return null;
+  return `(${frame} ${ops[0]!.type} ${right.text})`;
 }
 
 /** Element-wise functions of one number and the NumPy ufunc that takes a whole column (`math.exp` → `np.exp`). */

@@ -211,6 +211,8 @@ function keyMask(sel: Node, key: string): { frame: Node; column: string } | null
   const loc = value.type === 'attribute' && value.childForFieldName('attribute')?.text === 'loc';
   const frame = loc ? value.childForFieldName('object') : value;
   if (!frame || !isPureReference(frame) || (!loc && keys.length !== 1) || keys.length > 2) return null;
+  // A mask held in a name first (`level_mask = h["level"] == level`, then `h.loc[level_mask]`) is not followed: review61
+  // found it over hierarchy levels, filter bands, time zones and hours, nine findings judged noise, none worth a change.
   const cmp = keys[0].type === 'parenthesized_expression' ? keys[0].namedChild(0) : keys[0];
   if (cmp?.type !== 'comparison_operator') return null;
   const ops = cmp.children.filter((c) => c !== null && !c.isNamed);

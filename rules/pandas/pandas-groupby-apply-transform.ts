@@ -86,7 +86,7 @@ export default defineRule({
       '`transform(lambda g: ...)` makes the same Python call per group. A window in it (`x.rolling(7).mean()`) is left ' +
       "alone: the groupby's own `rolling` rebuilds the index over every row, which made it slower than the lambda on long groups.",
     instead:
-      'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.head(n)` for `g.iloc[:n]`, `gb.size()` for `len(g)`), or broadcast a reduction with `transform`: ' +
+      'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.ffill(limit=n)` for `g.ffill(limit=n)`, `gb.head(n)` for `g.iloc[:n]`, `gb.size()` for `len(g)`), or broadcast a reduction with `transform`: ' +
       '`df["v"] - df.groupby("k")["v"].transform("mean")`. The correlation of two columns per group is a ratio of grouped ' +
       'sums once both are centred on their group means. A condition counted, averaged or tested per group (`lambda x: (x < 18).sum()`) ' +
       'is the condition on the whole column grouped by the same keys: `(df["age"] < 18).groupby(df["hh"]).sum()`.',
@@ -476,7 +476,7 @@ interface BodyRewrite {
 function rewriteBody(body: Node, param: string, gb: string, column: string | null): BodyRewrite | null {
   // `g.fillna(method="ffill")` is `g.ffill()`: the groupby has that method too.
   const fills = fillChain(body, param);
-  if (fills?.length === 1) return { text: `${gb}.${fills[0]}()`, shown: `.${fills[0]}()`, kind: 'method' };
+  if (fills?.length === 1) return { text: `${gb}.${fills[0]}`, shown: `.${fills[0]}`, kind: 'method' };
   const method = methodCall(body, param);
   if (method && REDUCTIONS.has(method.name) && method.args.length === 0) {
     if (!SAME_AGGREGATIONS.has(method.name)) return null;
@@ -521,10 +521,16 @@ const PER_GROUP_ARITHMETIC =
  */
 function groupMethodArguments(name: string, args: Node[], param: string): boolean {
   if (args.length === 0) return true;
-  return PERIOD_METHODS.has(name) && args.length === 1 && (isNumberLiteral(args[0]) || (args[0].type === 'identifier' && args[0].text !== param));
+  return PERIOD_METHODS.has(name) && args.length === 1 && (isNumberLiteral(args[0]) || periodName(args[0], param));
 }
 
 const PERIOD_METHODS = new Set(['shift', 'diff', 'pct_change']);
+
+/** `n` or `-n` (a forward shift: QuantsPlaybook's `x.shift(-n)` returns), a name the lambda does not bind. */
+function periodName(arg: Node, param: string): boolean {
+  const name = arg.type === 'unary_operator' && arg.childForFieldName('operator')?.type === '-' ? arg.childForFieldName('argument') : arg;
+  return name?.type === 'identifier' && name.text !== param;
+}
 
 /**
  * `len(g.unique())`: the number of distinct values of each group, NaN counted as one (`unique` keeps it), which is
@@ -558,8 +564,9 @@ const FILL_METHODS = new Map([
 ]);
 
 /**
- * `g.ffill()`, `g.fillna(method="ffill")`, `g.fillna(method="ffill").fillna(method="bfill")`: the fill directions the
- * lambda applies to its group, in order (at most two), or null when the body is anything else (a limit, a value).
+ * `g.ffill()`, `g.fillna(method="ffill")`, `g.fillna(method="ffill").fillna(method="bfill")`, `g.ffill(limit=n)`: the
+ * fills the lambda applies to its group, in order (at most two), each as the groupby's own call (`ffill()`,
+ * `ffill(limit=n)`), or null when the body is anything else (a value, an axis).
  */
 function fillChain(body: Node, param: string): string[] | null {
   const out: string[] = [];
@@ -569,16 +576,26 @@ function fillChain(body: Node, param: string): string[] | null {
     if (fn?.type !== 'attribute') return null;
     const name = fn.childForFieldName('attribute')!.text;
     const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const keyword = (a: Node) => (a.type === 'keyword_argument' ? a.childForFieldName('name')?.text : undefined);
+    // `limit=` means the same on the groupby's fills (at most that many filled in a row, within each group).
+    const limit = args.find((a) => keyword(a) === 'limit');
+    if (limit && !sameForEveryGroup(limit.childForFieldName('value'), param)) return null;
+    const rest = args.filter((a) => a !== limit);
     let direction: string | undefined;
-    if ((name === 'ffill' || name === 'bfill') && args.length === 0) direction = name;
-    else if (name === 'fillna' && args.length === 1 && args[0].type === 'keyword_argument' && args[0].childForFieldName('name')?.text === 'method') {
-      direction = FILL_METHODS.get(stringLiteralValue(args[0].childForFieldName('value')) ?? '');
+    if ((name === 'ffill' || name === 'bfill') && rest.length === 0) direction = name;
+    else if (name === 'fillna' && rest.length === 1 && keyword(rest[0]) === 'method') {
+      direction = FILL_METHODS.get(stringLiteralValue(rest[0].childForFieldName('value')) ?? '');
     }
     if (!direction) return null;
-    out.unshift(direction);
+    out.unshift(`${direction}(${limit ? limit.text : ''})`);
     n = fn.childForFieldName('object');
   }
   return n?.type === 'identifier' && n.text === param && out.length > 0 && out.length <= 2 ? out : null;
+}
+
+/** A number, or a name the lambda does not bind (`limit=max_hours`): one value for every group. */
+function sameForEveryGroup(value: Node | null, param: string): boolean {
+  return !!value && (isNumberLiteral(value) || (value.type === 'identifier' && value.text !== param));
 }
 
 /** `g.head(n)` / `g.iloc[:n]` and `g.tail(n)` / `g.iloc[-n:]`: the groupby's `head`/`tail` with the same count, or null. */
@@ -617,7 +634,7 @@ function reportGroupRows(call: Node, body: Node, param: string, grouped: Node, g
   if (fills && keyColumnReadAfter(call, groupby, ctx)) return true;
   const gb = grouped.text.length > SHOWN_LENGTH ? 'gb' : grouped.text;
   const advice = fills
-    ? `fill within groups with the groupby's own \`${gb}.${fills[0]}()\`, then \`.${fills[1]}()\` that result grouped again by the same keys: ` +
+    ? `fill within groups with the groupby's own \`${gb}.${fills[0]}\`, then \`.${fills[1]}\` that result grouped again by the same keys: ` +
       'two passes in compiled code'
     : `the groupby's own \`${gb}.${rows!.name}(${rows!.count})\` takes the ${rows!.name === 'head' ? 'first' : 'last'} rows of every group in compiled code`;
   ctx.report({

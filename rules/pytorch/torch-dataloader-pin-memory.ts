@@ -6,6 +6,7 @@ import {
   dataLoaderArgument,
   datasetInfo,
   DEVICE_TEXT,
+  enclosingLoop,
   FileFacts,
   fewBatchesPerPass,
   fileFunctionDef,
@@ -19,6 +20,7 @@ import {
   iteratorBatchTransfers,
   keywordArgument,
   loopsOverLoader,
+  methodCallsIn,
   smallImageDataset,
   transferDeviceTypes,
 } from '../../server/analysis';
@@ -171,7 +173,22 @@ function smallCopies(call: Node, dataset: Node | null, facts: FileFacts): string
   }
   const samples = batchSize ? integerValueOf(batchSize, facts) : null;
   if (samples !== null && samples <= SMALL_BATCH) return `batches of ${samples} samples copy in about a millisecond, pinned or not`;
+  if (onePassWithoutTraining(call, facts))
+    return 'its batches feed one pass that trains nothing (no backward or optimizer step in the loop): an evaluation, whose copies are a few seconds of a run';
   return null;
+}
+
+/**
+ * Every loop over the loader is one pass (no loop around it in its function) whose body neither backpropagates nor steps
+ * an optimizer: EfficientAT's `evaluate` reads its test set once per run (review61: judged noise by both reviewers, where
+ * the same project's training loaders were judged worth pinning).
+ */
+function onePassWithoutTraining(loader: Node, facts: FileFacts): boolean {
+  const loops = [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)];
+  return (
+    loops.length > 0 &&
+    loops.every((loop) => enclosingLoop(loop) === null && methodCallsIn(loop, 'backward').length === 0 && methodCallsIn(loop, 'step').length === 0)
+  );
 }
 
 /** A loop over the loader copies its batches with `non_blocking=True`: pinning lets those copies overlap the computation. */

@@ -171,7 +171,14 @@ export default defineRule({
     // A function that trains may still hold a validation pass of its own (below): only that loop is reported.
     const trains = needsGradients(m.need('body'), facts);
     if (trains && !validation && !evalPassBesideTraining(loop, m.need('body'), facts)) return;
-    if (needsGradients(loop, facts) || GRAD_CONTEXT.test(body) || OWN_GRAD_HANDLING.test(body)) return;
+    // A `with torch.no_grad():` that only wraps the inputs (`inputs = Variable(inputs)`, a port of PyTorch 0.3's
+    // `volatile=True`) leaves the forward pass after it recording: it decides nothing (review61, Efficient-3DCNNs).
+    const wrapsInputsOnly = GRAD_CONTEXT.test(body) && gradContextsOnlyWrapInputs(m.need('body'));
+    // (OWN_GRAD_HANDLING's `with ...grad(` spells those blocks too: only another such block counts then.)
+    const ownHandling = OWN_GRAD_HANDLING.test(
+      wrapsInputsOnly ? body.replace(/\bwith\s+[\w.]*(no_grad|inference_mode|set_grad_enabled|enable_grad)\s*\(/g, '') : body,
+    );
+    if (needsGradients(loop, facts) || (GRAD_CONTEXT.test(body) && !wrapsInputsOnly) || ownHandling) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
     if (forwardsRunNoGradModels(loop, ctx) || forwardsOnFunctionBundles(loop, ctx)) return;
@@ -180,6 +187,17 @@ export default defineRule({
     const right = loop.childForFieldName('right');
     if (VOLATILE_INPUT.test(body)) {
       reportVolatileEvaluation(loop, name, ctx);
+      return;
+    }
+    if (wrapsInputsOnly) {
+      ctx.report({
+        start: loop.startIndex,
+        end: right?.endIndex ?? loop.startIndex + 3,
+        message:
+          `\`${name}\` runs the model on every batch with autograd recording: its \`with torch.no_grad():\` covers only the ` +
+          `wrapping of the inputs, not the forward pass after it; decorate \`${name}\` with \`@torch.no_grad()\` (or move the forward into the block)`,
+        edits: trains || trainsOutsideLoop(m.need('body'), loop, facts) ? undefined : decoratorEdit(def, facts),
+      });
       return;
     }
     // The function also trains, itself or through a helper of this file that backpropagates (DeepADoTS' `fit` runs
@@ -207,6 +225,38 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * Every gradient context of the function is a `with` block whose statements only wrap or move inputs
+ * (`inputs = Variable(inputs)`, `targets = targets.cuda()`): no model runs under it, and it is the only mention of a
+ * gradient mode in the body (no decorator-like `set_grad_enabled(False)` statement elsewhere).
+ */
+function gradContextsOnlyWrapInputs(body: Node): boolean {
+  const blocks = findDescendants(
+    body,
+    (n) =>
+      n.type === 'with_statement' &&
+      GRAD_CONTEXT.test(n.childForFieldName('body') ? n.text.slice(0, n.childForFieldName('body')!.startIndex - n.startIndex) : ''),
+    isNestedScope,
+  );
+  const mentions = body.text.match(new RegExp(GRAD_CONTEXT.source, 'g'))?.length ?? 0;
+  if (blocks.length === 0 || mentions !== blocks.length) return false;
+  return blocks.every((block) => {
+    const statements = block.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    return statements.length > 0 && statements.every(wrapsInput);
+  });
+}
+
+/** `x = Variable(x)`, `y = Variable(y.cuda())`, `x = x.cuda()` / `x.to(device)`: an input wrapped or moved, no model call. */
+function wrapsInput(statement: Node): boolean {
+  const assignment = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+  const right = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+  if (right?.type !== 'call') return false;
+  const fn = right.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text === 'Variable';
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : null;
+  return (method === 'cuda' || method === 'to') && fn!.childForFieldName('object')?.type === 'identifier';
+}
 
 /** Parameters switched off for autograd: `p.requires_grad = False`, `net.requires_grad_(False)`. */
 const FREEZES = /\.requires_grad\s*=\s*False\b|\.requires_grad_\s*\(\s*False\s*\)/;

@@ -10,6 +10,7 @@ import {
   methodCallsIn,
   ownReturnStatements,
   scopeOf,
+  targetNames,
   valuesAssignedTo,
 } from '../../server/analysis';
 import { replaceNode } from '../../server/fixes';
@@ -130,7 +131,7 @@ function isBackwardOn(n: Node, name: string): boolean {
   return first?.type === 'identifier' && first.text === name;
 }
 
-/** An assignment to `name` in the loop after its backward call and before the sum. */
+/** An assignment to `name` (alone or in a tuple) in the loop after its backward call and before the sum. */
 function reboundBetween(loop: Node, name: string, backward: Node, sum: Node): boolean {
   return (
     findDescendants(
@@ -139,7 +140,8 @@ function reboundBetween(loop: Node, name: string, backward: Node, sum: Node): bo
         (n.type === 'assignment' || n.type === 'augmented_assignment') &&
         n.startIndex > backward.endIndex &&
         n.endIndex <= sum.startIndex &&
-        n.childForFieldName('left')?.text === name,
+        // `loss, current = loss.item(), batch * len(X)` rebinds it as much as `loss = loss.item()` does.
+        targetNames(n.childForFieldName('left') ?? n).includes(name),
       isNestedScope,
     ).length > 0
   );

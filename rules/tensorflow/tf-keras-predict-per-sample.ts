@@ -798,7 +798,18 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   if (bound.length === 0 && passedKerasModelsOnly(model, facts)) return true;
   // `self.model`, set in the class only to Keras models (`self.model = build_mlp(...)`, a builder of this file).
   if (held.length > 0 && held.every((v) => builtByKeras(v, facts) || returnsKerasModel(v, facts))) return true;
+  // `self.predictor = wrappers.load_model(path)`: a loader of another module of the project (ScanNet's returns a wrapper
+  // with a `predict` of its own and no `__call__`; review61 judged the direct-call advice wrong there).
+  if (held.some((v) => loadedByOtherModule(v, facts))) return false;
   return !OTHER_PREDICTORS.some((lib) => facts.importsModule(lib));
+}
+
+/** A call of a name imported from outside TensorFlow and Keras (`wrappers.load_model(...)`, `from .io import load`). */
+function loadedByOtherModule(value: Node, facts: FileFacts): boolean {
+  if (value.type !== 'call' || builtByKeras(value, facts)) return false;
+  let root = value.childForFieldName('function');
+  while (root?.type === 'attribute') root = root.childForFieldName('object');
+  return root?.type === 'identifier' && facts.importsName(root.text);
 }
 
 /** The values assigned to `self.<name>` in the class around a `self.<name>` receiver; none for other receivers. */

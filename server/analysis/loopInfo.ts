@@ -198,6 +198,11 @@ const DRAWING_METHODS = new Set([
   'add_child',
   'add_trace',
   'add_row',
+  // An Axes' statistical charts (review61: a notebook's histogram of each route type, a handful of keys).
+  'hist',
+  'boxplot',
+  'violinplot',
+  'pie',
 ]);
 /** Plotting and map libraries: each call builds a figure, a layer or a marker. */
 const DRAWING_LIBRARIES = /^(matplotlib|folium|plotly|bokeh|seaborn)\./;
@@ -272,7 +277,17 @@ function isCostlyCall(call: Node, facts: FileFacts): boolean {
   if (DRAWING_LIBRARIES.test(callee) || COSTLY_CALLS.test(callee)) return true;
   const fn = call.childForFieldName('function');
   const method = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? '') : '';
-  return DRAWING_METHODS.has(method) || COSTLY_METHODS.has(method) || axesText(call, method);
+  return DRAWING_METHODS.has(method) || COSTLY_METHODS.has(method) || axesText(call, method) || trainsOnData(call, method);
+}
+
+/**
+ * `framework.train(X_train, y_train, X_test, y_test)`: a model trained on data, two arguments at least (review61: a
+ * notebook training one XGBoost model per sensor). PyTorch's `module.train()` / `.train(False)` switches a mode instead.
+ */
+function trainsOnData(call: Node, method: string): boolean {
+  if (method !== 'train') return false;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a !== null && a.type !== 'keyword_argument' && a.type !== 'comment');
+  return (args?.length ?? 0) >= 2;
 }
 
 /**

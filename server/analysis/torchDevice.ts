@@ -157,7 +157,9 @@ export function loopsOverLoader(loader: Node, facts: FileFacts): Node[] {
   const scope = def?.childForFieldName('body') ?? facts.root;
   const local = findDescendants(scope, (n) => n.type === 'for_statement', isNestedScope).filter((loop) => {
     const right = loop.childForFieldName('right');
-    return right !== null && holdsLoader(unwrapIterable(right, facts).inner, loader, facts);
+    if (right === null) return false;
+    const inner = unwrapIterable(right, facts).inner;
+    return holdsLoader(inner, loader, facts) || wrapsLoader(inner, loader, facts);
   });
   return def || name === null ? local : [...local, ...loopsInFunctionsOverGlobal(name, loader, facts)];
 }
@@ -185,12 +187,48 @@ function loopsInFunctionsOverGlobal(name: string, loader: Node, facts: FileFacts
   return loops;
 }
 
-/** `.to(...)` / `.cuda(...)` calls in the loop body (nested defs aside) on a batch the loop binds. */
+/**
+ * `pbar = tqdm(loader)` then `for batch in pbar` (EfficientAT's trainers, review61): a progress bar (or `enumerate`) kept
+ * in a name, bound to that wrapper of this loader only.
+ */
+function wrapsLoader(expr: Node, loader: Node, facts: FileFacts): boolean {
+  if (expr.type !== 'identifier') return false;
+  const values = valuesAssignedTo(expr.text, expr, facts);
+  return (
+    values.length > 0 &&
+    values.every((v) => {
+      if (v.type !== 'call') return false;
+      const inner = unwrapIterable(v, facts).inner;
+      return !inner.equals(v) && holdsLoader(inner, loader, facts);
+    })
+  );
+}
+
+/**
+ * `.to(...)` / `.cuda(...)` calls in the loop body (nested defs aside) on a batch the loop binds, or on the parts a
+ * statement of the body unpacks from it (`x, f, y = batch`, `inputs = data[0]`, `ids = batch["input_ids"]`).
+ */
 export function batchTransfers(loop: Node, facts: FileFacts): Node[] {
   const names = new Set(batchNamesOf(loop, facts));
   const body = loop.childForFieldName('body');
   if (!body || names.size === 0) return [];
+  for (const part of unpackedBatchNames(body, names)) names.add(part);
   return transfersOn(body, names);
+}
+
+/** Names the body's own statements bind to a batch or a part of it (subscripts, attributes): no call in between. */
+function unpackedBatchNames(body: Node, batch: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const statement of body.namedChildren) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    if (assignment?.type !== 'assignment') continue;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (!left || !right || !/^(identifier|subscript|attribute)$/.test(right.type)) continue;
+    const root = receiverRoot(right);
+    if (root && (batch.has(root.text) || out.includes(root.text))) out.push(...targetNames(left));
+  }
+  return out;
 }
 
 /**

@@ -331,6 +331,37 @@ for epoch in range(30):
     assert.match(f!.impact!.reasons[0], /batches of 20 samples/);
   });
 
+  it('a loader read by one pass that trains nothing (an evaluation) is a hint; the same pass with a backward is not (review61)', async () => {
+    const evaluation = `import torch
+from torchvision import datasets, transforms
+
+
+def evaluate(model):
+    test_data = datasets.ImageFolder("flowers/test", transform=transforms.Compose([transforms.Resize(224), transforms.ToTensor()]))
+    loader = torch.utils.data.DataLoader(test_data, batch_size=64, num_workers=4)
+    outputs = []
+    for data, target in loader:
+        data = data.to("cuda")
+        outputs.append(model(data).cpu())
+    return outputs
+
+
+predictions = evaluate(torch.load("model.pt"))
+`;
+    const [f] = await ranked(PIN, evaluation, OWN);
+    assert.equal(f?.severity, 'hint');
+    assert.match(f!.impact!.reasons[0], /one pass that trains nothing/);
+    const trained = evaluation.replace('outputs.append(model(data).cpu())', 'model(data).sum().backward()');
+    assert.equal((await ranked(PIN, trained, OWN))[0]?.severity, 'info');
+    const perEpoch = evaluation
+      .replace('    for data, target in loader:\n', '    for epoch in range(10):\n      for data, target in loader:\n')
+      .replace(
+        '        data = data.to("cuda")\n        outputs.append(model(data).cpu())\n',
+        '          data = data.to("cuda")\n          outputs.append(model(data).cpu())\n',
+      );
+    assert.equal((await ranked(PIN, perEpoch, OWN))[0]?.severity, 'info');
+  });
+
   it('a module constant read inside a function counts as the batch size (BATCH = 20; a loader built in main())', async () => {
     // Before t78 a module-level name was looked up in no scope at all, so a function's `batch_size=BATCH` was unknown.
     const inMain = (size: number) =>

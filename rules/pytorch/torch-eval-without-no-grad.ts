@@ -232,13 +232,7 @@ export default defineRule({
  * gradient mode in the body (no decorator-like `set_grad_enabled(False)` statement elsewhere).
  */
 function gradContextsOnlyWrapInputs(body: Node): boolean {
-  const blocks = findDescendants(
-    body,
-    (n) =>
-      n.type === 'with_statement' &&
-      GRAD_CONTEXT.test(n.childForFieldName('body') ? n.text.slice(0, n.childForFieldName('body')!.startIndex - n.startIndex) : ''),
-    isNestedScope,
-  );
+  const blocks = findDescendants(body, entersGradContext, isNestedScope);
   const mentions = body.text.match(new RegExp(GRAD_CONTEXT.source, 'g'))?.length ?? 0;
   if (blocks.length === 0 || mentions !== blocks.length) return false;
   return blocks.every((block) => {

@@ -521,16 +521,13 @@ const PER_GROUP_ARITHMETIC =
  */
 function groupMethodArguments(name: string, args: Node[], param: string): boolean {
   if (args.length === 0) return true;
-  return PERIOD_METHODS.has(name) && args.length === 1 && (isNumberLiteral(args[0]) || periodName(args[0], param));
+  if (!PERIOD_METHODS.has(name) || args.length !== 1) return false;
+  // `x.shift(-n)` (QuantsPlaybook's forward returns): a period negated is still the same for every group.
+  const negated = args[0].type === 'unary_operator' && args[0].childForFieldName('operator')?.type === '-';
+  return sameForEveryGroup(negated ? args[0].childForFieldName('argument') : args[0], param);
 }
 
 const PERIOD_METHODS = new Set(['shift', 'diff', 'pct_change']);
-
-/** `n` or `-n` (a forward shift: QuantsPlaybook's `x.shift(-n)` returns), a name the lambda does not bind. */
-function periodName(arg: Node, param: string): boolean {
-  const name = arg.type === 'unary_operator' && arg.childForFieldName('operator')?.type === '-' ? arg.childForFieldName('argument') : arg;
-  return name?.type === 'identifier' && name.text !== param;
-}
 
 /**
  * `len(g.unique())`: the number of distinct values of each group, NaN counted as one (`unique` keeps it), which is
@@ -593,7 +590,7 @@ function fillChain(body: Node, param: string): string[] | null {
   return n?.type === 'identifier' && n.text === param && out.length > 0 && out.length <= 2 ? out : null;
 }
 
-/** A number, or a name the lambda does not bind (`limit=max_hours`): one value for every group. */
+/** A number, or a name the lambda does not bind (`limit=max_hours`, `shift(n)`): one value for every group. */
 function sameForEveryGroup(value: Node | null, param: string): boolean {
   return !!value && (isNumberLiteral(value) || (value.type === 'identifier' && value.text !== param));
 }

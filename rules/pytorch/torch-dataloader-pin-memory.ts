@@ -184,7 +184,7 @@ function smallCopies(call: Node, dataset: Node | null, facts: FileFacts): string
  * the same project's training loaders were judged worth pinning).
  */
 function onePassWithoutTraining(loader: Node, facts: FileFacts): boolean {
-  const loops = [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)];
+  const loops = loaderLoops(loader, facts);
   return (
     loops.length > 0 &&
     loops.every((loop) => enclosingLoop(loop) === null && methodCallsIn(loop, 'backward').length === 0 && methodCallsIn(loop, 'step').length === 0)
@@ -201,8 +201,12 @@ function overlapsCopies(loader: Node, facts: FileFacts): boolean {
  * returns it), and after each `next(it)` of a loop that fetches from an iterator over it.
  */
 function loaderBatchTransfers(loader: Node, facts: FileFacts): Node[] {
-  const loops = [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)];
-  return [...loops.flatMap((loop) => batchTransfers(loop, facts)), ...iteratorBatchTransfers(loader, facts)];
+  return [...loaderLoops(loader, facts).flatMap((loop) => batchTransfers(loop, facts)), ...iteratorBatchTransfers(loader, facts)];
+}
+
+/** The for loops over this loader: in its own scope, and where a builder of the file that returns it is called. */
+function loaderLoops(loader: Node, facts: FileFacts): Node[] {
+  return [...loopsOverLoader(loader, facts), ...loopsOverReturnedLoader(loader, facts)];
 }
 
 /** `batch_size=1`: each copy is one sample. */

@@ -48,6 +48,9 @@ const MODEL_NAME = /(^|_)(net|cnn|rnn|lstm|gru|mlp|model|encoder|decoder|autoenc
 const DRAWS = /\bplt\.\w|\bsave_image\s*\(|\.imshow\s*\(|\bsavefig\s*\(/;
 /** A `with` item or decorator that switches gradient recording off (or decides it explicitly). */
 const GRAD_CONTEXT = /(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
+/** Every mention of a gradient context, and every `with` statement entering one (`with torch.no_grad(`), in a text. */
+const GRAD_CONTEXTS = new RegExp(GRAD_CONTEXT.source, 'g');
+const GRAD_CONTEXT_BLOCKS = new RegExp(String.raw`\bwith\s+[\w.]*` + GRAD_CONTEXT.source + String.raw`\s*\(`, 'g');
 /**
  * A `with` block of the code's own that manages gradient state (`with preserve_grad_state(model):`), or a model asked to
  * differentiate its own output (`model(batch, compute_force=True, compute_stress=...)`: an interatomic potential's forces
@@ -175,9 +178,7 @@ export default defineRule({
     // `volatile=True`) leaves the forward pass after it recording: it decides nothing (review61, Efficient-3DCNNs).
     const wrapsInputsOnly = GRAD_CONTEXT.test(body) && gradContextsOnlyWrapInputs(m.need('body'));
     // (OWN_GRAD_HANDLING's `with ...grad(` spells those blocks too: only another such block counts then.)
-    const ownHandling = OWN_GRAD_HANDLING.test(
-      wrapsInputsOnly ? body.replace(/\bwith\s+[\w.]*(no_grad|inference_mode|set_grad_enabled|enable_grad)\s*\(/g, '') : body,
-    );
+    const ownHandling = OWN_GRAD_HANDLING.test(wrapsInputsOnly ? body.replace(GRAD_CONTEXT_BLOCKS, '') : body);
     if (needsGradients(loop, facts) || (GRAD_CONTEXT.test(body) && !wrapsInputsOnly) || ownHandling) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
@@ -233,7 +234,7 @@ export default defineRule({
  */
 function gradContextsOnlyWrapInputs(body: Node): boolean {
   const blocks = findDescendants(body, entersGradContext, isNestedScope);
-  const mentions = body.text.match(new RegExp(GRAD_CONTEXT.source, 'g'))?.length ?? 0;
+  const mentions = body.text.match(GRAD_CONTEXTS)?.length ?? 0;
   if (blocks.length === 0 || mentions !== blocks.length) return false;
   return blocks.every((block) => {
     const statements = block.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];

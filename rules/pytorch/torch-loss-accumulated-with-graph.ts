@@ -141,7 +141,7 @@ function reboundBetween(loop: Node, name: string, backward: Node, sum: Node): bo
         n.startIndex > backward.endIndex &&
         n.endIndex <= sum.startIndex &&
         // `loss, current = loss.item(), batch * len(X)` rebinds it as much as `loss = loss.item()` does.
-        targetNames(n.childForFieldName('left') ?? n).includes(name),
+        targetNames(n.childForFieldName('left')!).includes(name),
       isNestedScope,
     ).length > 0
   );

@@ -30,6 +30,7 @@ import {
   graphModeSwitch,
   localDefinition,
   ownReturnStatements,
+  rootName,
 } from '../../server/analysis';
 
 /**
@@ -807,9 +808,8 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
 /** A call of a name imported from outside TensorFlow and Keras (`wrappers.load_model(...)`, `from .io import load`). */
 function loadedByOtherModule(value: Node, facts: FileFacts): boolean {
   if (value.type !== 'call' || builtByKeras(value, facts)) return false;
-  let root = value.childForFieldName('function');
-  while (root?.type === 'attribute') root = root.childForFieldName('object');
-  return root?.type === 'identifier' && facts.importsName(root.text);
+  const root = rootName(value.childForFieldName('function')!);
+  return root !== '' && facts.importsName(root);
 }
 
 /** The values assigned to `self.<name>` in the class around a `self.<name>` receiver; none for other receivers. */

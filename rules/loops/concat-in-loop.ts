@@ -2,6 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import type { TextEdit } from '../../common/types';
 import {
+  contains,
   bindingOf,
   callArguments,
   enclosingClass,
@@ -272,7 +273,12 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
   };
   const growth: Node[] = [];
   for (const loop of loops) {
-    if (!occurrences(loop, dict).every((id) => own(id) || (bindingOf(id) === null && (otherKey(id) || periodic(id, loop))))) break;
+    if (
+      !occurrences(loop, dict).every(
+        (id) => own(id) || (bindingOf(id) === null && (otherKey(id) || periodic(id, loop) || firstPassEntryStart(id, update, acc))),
+      )
+    )
+      break;
     growth.push(loop);
   }
   const key = entry.childForFieldName('subscript');
@@ -290,6 +296,23 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
     // A tensor entry (a per-layer score map) as the main form's: quiet outside hot code, whatever the pass count.
     ...rankingOf(g.kind, passes),
   });
+}
+
+/**
+ * `if step == 0: predlist[t] = out` ... `else: predlist[t] = np.append(predlist[t], out)` (CheXpert's test_epoch): the
+ * entry is started on the first pass, in the branch beside the growth, and grown on every later one; the start is no
+ * reset of it. The first-pass test is firstPassTest's (a counter compared with 0, `acc is None`).
+ */
+function firstPassEntryStart(id: Node, update: Node, acc: string): boolean {
+  const entry = id.parent;
+  const store = entry?.type === 'subscript' && entry.text === acc ? entry.parent : null;
+  if (store?.type !== 'assignment' || !store.childForFieldName('left')?.equals(entry!)) return false;
+  const block = store.parent?.parent;
+  const ifStmt = block?.type === 'block' ? block.parent : null;
+  if (ifStmt?.type !== 'if_statement' || !ifStmt.childForFieldName('consequence')?.equals(block!)) return false;
+  const otherwise = ifStmt.childForFieldName('alternative');
+  const test = firstPassTest(ifStmt.childForFieldName('condition'), acc);
+  return !!otherwise && otherwise.type === 'else_clause' && contains(otherwise, update) && test?.startsWhenTrue === true;
 }
 
 /**

@@ -406,6 +406,30 @@ function perCategoryCounts(arg: Node, facts: FileFacts): boolean {
   );
 }
 
+/**
+ * Every assignment of the name before the call is an array made from a list comprehension the code runs right there
+ * (`preference = np.array([veh.route_pref[l.id] for l in outlinks], dtype=float)`): the array is as long as a list the
+ * code has already walked element by element, so the built-in adds one more such walk, no more; and over a handful of
+ * elements it is the faster call (UXsim's 2-4 out-links per node: 0.9 us against 2.8 us for `np.sum`, measured by a
+ * review62 reviewer, who judged the advice wrong).
+ */
+function arrayOfPythonList(arg: Node, call: Node, facts: FileFacts): boolean {
+  if (arg.type !== 'identifier') return false;
+  const assigned = plainAssignments(scopeOf(arg), arg.text).filter((a) => a.value.startIndex < call.startIndex);
+  const firstArgument = (value: Node) => value.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment');
+  const fromList = (value: Node) => {
+    if (value.type !== 'call' || !/^numpy\.(?:array|asarray|fromiter)$/.test(facts.calleeName(value) ?? '')) return false;
+    const first = firstArgument(value);
+    return first?.type === 'list_comprehension' || first?.type === 'generator_expression';
+  };
+  // ...or, once it is, a fill of the same length (`merge_priorities = np.ones(len(merge_priorities))` when all are zero).
+  const sameLengthFill = (value: Node) =>
+    value.type === 'call' &&
+    /^numpy\.(?:ones|zeros|full|empty)$/.test(facts.calleeName(value) ?? '') &&
+    firstArgument(value)?.text.replace(/\s+/g, '') === `len(${arg.text})`;
+  return assigned.some(({ value }) => fromList(value)) && assigned.every(({ value }) => fromList(value) || sameLengthFill(value));
+}
+
 /** The iterable of the enclosing `for name in ...:` loop that binds this identifier, or null. */
 function loopBinding(id: Node): Node | null {
   for (let n = id.parent; n && n.type !== 'function_definition'; n = n.parent) {
@@ -487,7 +511,9 @@ export default defineRule({
       'The built-ins `sum`, `max`, `min`, `any` and `all` iterate the array from Python, creating a numpy scalar ' +
       'object per element, while the ndarray methods reduce in compiled code. On a 2-D array the built-ins iterate ' +
       "rows, so `sum(arr)` adds row arrays (`arr.sum(axis=0)`) and `max(arr)` raises. A point's two or three coordinates " +
-      '(`np.array([j, k])`, a shape, `pos[:ndim]`, `point.pos`) are left alone: for them the built-in is the faster call.',
+      '(`np.array([j, k])`, a shape, `pos[:ndim]`, `point.pos`) are left alone: for them the built-in is the faster call. So is an ' +
+      'array made from a list comprehension just before (`np.array([w[l] for l in links])`): it is as long as a list the code ' +
+      'has already walked, often a handful of items, where `sum()` beats `np.sum` (0.9 us against 2.8 us on three floats).',
     instead:
       'Call the method or function: `arr.sum()`, `arr.max()`, `arr.any()`, or `np.sum(arr, axis=0)` when the ' + 'array may have more than one dimension.',
     example: {
@@ -547,6 +573,7 @@ export default defineRule({
     // `np.zeros((1, n_feat))`: the built-in walks the first axis, a handful of rows, one vector operation each.
     if (fewRows(arg, call, ctx.facts)) return;
     if (perCategoryCounts(arg, ctx.facts)) return;
+    if (arrayOfPythonList(arg, call, ctx.facts)) return;
     const receiver = SIMPLE_RECEIVER.has(arg.type) ? arg.text : `(${arg.text})`;
     let replacement: string;
     const edits = [];

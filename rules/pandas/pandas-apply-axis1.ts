@@ -892,6 +892,12 @@ const ELEMENTWISE = new Map([
   ['numpy.sqrt', 'sqrt'],
   ['numpy.abs', 'abs'],
   ['numpy.absolute', 'abs'],
+  // nilmtk's Hart clustering: `(np.fabs(r["T1 Active"]) + np.fabs(r["T2 Active"])) / 2` per row.
+  ['numpy.fabs', 'fabs'],
+  ['numpy.square', 'square'],
+  ['numpy.sign', 'sign'],
+  ['numpy.tan', 'tan'],
+  ['numpy.arctan', 'arctan'],
   ['numpy.sin', 'sin'],
   ['numpy.cos', 'cos'],
   ['numpy.tanh', 'tanh'],
@@ -922,7 +928,9 @@ function elementCall(node: Node, sub: (n: Node) => string | null, calls: Element
     calls.note = PAIRWISE_NOTE;
     return `${calls.numpy}.${pairwise}(${parts.join(', ')})`;
   }
-  const qualified = calls.facts.qualifiedName(fn);
+  // The builtin `abs` of a row expression: `abs(df["a"])` takes the whole column (Series.__abs__).
+  const builtinAbs = fn.type === 'identifier' && fn.text === 'abs' && args.length === 1 && calls.facts.isBuiltin('abs', node);
+  const qualified = builtinAbs ? 'numpy.abs' : calls.facts.qualifiedName(fn);
   if (!qualified) return null;
   const ufunc = ELEMENTWISE.get(qualified);
   const sampler = /^numpy\.random\.(\w+)$/.exec(qualified)?.[1];

@@ -5,6 +5,7 @@ import {
   enclosingLoops,
   FileFacts,
   findDescendants,
+  importedFunctionHas,
   isDataLoaderCall,
   isNestedScope,
   keywordValue,
@@ -35,7 +36,10 @@ export default defineRule({
       'rank, which quietly weakens the shuffling that SGD relies on. Not reported for a sampler with `shuffle=False` or ' +
       'over an evaluation split (`val_sampler`, `DistributedSampler(test_data)`): metrics summed over the whole split ' +
       'do not depend on its order.',
-    instead: 'Call `sampler.set_epoch(epoch)` at the start of each epoch, before iterating the DataLoader.',
+    instead:
+      'Call `sampler.set_epoch(epoch)` at the start of each epoch, before iterating the DataLoader. The same holds for a ' +
+      "project's own subclass of `DistributedSampler` (a bucket sampler grouping samples of similar length), and for a sampler " +
+      'handed to the loader as `batch_sampler=` (`loader.batch_sampler.set_epoch(epoch)`).',
     example: {
       before: 'sampler = DistributedSampler(ds)\nloader = DataLoader(ds, sampler=sampler)\nfor epoch in range(E):\n    for x, y in loader: ...',
       after:
@@ -78,14 +82,15 @@ export default defineRule({
       name: (identifier) @kw
       value: (call
         function: [(identifier) @fn (attribute attribute: (identifier) @fn)]) @ctor))
-  (#eq? @kw "sampler")) @loader`,
+  (#any-of? @kw "sampler" "batch_sampler")) @loader`,
   check(m, ctx) {
     const ctor = m.need('ctor');
     const facts = ctx.facts;
     const fn = m.need('fn');
     // Attribute form by name; bare names by import binding, so any alias works (a map lookup).
-    if (fn.parent?.type === 'attribute' ? fn.text !== 'DistributedSampler' : !facts.binding(fn.text)) return;
-    if (!SAMPLERS.has(facts.calleeName(ctor) ?? '')) return;
+    const library = SAMPLERS.has(facts.calleeName(ctor) ?? '');
+    if (!library && !projectDistributedSampler(ctor, facts)) return;
+    if (library && (fn.parent?.type === 'attribute' ? fn.text !== 'DistributedSampler' : !facts.binding(fn.text))) return;
     // shuffle=False: the order is fixed on purpose (evaluation), set_epoch changes nothing.
     if (keywordValue(ctor, 'shuffle')?.type === 'false') return;
     if (m.get('samplers')) {
@@ -105,9 +110,7 @@ export default defineRule({
     // The DataLoaders that draw from this sampler, and the epoch loops that iterate them.
     const loaders = inline
       ? [inline]
-      : findDescendants(scope, (n) => n.type === 'call' && keywordValue(n, 'sampler')?.text === sampler, isNestedScope).filter((c) =>
-          isDataLoaderCall(c, facts),
-        );
+      : findDescendants(scope, (n) => n.type === 'call' && drawsFrom(n, sampler!), isNestedScope).filter((c) => isDataLoaderCall(c, facts));
     for (const loader of loaders) {
       // The verdict rests on the bodies of the same-file helpers consulted on the way (RuleContext.restsOn): a loop over the
       // loader typed into one, or its set_epoch call removed, makes the finding appear.
@@ -127,11 +130,12 @@ export default defineRule({
       const fix = owner && local && !otherSampler ? setEpochEdit(ctx.text, epoch.loop, owner) : null;
       const call = `${owner ?? 'sampler'}.set_epoch(${epoch.variable ?? 'epoch'})`;
       const caller = local ? null : epoch.helper?.childForFieldName('name')?.text;
+      const kind = library ? '`DistributedSampler`' : `\`${fn.text}\` (a \`DistributedSampler\`)`;
       ctx.report({
         node: ctor,
         message: caller
-          ? `This \`DistributedSampler\` goes back with \`${epoch.loaderName}\` to \`${caller}\`, whose epoch loop never tells it the epoch: call \`${call}\` there at the start of each epoch (when the loader has this sampler), or every epoch repeats the same order`
-          : `This \`DistributedSampler\` is never told the epoch: call \`${call}\` at the start of each epoch, or every epoch repeats the same order`,
+          ? `This ${kind} goes back with \`${epoch.loaderName}\` to \`${caller}\`, whose epoch loop never tells it the epoch: call \`${call}\` there at the start of each epoch (when the loader has this sampler), or every epoch repeats the same order`
+          : `This ${kind} is never told the epoch: call \`${call}\` at the start of each epoch, or every epoch repeats the same order`,
         edits: fix && epoch.variable ? [fix(epoch.variable)] : undefined,
         // The finding rests on the helper's loop over the loader (the mismatch probe's seed 24 broke it in the helper).
         restsOn: epoch.helper ?? undefined,
@@ -316,9 +320,13 @@ function forEvaluation(ctor: Node, sampler: string | null): boolean {
 
 /** `<sampler>.set_epoch(` / `<loader>.sampler.set_epoch(` in the epoch loop, or any set_epoch in a same-file function it calls. */
 function setsEpoch(loop: Node, sampler: string | null, loaderName: string | null, facts: FileFacts, rest: (def: Node) => void): boolean {
-  const owners = [sampler, loaderName && `${loaderName}.sampler`, loaderName && `${loaderName}.batch_sampler.sampler`, loaderName].filter(
-    (o): o is string => !!o,
-  );
+  const owners = [
+    sampler,
+    loaderName && `${loaderName}.sampler`,
+    loaderName && `${loaderName}.batch_sampler`,
+    loaderName && `${loaderName}.batch_sampler.sampler`,
+    loaderName,
+  ].filter((o): o is string => !!o);
   const calls = findDescendants(loop, (n) => n.type === 'call');
   for (const call of calls) {
     const callee = call.childForFieldName('function');
@@ -332,6 +340,30 @@ function setsEpoch(loop: Node, sampler: string | null, loaderName: string | null
     if (helper && /\.set_epoch\s*\(/.test(helper.text)) return true;
   }
   return false;
+}
+
+/** The DataLoader call draws from the sampler named so: `sampler=train_sampler`, or `batch_sampler=train_sampler`. */
+function drawsFrom(call: Node, sampler: string): boolean {
+  return keywordValue(call, 'sampler')?.text === sampler || keywordValue(call, 'batch_sampler')?.text === sampler;
+}
+
+/**
+ * A class of a workspace module that subclasses `DistributedSampler` (VITS' `DistributedBucketSampler`, copied by its
+ * many forks: batches of similar lengths, shuffled with `self.epoch` as the base class does).
+ */
+function projectDistributedSampler(ctor: Node, facts: FileFacts): boolean {
+  return importedFunctionHas(ctor, facts, distributedSamplerClasses);
+}
+
+/** The top-level classes of a module whose bases name `DistributedSampler`. */
+function distributedSamplerClasses(facts: FileFacts): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const c of facts.root.namedChildren) {
+    const cls = c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
+    if (cls?.type !== 'class_definition') continue;
+    if (/\bDistributedSampler\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) names.add(cls.childForFieldName('name')!.text);
+  }
+  return names;
 }
 
 /** A module-level function of this file with that name (none when the name is imported or bound twice). */

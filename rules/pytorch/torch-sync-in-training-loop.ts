@@ -120,6 +120,10 @@ export default defineRule({
       'every row on the step (a reward function, a decoder), convert the whole tensor once: `t.tolist()` gives what ' +
       '`[t[i].tolist() for i in range(len(t))]` gives, with one copy and one sync. The same holds for a sampling or decoding ' +
       'loop that walks a device tensor element by element (`for sigma in sigmas: ... sigma.item()`): `sigmas.tolist()` once before the loop. ' +
+      "A sync in a loop over the model's parameters on every step (a non-finite check per tensor, `for p in params: n += " +
+      "(~torch.isfinite(p.grad)).sum().item()`, or a clipping helper that reads each gradient's norm back with `.item()`) waits once per " +
+      'parameter tensor, hundreds of times a step, whatever the number decides: keep the per-tensor values as tensors, combine them ' +
+      'on the device (`torch.stack(norms).norm()`, `torch.stack(flags).all()`) and read one number. ' +
       'Any loop or comprehension that calls `.item()` on each element of a tensor (`[vocab[t.item()] for t in ids]`) is flagged too, ' +
       'on the CPU as well: each element is a 0-d tensor and each `.item()` a call into torch, where `ids.tolist()` makes one call. ' +
       'So are elements taken by a range index (`for g in range(n): topk(cost[g], k=ks[g].item())`: `ks.tolist()` before the loop), ' +
@@ -152,6 +156,7 @@ export default defineRule({
       return;
     }
     if (reportRowSampling(call, ctx)) return;
+    if (reportPerParameterSync(call, m.need('method'), ctx)) return;
     const site = usesAccelerator(facts) ? syncSite(call, facts) : null;
     if (!site) {
       reportElementWalk(call, m.need('method'), ctx);
@@ -438,6 +443,125 @@ function writesFileEachPass(loop: Node, facts: FileFacts): string | null {
     if (WRITES_FILE.test(callee)) return call.childForFieldName('function')!.text;
   }
   return null;
+}
+
+/** `model.parameters()`, `self.net.named_parameters()`: the tensors an optimizer steps. */
+const PARAMETERS_CALL = /\.(?:named_)?parameters\s*\(\s*\)/;
+
+/** A loop or comprehension that runs a sync once per parameter tensor, and the names it binds per pass. */
+interface ParameterLoop {
+  loop: Node;
+  /** The training loop around it, or null for a gradient helper (a loop reading each parameter's `.grad`). */
+  trainingLoop: TrainingLoop | null;
+}
+
+/**
+ * The loop (or comprehension) over a model's parameters that `call`, a sync, runs in once per parameter, on every step:
+ * inside a training loop's step (meshrcnn's `for p in params: n += (torch.isfinite(p.grad) == 0).sum().item()`, a
+ * generator over the gradients in `all(...)`), or in a helper that reads each parameter's gradient (VITS'
+ * `clip_grad_value_`: `param_norm = p.grad.data.norm(2); total += param_norm.item() ** 2`), which runs once per optimizer
+ * step. Null otherwise: a loop over a handful of losses, weights logged once per epoch, a check under a logging guard.
+ */
+function parameterLoopOf(call: Node, facts: FileFacts): ParameterLoop | null {
+  const recv = call.childForFieldName('function')?.childForFieldName('object');
+  if (!recv) return null;
+  for (let n = call.parent; n && !isNestedScope(n); n = n.parent) {
+    const passes = loopPasses(n, call);
+    const pass = passes.find((p) => iteratesParameters(p.iterable, n!, facts) || readsGradientOf(recv, p.names, n!, facts));
+    if (!pass) continue;
+    const trainingLoop = enclosingTrainingLoop(n, facts, 'any');
+    if (trainingLoop) {
+      if (trainingLoop.framework !== 'torch' || trainingLoop.perEpoch || isUnderLoggingGuard(call, trainingLoop.node) || runsOnce(call, trainingLoop.node))
+        return null;
+      return { loop: n, trainingLoop };
+    }
+    // Outside a training loop only a loop that reads the gradients runs once per optimizer step; weights read outside a
+    // step (a summary, a checkpoint's statistics) run once.
+    const gradients = readsGradientOf(recv, pass.names, n, facts) || gradientsIn(pass.iterable, n, facts);
+    return gradients && enclosingFunctionDef(n) ? { loop: n, trainingLoop: null } : null;
+  }
+  return null;
+}
+
+/** What `node` iterates, when it is a `for` loop or a comprehension whose body (or condition) holds `inner`. */
+function loopPasses(node: Node, inner: Node): { iterable: Node; names: string[] }[] {
+  if (node.type === 'for_statement') {
+    const body = node.childForFieldName('body');
+    const right = node.childForFieldName('right');
+    const left = node.childForFieldName('left');
+    return body && contains(body, inner) && right && left ? [{ iterable: right, names: targetNames(left) }] : [];
+  }
+  if (!/^(?:list|set|dictionary)_comprehension$|^generator_expression$/.test(node.type)) return [];
+  return node.namedChildren
+    .filter((c): c is Node => c?.type === 'for_in_clause' && !contains(c.childForFieldName('right')!, inner))
+    .map((c) => ({ iterable: c.childForFieldName('right')!, names: targetNames(c.childForFieldName('left')!) }));
+}
+
+/** `model.parameters()` (in `list(...)`, `filter(...)`), or a name holding it or a comprehension over it. */
+function iteratesParameters(iterable: Node, at: Node, facts: FileFacts): boolean {
+  if (PARAMETERS_CALL.test(iterable.text)) return true;
+  return iterable.type === 'identifier' && valuesAssignedTo(iterable.text, at, facts).some((v) => PARAMETERS_CALL.test(v.text));
+}
+
+/** A name holding a list of the gradients (`grads = [p.grad for p in model.parameters()]`). */
+function gradientsIn(iterable: Node, at: Node, facts: FileFacts): boolean {
+  return iterable.type === 'identifier' && valuesAssignedTo(iterable.text, at, facts).some((v) => /\.grad\b/.test(v.text) && PARAMETERS_CALL.test(v.text));
+}
+
+/**
+ * The synced tensor is computed from a loop variable's gradient: `p.grad.norm()`, `named_params[i][1].grad`, or a
+ * name the loop assigns from one (`param_norm = p.grad.data.norm(2)` then `param_norm.item()`).
+ */
+function readsGradientOf(recv: Node, names: readonly string[], loop: Node, facts: FileFacts): boolean {
+  const fromLoopGradient = (expr: Node) =>
+    /\.grad\b/.test(expr.text) && findDescendants(expr, (n) => n.type === 'identifier' && names.includes(n.text)).length > 0;
+  if (fromLoopGradient(recv)) return true;
+  const root = chainRoot(recv, { throughCalls: true });
+  if (root?.type !== 'identifier') return false;
+  return valuesAssignedTo(root.text, loop, facts).some((v) => contains(loop, v) && fromLoopGradient(v));
+}
+
+/** The syncs (`.item()`, `.cpu()`, `.tolist()` without arguments) a parameter loop runs per pass, in document order. */
+const parameterSyncsMemo = nodeMemo<Node[]>();
+function parameterSyncs(loop: Node, facts: FileFacts): Node[] {
+  return parameterSyncsMemo(facts, loop, () =>
+    findDescendants(loop, (n) => isArgumentlessSync(n) && parameterLoopOf(n, facts)?.loop.equals(loop) === true, isNestedScope),
+  );
+}
+
+function isArgumentlessSync(n: Node): boolean {
+  if (n.type !== 'call') return false;
+  const method = n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '';
+  const args = n.childForFieldName('arguments');
+  return SYNC_METHODS.has(method) && method !== 'numpy' && args?.type === 'argument_list' && args.namedChildren.every((a) => a?.type === 'comment');
+}
+
+/**
+ * A sync once per parameter tensor on every step: hundreds of waits for the device a step (a model has a weight and often a
+ * bias per layer), where combining the per-parameter values on the device and reading one number waits once. Reported
+ * once per loop, at its first sync, whatever the value decides (a NaN check needs one number, not one per tensor).
+ * True when it reported (or the loop's first sync will).
+ */
+function reportPerParameterSync(call: Node, method: Node, ctx: RuleContext): boolean {
+  if (!isArgumentlessSync(call) || !usesAccelerator(ctx.facts) || isTestCode(call, ctx.facts)) return false;
+  const found = parameterLoopOf(call, ctx.facts);
+  if (!found) return false;
+  const syncs = parameterSyncs(found.loop, ctx.facts);
+  if (!syncs[0]?.equals(call)) return true;
+  const recv = call.childForFieldName('function')!.childForFieldName('object')!;
+  const shown = recv.text.length > 40 ? `${recv.text.slice(0, 37)}...` : recv.text;
+  const when = found.trainingLoop ? 'on every training step' : 'each time this gradient helper runs (once per optimizer step)';
+  const more = syncs.length > 1 ? ` (${syncs.length} syncs per parameter)` : '';
+  ctx.report({
+    start: method.startIndex,
+    end: call.endIndex,
+    construct: found.loop,
+    hotReason: 'once per parameter tensor',
+    message:
+      `\`${shown}.${method.text}()\` waits for the GPU once per parameter tensor${more}, ${when}: a model has a weight and often a bias per layer, ` +
+      'so hundreds of waits a step; keep the per-parameter values as tensors, combine them on the device (`torch.stack(values).sum()`, `.all()`) and read one number',
+  });
+  return true;
 }
 
 /**

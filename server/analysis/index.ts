@@ -141,6 +141,7 @@ export { callTakingArgument, fateOfBinding, localBinding } from './ownership';
 export { scopeMap } from './scopeMap';
 export {
   ancestors,
+  caughtAround,
   ifBranchesAround,
   assignmentScope,
   chainRoot,

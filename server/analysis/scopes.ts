@@ -448,6 +448,20 @@ export function tryCatches(tryStatement: Node, exceptions: RegExp): boolean {
 }
 
 /**
+ * `node` runs in the body of a `try` (in its own def) with a handler `exceptions` matches (`except KeyError as e:`): the
+ * code expects that exception there, so advice that would stop it being raised changes what the handler sees.
+ */
+export function caughtAround(node: Node, exceptions: RegExp): boolean {
+  let child = node;
+  for (const n of ancestors(node)) {
+    if (isNestedScope(n)) return false;
+    if (n.type === 'try_statement' && n.childForFieldName('body')?.equals(child) && tryCatches(n, exceptions)) return true;
+    child = n;
+  }
+  return false;
+}
+
+/**
  * The statement stops an exception `exceptions` matches from leaving it: a `try` with such a handler (tryCatches), or a
  * `with contextlib.suppress(...)` naming one (`with suppress(KeyError, NameError):`).
  */

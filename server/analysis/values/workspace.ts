@@ -211,7 +211,8 @@ export function workspaceFunctionHas(fromFile: string, qualified: string, source
   const dot = qualified.lastIndexOf('.');
   if (dot <= 0) return false;
   const name = qualified.slice(dot + 1);
-  const defines = new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${name}\\b`, 'm');
+  // A top-level function, or a class (a workspace subclass of a library class: a project's DistributedSampler).
+  const defines = new RegExp(`^(?:(?:async[ \\t]+)?def|class)[ \\t]+${name}\\b`, 'm');
   let modules = [resolveModule(fromFile, qualified.slice(0, dot), source)];
   for (let hop = 0; hop < MAX_CHAIN && modules.length > 0; hop++) {
     const next: (string | null)[] = [];

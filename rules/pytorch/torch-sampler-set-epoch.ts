@@ -352,7 +352,10 @@ function drawsFrom(call: Node, sampler: string): boolean {
  * many forks: batches of similar lengths, shuffled with `self.epoch` as the base class does).
  */
 function projectDistributedSampler(ctor: Node, facts: FileFacts): boolean {
-  return importedFunctionHas(ctor, facts, distributedSamplerClasses);
+  // Every assignment of a call reaches here: only a class named as a sampler is looked up in its module.
+  const name = ctor.childForFieldName('function');
+  const last = name?.type === 'attribute' ? name.childForFieldName('attribute')?.text : name?.text;
+  return /Sampler$/.test(last ?? '') && importedFunctionHas(ctor, facts, distributedSamplerClasses);
 }
 
 /** The top-level classes of a module whose bases name `DistributedSampler`. */

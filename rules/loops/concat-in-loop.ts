@@ -305,11 +305,8 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
  */
 function firstPassEntryStart(id: Node, update: Node, acc: string): boolean {
   const entry = id.parent;
-  const store = entry?.type === 'subscript' && entry.text === acc ? entry.parent : null;
-  if (store?.type !== 'assignment' || !store.childForFieldName('left')?.equals(entry!)) return false;
-  const block = store.parent?.parent;
-  const ifStmt = block?.type === 'block' ? block.parent : null;
-  if (ifStmt?.type !== 'if_statement' || !ifStmt.childForFieldName('consequence')?.equals(block!)) return false;
+  const ifStmt = entry?.type === 'subscript' && entry.text === acc ? ifAroundStore(entry) : null;
+  if (!ifStmt) return false;
   const otherwise = ifStmt.childForFieldName('alternative');
   const test = firstPassTest(ifStmt.childForFieldName('condition'), acc);
   return !!otherwise && otherwise.type === 'else_clause' && contains(otherwise, update) && test?.startsWhenTrue === true;
@@ -779,11 +776,17 @@ function onceFlag(ifStmt: Node): Node | null {
  * the accumulator on the first pass (`result = pd.DataFrame(columns=cols)`) and is no reset of it on later passes.
  */
 function onceStart(id: Node, loop: Node): boolean {
-  const stmt = id.parent?.type === 'assignment' && id.parent.childForFieldName('left')?.equals(id) ? id.parent.parent : null;
-  const block = stmt?.parent;
+  const ifStmt = ifAroundStore(id);
+  return ifStmt !== null && onceFlag(ifStmt) !== null && enclosingLoops(ifStmt)[0]?.equals(loop) === true;
+}
+
+/** The `if` whose consequence holds, as a statement of its own, an assignment to `target` (`if c: acc = x`), or null. */
+function ifAroundStore(target: Node): Node | null {
+  const store = target.parent;
+  if (store?.type !== 'assignment' || !store.childForFieldName('left')?.equals(target)) return null;
+  const block = store.parent?.parent;
   const ifStmt = block?.type === 'block' ? block.parent : null;
-  if (ifStmt?.type !== 'if_statement' || !ifStmt.childForFieldName('consequence')?.equals(block!)) return false;
-  return onceFlag(ifStmt) !== null && enclosingLoops(ifStmt)[0]?.equals(loop) === true;
+  return ifStmt?.type === 'if_statement' && ifStmt.childForFieldName('consequence')?.equals(block!) ? ifStmt : null;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   localOccurrences,
   localTypes,
   plainAssignments,
+  positionalArguments,
   scopeOf,
   values,
 } from '../../server/analysis';
@@ -353,13 +354,18 @@ const LISTED_ROWS = /^numpy\.(array|asarray|stack)$/;
  * or a column `x[:, k]` of such an array (eg3d's `min(quad[:, 0])`, three findings judged wrong in review41: the
  * built-in over four values is no slower than the method's call).
  */
+/** The plain assignments of the name (in its scope) whose values come before `at`. */
+function assignedBefore(arg: Node, at: Node): ReturnType<typeof plainAssignments> {
+  return plainAssignments(scopeOf(arg), arg.text).filter((a) => a.value.startIndex < at.startIndex);
+}
+
 function fewRows(arg: Node, at: Node, facts: FileFacts): boolean {
   if (arg.type === 'subscript') {
     const keys = arg.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
     return keys.length >= 2 && keys[0].type === 'slice' && keys[0].text.replace(/\s/g, '') === ':' && fewRows(arg.childForFieldName('value')!, at, facts);
   }
   if (arg.type !== 'identifier') return false;
-  const assigned = plainAssignments(scopeOf(arg), arg.text).filter((a) => a.value.startIndex < at.startIndex);
+  const assigned = assignedBefore(arg, at);
   return assigned.length > 0 && assigned.every(({ value }) => fewRowsValue(value, facts));
 }
 
@@ -415,18 +421,17 @@ function perCategoryCounts(arg: Node, facts: FileFacts): boolean {
  */
 function arrayOfPythonList(arg: Node, call: Node, facts: FileFacts): boolean {
   if (arg.type !== 'identifier') return false;
-  const assigned = plainAssignments(scopeOf(arg), arg.text).filter((a) => a.value.startIndex < call.startIndex);
-  const firstArgument = (value: Node) => value.childForFieldName('arguments')?.namedChildren.find((a) => a !== null && a.type !== 'comment');
+  const assigned = assignedBefore(arg, call);
   const fromList = (value: Node) => {
     if (value.type !== 'call' || !/^numpy\.(?:array|asarray|fromiter)$/.test(facts.calleeName(value) ?? '')) return false;
-    const first = firstArgument(value);
+    const first = positionalArguments(value)[0];
     return first?.type === 'list_comprehension' || first?.type === 'generator_expression';
   };
   // ...or, once it is, a fill of the same length (`merge_priorities = np.ones(len(merge_priorities))` when all are zero).
   const sameLengthFill = (value: Node) =>
     value.type === 'call' &&
     /^numpy\.(?:ones|zeros|full|empty)$/.test(facts.calleeName(value) ?? '') &&
-    firstArgument(value)?.text.replace(/\s+/g, '') === `len(${arg.text})`;
+    positionalArguments(value)[0]?.text.replace(/\s+/g, '') === `len(${arg.text})`;
   return assigned.some(({ value }) => fromList(value)) && assigned.every(({ value }) => fromList(value) || sameLengthFill(value));
 }
 
@@ -608,7 +613,7 @@ const BOOL_DTYPE = /^(bool|(np|numpy)\.bool_?|["']bool["'])$/;
  */
 function slotFlagsBesideStep(arg: Node, call: Node, facts: FileFacts): string | null {
   if (arg.type !== 'identifier') return null;
-  const assigned = plainAssignments(scopeOf(arg), arg.text).filter((a) => a.value.startIndex < call.startIndex);
+  const assigned = assignedBefore(arg, call);
   if (assigned.length === 0 || !assigned.every(({ value }) => slotFlags(value, facts))) return null;
   const loop = enclosingLoop(call);
   if (!loop) return null;

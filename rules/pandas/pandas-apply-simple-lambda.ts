@@ -3,9 +3,7 @@ import type { Node } from '../../server/syntax';
 import {
   bindingOf,
   callArguments,
-  enclosingDef,
-  parameterAnnotation,
-  parameterDefault,
+  isStrParameter,
   caughtAround,
   contains,
   decoratorsOf,
@@ -963,28 +961,21 @@ function isSeries(receiver: Node, method: string, facts: Parameters<typeof value
   if (method === 'apply' && parsedByToDatetime(receiver, facts)) return true;
   if (method !== 'apply' || receiver.type !== 'subscript') return false;
   const keys = receiver.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-  if (keys.length !== 1 || (stringLiteralValue(keys[0]) === null && !stringParameter(keys[0]!))) return false;
+  if (keys.length !== 1 || (stringLiteralValue(keys[0]) === null && !isStrParameter(keys[0]!, true))) return false;
   const owner = receiver.childForFieldName('value');
   const ot = layer.valueOf(owner);
   return !ot || ot.kind === 'dataframe';
 }
 
-/** `frame[label]`, with `label` a string parameter (stringParameter): the same column each time it is read. */
+/**
+ * `frame[label]`, with `label` a parameter the function never rebinds, declared a string (`label_speed: str = SPEED`) or
+ * defaulting to a string literal (`col="speed"`): the same one column each time it is read, as with a literal key (PyMove's
+ * unit conversions, `move_data[label_speed].apply(lambda row: row * 3.6)`, over every point of a trajectory table).
+ */
 function keyedByStringParameter(series: Node): boolean {
   const keys = series.type === 'subscript' ? series.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
   const owner = series.childForFieldName('value');
-  return keys.length === 1 && !!owner && isPureReference(owner) && stringParameter(keys[0]!);
-}
-
-/**
- * A parameter the function never rebinds, declared a string (`label_speed: str = SPEED`) or defaulting to a string
- * literal (`col="speed"`): as a key it selects one column, as a literal key does (PyMove's unit conversions,
- * `move_data[label_speed].apply(lambda row: row * 3.6)`, over every point of a trajectory table).
- */
-function stringParameter(key: Node): boolean {
-  const def = key.type === 'identifier' ? enclosingDef(key) : null;
-  if (!def || plainAssignments(def, key.text).length > 0) return false;
-  return parameterAnnotation(def, key.text) === 'str' || stringLiteralValue(parameterDefault(def, key.text)) !== null;
+  return keys.length === 1 && !!owner && isPureReference(owner) && isStrParameter(keys[0]!, true);
 }
 
 /**

@@ -2,6 +2,7 @@ import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/e
 import type { Node } from '../../server/syntax';
 import {
   bindingOf,
+  callArguments,
   costlyWorkEachPass,
   enclosingDef,
   readFromFileReason,
@@ -283,15 +284,9 @@ function comprehendedFrame(rows: Node): Node | null {
     const owner = rows.childForFieldName('object');
     return owner && isPureReference(owner) ? owner : null;
   }
-  const fn = rows.type === 'call' ? rows.childForFieldName('function') : null;
-  const args = rows.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
-  if (fn?.text !== 'range' || args.length !== 1) return null;
-  const size = args[0].text.replace(/\s+/g, '');
-  const m = /^len\((.+?)(?:\.index)?\)$|^(.+)\.shape\[0\]$/.exec(size);
-  const name = m?.[1] ?? m?.[2];
-  if (!name) return null;
-  const owner = findDescendants(args[0], (n) => n.text === name && isPureReference(n))[0];
-  return owner ?? null;
+  const args = rows.type === 'call' && rows.childForFieldName('function')?.text === 'range' ? callArguments(rows) : [];
+  const name = args.length === 1 ? boundFrame(args[0]) : null;
+  return (name && findDescendants(args[0], (n) => n.text === name && isPureReference(n))[0]) || null;
 }
 
 /** Conversions of the row or its cell that keep the per-row read the only work: `np.array(...)`, `list(...)`, `float(...)`. */
@@ -306,7 +301,7 @@ function plainRowRead(elem: Node, i: string, frame: string): { accessor: string;
   let node = elem;
   for (let depth = 0; depth < 4; depth++) {
     const fn = node.type === 'call' ? node.childForFieldName('function') : null;
-    const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const args = fn ? callArguments(node) : [];
     if (fn && ROW_CONVERSIONS.test(fn.text) && args.length === 1) node = args[0];
     else if (fn?.type === 'attribute' && /^(?:tolist|to_numpy|to_list)$/.test(fn.childForFieldName('attribute')?.text ?? '') && args.length === 0)
       node = fn.childForFieldName('object')!;

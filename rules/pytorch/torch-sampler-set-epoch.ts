@@ -6,6 +6,7 @@ import {
   FileFacts,
   findDescendants,
   importedFunctionHas,
+  inheritedBaseNames,
   isDataLoaderCall,
   isNestedScope,
   keywordValue,
@@ -358,13 +359,17 @@ function projectDistributedSampler(ctor: Node, facts: FileFacts): boolean {
   return /Sampler$/.test(last ?? '') && importedFunctionHas(ctor, facts, distributedSamplerClasses);
 }
 
-/** The top-level classes of a module whose bases name `DistributedSampler`. */
+/** The top-level classes of a module that derive from torch's `DistributedSampler` (inheritedBaseNames). */
 function distributedSamplerClasses(facts: FileFacts): ReadonlySet<string> {
   const names = new Set<string>();
   for (const c of facts.root.namedChildren) {
     const cls = c?.type === 'decorated_definition' ? c.childForFieldName('definition') : c;
     if (cls?.type !== 'class_definition') continue;
-    if (/\bDistributedSampler\b/.test(cls.childForFieldName('superclasses')?.text ?? '')) names.add(cls.childForFieldName('name')!.text);
+    for (const base of inheritedBaseNames(cls, facts))
+      if (SAMPLERS.has(base)) {
+        names.add(cls.childForFieldName('name')!.text);
+        break;
+      }
   }
   return names;
 }

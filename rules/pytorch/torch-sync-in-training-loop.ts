@@ -465,9 +465,14 @@ interface ParameterLoop {
 function parameterLoopOf(call: Node, facts: FileFacts): ParameterLoop | null {
   const recv = call.childForFieldName('function')?.childForFieldName('object');
   if (!recv) return null;
-  for (let n = call.parent; n && !isNestedScope(n); n = n.parent) {
-    const passes = loopPasses(n, call);
-    const pass = passes.find((p) => iteratesParameters(p.iterable, n!, facts) || readsGradientOf(recv, p.names, n!, facts));
+  let child: Node = call;
+  for (let n = call.parent; n && !isNestedScope(n); child = n, n = n.parent) {
+    const loop = n;
+    const pass = walkClauses(loop, child)
+      .map((c) => ({ iterable: c.childForFieldName('right'), left: c.childForFieldName('left') }))
+      .filter((c): c is { iterable: Node; left: Node } => !!c.iterable && !!c.left && !contains(c.iterable, call))
+      .map((c) => ({ iterable: c.iterable, readsGradient: readsGradientOf(recv, targetNames(c.left), loop, facts) }))
+      .find((c) => c.readsGradient || iteratesParameters(c.iterable, loop, facts));
     if (!pass) continue;
     const trainingLoop = enclosingTrainingLoop(n, facts, 'any');
     if (trainingLoop) {
@@ -477,24 +482,10 @@ function parameterLoopOf(call: Node, facts: FileFacts): ParameterLoop | null {
     }
     // Outside a training loop only a loop that reads the gradients runs once per optimizer step; weights read outside a
     // step (a summary, a checkpoint's statistics) run once.
-    const gradients = readsGradientOf(recv, pass.names, n, facts) || gradientsIn(pass.iterable, n, facts);
+    const gradients = pass.readsGradient || gradientsIn(pass.iterable, n, facts);
     return gradients && enclosingFunctionDef(n) ? { loop: n, trainingLoop: null } : null;
   }
   return null;
-}
-
-/** What `node` iterates, when it is a `for` loop or a comprehension whose body (or condition) holds `inner`. */
-function loopPasses(node: Node, inner: Node): { iterable: Node; names: string[] }[] {
-  if (node.type === 'for_statement') {
-    const body = node.childForFieldName('body');
-    const right = node.childForFieldName('right');
-    const left = node.childForFieldName('left');
-    return body && contains(body, inner) && right && left ? [{ iterable: right, names: targetNames(left) }] : [];
-  }
-  if (!/^(?:list|set|dictionary)_comprehension$|^generator_expression$/.test(node.type)) return [];
-  return node.namedChildren
-    .filter((c): c is Node => c?.type === 'for_in_clause' && !contains(c.childForFieldName('right')!, inner))
-    .map((c) => ({ iterable: c.childForFieldName('right')!, names: targetNames(c.childForFieldName('left')!) }));
 }
 
 /** `model.parameters()` (in `list(...)`, `filter(...)`), or a name holding it or a comprehension over it. */
@@ -532,8 +523,7 @@ function parameterSyncs(loop: Node, facts: FileFacts): Node[] {
 function isArgumentlessSync(n: Node): boolean {
   if (n.type !== 'call') return false;
   const method = n.childForFieldName('function')?.childForFieldName('attribute')?.text ?? '';
-  const args = n.childForFieldName('arguments');
-  return SYNC_METHODS.has(method) && method !== 'numpy' && args?.type === 'argument_list' && args.namedChildren.every((a) => a?.type === 'comment');
+  return SYNC_METHODS.has(method) && method !== 'numpy' && n.childForFieldName('arguments')?.type === 'argument_list' && callArguments(n).length === 0;
 }
 
 /**
@@ -2215,6 +2205,16 @@ function sameText(code: string): string {
 
 /** Loops and comprehensions whose targets a `.item()` may read. */
 const WALKS = new Set(['for_statement', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/**
+ * What runs `child` (a direct child of `n`, reached going up from a node) once per pass: the `for` statement itself when
+ * child is its body, every `for ... in` clause of a comprehension; none for anything else. Each has `left` and `right`.
+ */
+function walkClauses(n: Node, child: Node): Node[] {
+  if (!WALKS.has(n.type)) return [];
+  if (n.type === 'for_statement') return n.childForFieldName('body')?.equals(child) ? [n] : [];
+  return n.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause');
+}
 /** Tensor methods that give a tensor again (so the receiver's kind carries over). */
 const TENSOR_KEEPING = new Set([...CONVERSIONS, 'flatten', 'cpu', 't', 'flip', 'abs', 'argmax', 'argmin', 'sum', 'nonzero', 'unique', 'masked_select']);
 /** Tensor methods whose result is a sequence of tensors: walking it gives tensors. */
@@ -2397,14 +2397,7 @@ function walkBinding(call: Node, name: string): { loop: Node; iterable: Node; ro
   let child: Node = call;
   for (let n = call.parent; n; child = n, n = n.parent) {
     if (isNestedScope(n)) return null;
-    if (!WALKS.has(n.type)) continue;
-    const clauses =
-      n.type === 'for_statement'
-        ? n.childForFieldName('body')?.equals(child)
-          ? [n]
-          : []
-        : n.namedChildren.filter((c): c is Node => c?.type === 'for_in_clause');
-    for (const clause of clauses) {
+    for (const clause of walkClauses(n, child)) {
       const left = clause.childForFieldName('left');
       const right = clause.childForFieldName('right');
       if (!left || !right) continue;

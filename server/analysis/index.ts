@@ -16,7 +16,17 @@ export {
 } from './asyncApis';
 export { cacheDecorator, cachedDefNames, isInstanceMethod, mayHoldCacheDecorator } from './caching';
 export { argumentFor, argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
-export { ClassIndex, classIndex, firstBodyStatement, mangle, needsInstanceDict, slotQuote, slotsLiteral, storesOnlyDeclared } from './classIndex';
+export {
+  ClassIndex,
+  classIndex,
+  firstBodyStatement,
+  inheritedBaseNames,
+  mangle,
+  needsInstanceDict,
+  slotQuote,
+  slotsLiteral,
+  storesOnlyDeclared,
+} from './classIndex';
 export type { ClassInfo } from './classIndex';
 export { importedAccessorIn } from './accessors';
 export {
@@ -63,7 +73,7 @@ export {
 } from './indexLoops';
 export { pointSeriesLoop } from './pointSeries';
 export type { Independence } from './independence';
-export { DATAFRAME_ONLY_METHODS, FRAME_ATTRIBUTES, isNumberLiteral, localTypes } from './localTypes';
+export { DATAFRAME_ONLY_METHODS, FRAME_ATTRIBUTES, isNumberLiteral, isStrParameter, localTypes } from './localTypes';
 export { callsOf, classAround, referencesTo } from './callsOf';
 export { inFolderNamed, isDataIterable, loopGrowsWithData, loopRunsOverFewThings } from './impact';
 export {

@@ -22,7 +22,8 @@ import { SAME_KIND_METHODS } from './values/tables/pandas';
 import { attributeReturns, baseValue, callReturns, methodReturns, type CallView, type Returns } from './values/tables';
 import { commonValue, sameKind, type Value, type ValueKind as AnyKind } from './values/kinds';
 import { VALUE_HINTS, mayDefineValue, moduleSummary, resolveModule, type ModuleSource, type ModuleSummary } from './values/workspace';
-import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope, ownReturnStatements } from './scopes';
+import { decoratorsOf, definitionOf, hasOwnYield, isNestedScope, ownReturnStatements, parameterDefault } from './scopes';
+import { stringLiteralValue } from './numeric';
 import { identifiersSpelledInFile, plainAssignments } from './names';
 import { isStdlibModule } from './stdlib';
 import { documentedParameter } from './values/docstrings';
@@ -1383,9 +1384,10 @@ function addBindingsOf(n: Node, bindings: Map<string, Binding[]>, opaque: Set<st
 
 /**
  * `key` names a parameter of its def annotated `str` (`def RSI(ohlc: DataFrame, column: str = "close")`) that the def
- * never rebinds: `df[key]` selects one column, as with a string literal.
+ * never rebinds: `df[key]` selects one column, as with a string literal. With `stringDefault`, a parameter defaulting to a
+ * string literal (`label="speed"`) counts too.
  */
-function isStrParameter(key: Node): boolean {
+export function isStrParameter(key: Node, stringDefault = false): boolean {
   if (key.type !== 'identifier') return false;
   let def: Node | null = key.parent;
   while (def && def.type !== 'function_definition') {
@@ -1396,7 +1398,8 @@ function isStrParameter(key: Node): boolean {
   const param = def
     .childForFieldName('parameters')
     ?.namedChildren.find((p) => (p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter') && parameterName(p) === key.text);
-  if (param?.childForFieldName('type')?.text !== 'str') return false;
+  const annotated = param?.childForFieldName('type')?.text === 'str';
+  if (!annotated && !(stringDefault && stringLiteralValue(parameterDefault(def, key.text)) !== null)) return false;
   return plainAssignments(def, key.text).length === 0;
 }
 

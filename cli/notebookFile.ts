@@ -1,5 +1,5 @@
-// Reading a Jupyter notebook (.ipynb, nbformat 4) for the CLI and writing fixed cells back into it.
-// A write replaces only the changed cells' `source` values in the file's own text: outputs,
+// Reading a Jupyter notebook (.ipynb, nbformat 4, or 3 as IPython 1-2 wrote them) for the CLI and writing fixed cells
+// back into it. A write replaces only the changed cells' `source` values (nbformat 3: `input`) in the file's own text: outputs,
 // execution counts, metadata, key order, indentation, escaping and the final newline stay byte for
 // byte, and each `source` keeps its form (a list of lines or one string).
 
@@ -41,21 +41,19 @@ export function parseNotebook(text: string): Notebook {
   if (!isObject(data)) throw new InvalidNotebook('not a valid notebook: the JSON is not an object');
   const nbformat = data['nbformat'];
   if (typeof nbformat !== 'number') throw new InvalidNotebook('not a valid notebook: no `nbformat` version');
-  if (nbformat !== 4)
-    throw new InvalidNotebook(`nbformat ${nbformat} notebooks are not supported (only nbformat 4; \`jupyter nbconvert --to notebook\` upgrades older ones)`);
-  const cells = data['cells'];
-  if (!Array.isArray(cells)) throw new InvalidNotebook('not a valid notebook: no `cells` list');
-  const places = sourceValueRanges(text);
+  const layout = layoutOf(data, nbformat);
+  const cells = layout.cells;
+  const places = sourceValueRanges(text, layout.path, layout.sourceKey);
   const codeCells: NotebookCell[] = [];
   cells.forEach((cell, index) => {
     if (!isObject(cell) || typeof cell['cell_type'] !== 'string') throw new InvalidNotebook(`not a valid notebook: cell ${index + 1} has no \`cell_type\``);
     if (cell['cell_type'] !== 'code') return;
-    const source = cell['source'];
+    const source = cell[layout.sourceKey];
     const form = typeof source === 'string' ? 'string' : isLineList(source) ? 'list' : null;
-    if (!form) throw new InvalidNotebook(`not a valid notebook: cell ${index + 1} has no \`source\` string or list of strings`);
+    if (!form) throw new InvalidNotebook(`not a valid notebook: cell ${index + 1} has no \`${layout.sourceKey}\` string or list of strings`);
     const place = places.get(index);
     // Duplicate keys (JSON.parse keeps the last) would put the write in the wrong place.
-    if (!place) throw new InvalidNotebook(`not a valid notebook: cell ${index + 1}'s \`source\` could not be located`);
+    if (!place) throw new InvalidNotebook(`not a valid notebook: cell ${index + 1}'s \`${layout.sourceKey}\` could not be located`);
     codeCells.push({
       index,
       source: form === 'string' ? (source as string) : (source as string[]).join(''),
@@ -64,7 +62,45 @@ export function parseNotebook(text: string): Notebook {
       valueEnd: place.end,
     });
   });
-  return { text, language: languageOf(data['metadata']), cellCount: cells.length, codeCells };
+  return { text, language: languageOf(data['metadata']) ?? layout.language, cellCount: cells.length, codeCells };
+}
+
+/** Where a notebook version keeps its cells and each code cell's text. */
+interface Layout {
+  cells: unknown[];
+  /** Keys from the top-level object to the cells list. */
+  path: (string | number)[];
+  /** The code cell's key holding its text. */
+  sourceKey: 'source' | 'input';
+  /** nbformat 3 names the language on each code cell. */
+  language?: string;
+}
+
+/**
+ * nbformat 4 keeps `cells` at the top with each code cell's text in `source`; nbformat 3 (IPython 1 and 2, still common in
+ * older analysis repositories) keeps them in `worksheets[0].cells` with the text in `input`. Cells are numbered within the one
+ * worksheet, as Jupyter shows them after converting the notebook.
+ */
+function layoutOf(data: Record<string, unknown>, nbformat: number): Layout {
+  if (nbformat === 4) {
+    const cells = data['cells'];
+    if (!Array.isArray(cells)) throw new InvalidNotebook('not a valid notebook: no `cells` list');
+    return { cells, path: ['cells'], sourceKey: 'source' };
+  }
+  if (nbformat !== 3)
+    throw new InvalidNotebook(
+      `nbformat ${nbformat} notebooks are not supported (only nbformat 3 and 4; \`jupyter nbconvert --to notebook\` upgrades older ones)`,
+    );
+  const worksheets = data['worksheets'];
+  if (!Array.isArray(worksheets)) throw new InvalidNotebook('not a valid notebook: nbformat 3 without a `worksheets` list');
+  // IPython never wrote more than one worksheet; numbering cells across several would match no tool's view of the file.
+  if (worksheets.length > 1)
+    throw new InvalidNotebook('nbformat 3 notebooks with more than one worksheet are not supported (`jupyter nbconvert --to notebook` merges them)');
+  const sheet: unknown = worksheets[0] ?? { cells: [] };
+  const cells = isObject(sheet) ? sheet['cells'] : undefined;
+  if (!Array.isArray(cells)) throw new InvalidNotebook('not a valid notebook: the worksheet has no `cells` list');
+  const languages = cells.flatMap((c) => (isObject(c) && c['cell_type'] === 'code' && typeof c['language'] === 'string' ? [c['language'].toLowerCase()] : []));
+  return { cells, path: ['worksheets', 0, 'cells'], sourceKey: 'input', language: languages[0] };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -149,26 +185,40 @@ function jsonString(s: string, asciiOnly: boolean): string {
 }
 
 /**
- * Offsets of each cell's `source` value in the file, by cell index: a small scanner over the JSON
- * text (JSON.parse gives values, not places). Only `cells[i].source` at the top level is recorded.
+ * Offsets of each cell's text value (`sourceKey`) in the file, by cell index: a small scanner over the JSON text (JSON.parse
+ * gives values, not places). Only the cells list at `path` (`cells`, or nbformat 3's `worksheets[0].cells`) is read.
  */
-function sourceValueRanges(text: string): Map<number, { start: number; end: number }> {
+function sourceValueRanges(text: string, path: readonly (string | number)[], sourceKey: string): Map<number, { start: number; end: number }> {
   const found = new Map<number, { start: number; end: number }>();
   const scanner = new JsonScanner(text);
-  scanner.object((key) => {
-    if (key !== 'cells') return false;
+  const cellList = () =>
     scanner.array((index) => {
       if (!scanner.startsObject()) return scanner.value();
       scanner.object((cellKey) => {
-        if (cellKey !== 'source') return false;
+        if (cellKey !== sourceKey) return false;
         const start = scanner.at;
         scanner.value();
         found.set(index, { start, end: scanner.at });
         return true;
       });
     });
-    return true;
-  });
+  // Down the path: an object's key, or an array's position; the last step reads the cells list.
+  const follow = (depth: number): void => {
+    if (depth === path.length) return cellList();
+    const step = path[depth];
+    if (typeof step === 'number') {
+      if (scanner.startsObject()) return scanner.value();
+      scanner.array((index) => (index === step ? follow(depth + 1) : scanner.value()));
+      return;
+    }
+    if (!scanner.startsObject()) return scanner.value();
+    scanner.object((key) => {
+      if (key !== step) return false;
+      follow(depth + 1);
+      return true;
+    });
+  };
+  follow(0);
   return found;
 }
 

@@ -1198,6 +1198,9 @@ function walksElements(range: Node | null, arrays: Node[], ctx: Ctx): boolean {
   const names = new Set(arrays.map((a) => a.text));
   const count = args.length === 1 ? args[0] : args.length === 2 ? args[1] : null;
   if (!count) return false;
+  // `for ii in range(3): Ks[ii] = ...` (aquacrop's three water-stress coefficients, review63): a handful of steps, and the
+  // arrays read may be longer than the loop (aquacrop's have four entries), where the whole-array form raises.
+  if (count.type === 'integer' && Number(count.text) <= TINY_RANGE) return false;
   const scope = scopeBody(range);
   const only = (name: string) => {
     const assigned = plainAssignments(scope, name);

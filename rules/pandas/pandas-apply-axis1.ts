@@ -12,6 +12,7 @@ import {
   FRAME_ATTRIBUTES,
   isIdentifierName,
   isNumberLiteral,
+  isLiteral,
   isPureReference,
   knownNotPandas,
   localTypes,
@@ -119,6 +120,10 @@ export default defineRule({
     if (reportRowLookup(call, frame, param, body, ctx)) return;
     if (reportRowPoints(call, frame, param, body, ctx)) return;
     if (reportRowFormat(call, frame, param, body, ctx)) return;
+    // `lambda row: compute_possession(row)`: the lambda only hands the row to a def of the file (soccer_analytics' event
+    // tables; review63's recall hunt), judged as that def handed to apply itself.
+    const forwarded = forwardedFunction(body, param);
+    if (forwarded && reportRowFunction(call, forwarded, ctx)) return;
     checkRowLambda(call, frame, param, body, true, ctx);
   },
 });
@@ -361,19 +366,7 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
       checkRowLambda(call, frame, named.param, named.body, false, ctx);
       return;
     }
-    const row = rowFunction(func, call, ctx);
-    if (row) {
-      const cols = [...row.columns].map((c) => `"${c}"`).join(', ');
-      // np.where / np.select only where the function decides something; plain arithmetic or concatenation is the same
-      // expression on whole columns (review47: pypsa-earth's `make_index`, a string join, was told to use np.where).
-      ctx.report({
-        node: call,
-        message: row.decides
-          ? `Row-wise \`apply(${func.text}, axis=1)\` builds a Series per row to run \`${func.text}\`, which only compares and combines the columns ${cols}: compute it on whole columns with \`np.where\` / \`np.select\``
-          : `Row-wise \`apply(${func.text}, axis=1)\` builds a Series per row to run \`${func.text}\`, which only combines the columns ${cols}: write the same expression on whole columns`,
-      });
-      return;
-    }
+    if (reportRowFunction(call, func, ctx)) return;
   }
   if (func.type === 'identifier' && !builtin && keywords.size === 1 && reportRowScaling(call, frame, func, ctx)) return;
   const reduction = builtin && BUILTIN_REDUCTIONS.has(builtin) ? builtin : qualified ? NUMPY_REDUCTIONS.get(qualified) : undefined;
@@ -473,6 +466,33 @@ function selectsColumns(frame: Node): boolean {
  * `and`/`or`/`not`, with no call. Each branch is a condition on whole columns, so the function is an `np.where` /
  * `np.select` of them (finta's DMI, MFI, FVE, VFI indicators). The columns it reads, or null.
  */
+/** `f(row)` as the lambda's whole body, `f` a plain name: the function the lambda forwards the row to, or null. */
+function forwardedFunction(body: Node, param: string): Node | null {
+  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
+  const args = fn?.type === 'identifier' ? callArguments(body) : [];
+  return args.length === 1 && args[0]!.type === 'identifier' && args[0]!.text === param ? fn : null;
+}
+
+/**
+ * `df.apply(f, axis=1)` with `f` a def of the file that only branches on and combines row columns (rowFunction): reported
+ * with the column form. True when reported.
+ */
+function reportRowFunction(call: Node, func: Node, ctx: RuleContext): boolean {
+  const row = rowFunction(func, call, ctx);
+  if (!row) return false;
+  const cols = [...row.columns].map((c) => `"${c}"`).join(', ');
+  const shown = callArguments(call)[0]?.type === 'lambda' ? 'lambda ...' : func.text;
+  // np.where / np.select only where the function decides something; plain arithmetic or concatenation is the same
+  // expression on whole columns (review47: pypsa-earth's `make_index`, a string join, was told to use np.where).
+  ctx.report({
+    node: call,
+    message: row.decides
+      ? `Row-wise \`apply(${shown}, axis=1)\` builds a Series per row to run \`${func.text}\`, which only compares and combines the columns ${cols}: compute it on whole columns with \`np.where\` / \`np.select\``
+      : `Row-wise \`apply(${shown}, axis=1)\` builds a Series per row to run \`${func.text}\`, which only combines the columns ${cols}: write the same expression on whole columns`,
+  });
+  return true;
+}
+
 /** Nodes by which a row function decides between values: where `np.where` / `np.select` is the column form. */
 const DECIDING = new Set(['if_statement', 'conditional_expression', 'comparison_operator', 'boolean_operator', 'not_operator']);
 
@@ -507,6 +527,12 @@ function rowOperand(node: Node, row: string, columns: Set<string>): boolean {
       return true;
     case 'identifier':
       return node.text !== row;
+    case 'string':
+      return stringLiteralValue(node) !== null;
+    case 'list':
+    case 'tuple':
+      // `row["event"] in ["Pass", "Shot"]`: a constant list, whose column form is `.isin([...])`.
+      return node.namedChildren.every((c) => !c || c.type === 'comment' || isLiteral(c));
     case 'subscript': {
       const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
       const key = keys.length === 1 ? stringLiteralValue(keys[0]) : null;
@@ -517,6 +543,8 @@ function rowOperand(node: Node, row: string, columns: Set<string>): boolean {
     case 'attribute': {
       const obj = node.childForFieldName('object');
       const attr = node.childForFieldName('attribute')?.text ?? '';
+      // `np.nan`, `self.threshold`: a name of the scope, read once.
+      if (obj?.type === 'identifier' && obj.text !== row && isPureReference(node)) return true;
       if (obj?.type !== 'identifier' || obj.text !== row || FRAME_ATTRIBUTES.has(attr) || attr.startsWith('_')) return false;
       columns.add(attr);
       return true;

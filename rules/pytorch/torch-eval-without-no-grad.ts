@@ -35,6 +35,7 @@ import {
   valuesAssignedTo,
   values,
   VOLATILE_INPUT,
+  codeTextOf,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -1913,12 +1914,13 @@ function guardedParametersOfModule(facts: FileFacts): Set<string> {
  * on the input, a `requires_grad_()` before an attack). `torch.no_grad()` around it would make those fail or do nothing.
  */
 function needsGradients(node: Node, facts: FileFacts): boolean {
-  if (NEEDS_OR_FREEZES_GRAD.test(node.text) || callsImportedGrad(node, facts) || runsAttack(node, facts)) return true;
+  // Code only: common-lit-kaggle's `eval_epoch` keeps a commented-out `# lr_scheduler.step()` (review63's recall hunt).
+  if (NEEDS_OR_FREEZES_GRAD.test(codeTextOf(node)) || callsImportedGrad(node, facts) || runsAttack(node, facts)) return true;
   if (node.type !== 'for_statement' && node.type !== 'while_statement') return false;
   return loopCalls(node).some((call) => {
     const def = sameFileCallee(call, facts);
     const body = def?.childForFieldName('body');
-    return !!body && !gradDecided(call) && (NEEDS_GRAD.test(body.text) || runsAttack(body, facts));
+    return !!body && !gradDecided(call) && (NEEDS_GRAD.test(codeTextOf(body)) || runsAttack(body, facts));
   });
 }
 

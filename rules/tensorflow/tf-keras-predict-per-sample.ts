@@ -79,7 +79,8 @@ export default defineRule({
       'too: each call spreads its set-up over a batch, so what one predict over the dataset (or `model(x)` per batch) saves ' +
       "depends on the model's size. A model that another module of the workspace builds and returns counts too, in a " +
       'script that never imports Keras itself; there any other receiver is left alone. An input shaped by a helper of the ' +
-      'file whose every return is one sample (`def prep(s): return s.reshape(1, 256, 256, 1)`) is one sample too.',
+      'file whose every return is one sample (`def prep(s): return s.reshape(1, 256, 256, 1)`) is one sample too; ' +
+      '`np.expand_dims(x, axis=-1)` adds a channel axis, not a batch of one, and is not taken for one.',
     example: {
       before: 'preds = []\nfor img in images:\n    preds.append(model.predict(np.expand_dims(img, 0)))',
       after: 'preds = model.predict(np.stack(images), batch_size=64)',
@@ -568,8 +569,18 @@ function isOneSample(arg: Node, loop: Node, facts: FileFacts, seen: ReadonlySet<
   if (SHAPED.test(name)) return leadsWithOne(shapeValue(keywordValue(arg, 'shape') ?? keywordValue(arg, 'dims') ?? args[0], arg), []);
   if (JOIN.test(name)) return joinsAlongOtherAxis(arg, args, loop, facts, seen);
   if (!EXPAND.test(name)) return false;
-  if (/expand_dims$/.test(name)) return true;
+  if (/expand_dims$/.test(name)) return addsLeadingAxis(arg, args);
   return args[0]?.type === 'list' && args[0].namedChildCount === 1;
+}
+
+/**
+ * `expand_dims(x, 0)` / `axis=0` adds the batch axis; `expand_dims(images, axis=-1)` adds a channel axis to what may already
+ * be a batch (CaImAn's Ring-CNN demo predicts 256 frames a call that way; review63 judged the finding wrong). An axis
+ * that is not a literal is left unknown, and not counted.
+ */
+function addsLeadingAxis(call: Node, args: Node[]): boolean {
+  const axis = keywordValue(call, 'axis') ?? args[1];
+  return axis?.type === 'integer' && axis.text === '0';
 }
 
 /** `x[None]`, `x[np.newaxis, :n]`, `x[i:i+1]`, and `x[:, :-1]` of a one-sample x. */

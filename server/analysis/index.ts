@@ -172,6 +172,7 @@ export {
   enclosingLoops,
   enclosingStatement,
   endsAfterFirstPass,
+  codeTextOf,
   findDescendants,
   hasEnclosingTry,
   hasOwnYield,

@@ -28,6 +28,7 @@ import { identifiersSpelledInFile, plainAssignments } from './names';
 import { isStdlibModule } from './stdlib';
 import { documentedParameter } from './values/docstrings';
 import { nodeMemo } from './nodeMemo';
+import { callArguments } from './callArgs';
 
 /** Augmented operators an ndarray or tensor applies in place: the name keeps the same object. */
 const IN_PLACE_ARITHMETIC = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '**=', '&=', '|=', '^=']);
@@ -327,6 +328,9 @@ export class LocalTypes {
     if (q) {
       if (NUMPY_RANDOM_DIMS.has(q)) return positional.length > 0 ? { kind: 'ndarray', ndim: positional.length } : null;
       if (NUMPY_ARRAY_CONSTRUCTORS.has(q)) return { kind: 'ndarray', ndim: this.constructorNdim(q, positional) };
+      // `np.load` returns an ndarray for a `.npy` file and a dict-like NpzFile for `.npz`: only a path spelled with `.npy` is known
+      // (hydroDL's per-iteration index arrays, which review63 saw reported as GPU syncs).
+      if (q === 'numpy.load') return positional[0] && namesNpyFile(positional[0]) ? { kind: 'ndarray' } : null;
       if (NUMPY_RANDOM_SIZED.has(q)) {
         const size = keywords.get('size');
         if (size && size.type !== 'none') return { kind: 'ndarray', ndim: shapeNdim(size) };
@@ -1715,4 +1719,10 @@ function starImportedFrameLibrary(fn: Node, facts: FileFacts): string | null {
   if (root?.type !== 'identifier' || root.equals(fn) || !STAR_IMPORTED_FRAME_LIBRARIES.has(root.text)) return null;
   if (facts.binding(root.text) || facts.moduleBindings.has(root.text) || !/^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*/m.test(facts.text)) return null;
   return fn.text.replace(/\s+/g, '');
+}
+
+/** A path that ends in `.npy`: `"x.npy"`, `prefix + str(i) + ".npy"`, `f"{d}/x.npy"`, `os.path.join(d, "x.npy")`. */
+function namesNpyFile(path: Node): boolean {
+  const last = path.type === 'call' ? callArguments(path).at(-1) : path.type === 'binary_operator' ? path.childForFieldName('right') : path;
+  return !!last && /\.npy["']$/.test(last.text);
 }

@@ -287,6 +287,22 @@ export function mainGuardAround(node: Node): Node | null {
   return null;
 }
 
+/**
+ * The node's text with its comments blanked to spaces (offsets kept): for the text tests some rules run over a block, so that
+ * a commented-out line (`# lr_scheduler.step()`) does not count as code.
+ */
+export function codeTextOf(node: Node): string {
+  const comments = node.descendantsOfType('comment');
+  if (comments.length === 0) return node.text;
+  let text = node.text;
+  for (const c of comments) {
+    if (!c) continue;
+    const from = c.startIndex - node.startIndex;
+    text = text.slice(0, from) + ' '.repeat(c.endIndex - c.startIndex) + text.slice(from + c.endIndex - c.startIndex);
+  }
+  return text;
+}
+
 /** Iterates all named descendants of node (depth-first) that satisfy the predicate. */
 export function findDescendants(node: Node, predicate: (n: Node) => boolean, stopAt?: (n: Node) => boolean): Node[] {
   const out: Node[] = [];

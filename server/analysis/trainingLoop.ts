@@ -35,7 +35,7 @@ import {
   parameterName,
   parameterNames,
 } from './scopes';
-import { fileFunctionDef, identifiersSpelledInFile, targetNames, valueBoundOnce } from './names';
+import { bindingOf, fileFunctionDef, identifiersSpelledInFile, occurrences, scopeOf, targetNames, valueBoundOnce } from './names';
 import { callArguments, hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 import { values } from './values';
 import { buildsTextOnly } from './textBuilders';
@@ -121,6 +121,12 @@ const TEST_NAME = /(^|_)tests?($|_)|^test/i;
  * not a pytest test (which lives in a test file, and rules check the file name for that).
  */
 const EVAL_STEP_NAME = /^test_(step|epoch|loop|one_epoch|batch)$/i;
+/**
+ * `train_test`, `train_and_test`: a function that trains and then tests (SR-GNN's `train_test(model, train_data, test_data)`,
+ * called by main.py each epoch; review62's recall hunt). Test runners collect only names starting with `test`, so a name
+ * starting with `train` is the training code itself.
+ */
+const TRAIN_FIRST_NAME = /^_*train/i;
 const OPTIMIZER_NAME = /(^|_)(opt|optim|optimizer|optimiser)s?($|_|\d)|optimizer|optimiser/i;
 // `val_iterator`: torchtext's BucketIterator, named so by its tutorials (review59: eight text classifiers evaluate through
 // `evaluate_model(model, iterator)`).
@@ -333,6 +339,29 @@ const LOG_CALL = /(^|_)(log|logging|report|print|display|eval|evaluate|checkpoin
 /** Helpers that test a step against a period: `divisible_by(step, every)` (lucidrains' scripts), `is_multiple_of(i, n)`. */
 const PERIOD_CALL = /(^|_)(divisible|multiple)(_|$)/i;
 
+/**
+ * The tests a flag is or-ed from, when every binding of it in its function is a bool literal (`flag = False`) or an or-ing
+ * (`flag |= test`, `flag = flag or test`); empty otherwise.
+ */
+function orAccumulatedFlag(id: Node): Node[] {
+  const scope = scopeOf(id);
+  if (scope.type !== 'function_definition') return [];
+  const parts: Node[] = [];
+  for (const o of occurrences(scope, id.text)) {
+    const binding = o.parent?.type === 'augmented_assignment' ? o.parent : bindingOf(o);
+    if (!binding) continue;
+    const left = binding.childForFieldName('left');
+    const right = binding.childForFieldName('right');
+    if (!left?.equals(o) || !right) return [];
+    if (binding.type === 'assignment' && (right.type === 'false' || right.type === 'true')) continue;
+    if (binding.type === 'augmented_assignment' && binding.children.some((c) => c?.type === '|=')) parts.push(right);
+    else if (binding.type === 'assignment' && right.type === 'boolean_operator' && right.childForFieldName('left')?.text === id.text) {
+      parts.push(right.childForFieldName('right')!);
+    } else return [];
+  }
+  return parts;
+}
+
 /** True when a condition is a logging-style guard (see isUnderLoggingGuard). */
 export function isLoggingGuardCondition(cond: Node, boundary?: Node, depth = 0): boolean {
   const nodes = [cond, ...findDescendants(cond, () => true, isNestedScope)];
@@ -341,6 +370,9 @@ export function isLoggingGuardCondition(cond: Node, boundary?: Node, depth = 0):
     if (n.type === 'identifier' && depth < 2) {
       const bound = valueBoundOnce(n);
       if (bound && isLoggingGuardCondition(bound, boundary, depth + 1)) return true;
+      // LearningByCheating's `should_log = False` then `should_log |= i % config["log_iterations"] == 0` (and `|= not
+      // is_train`): a flag or-ed together from tests, one of them a period (judged wrong in review63 when not seen).
+      if (orAccumulatedFlag(n).some((part) => isLoggingGuardCondition(part, boundary, depth + 1))) return true;
     }
     if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '%') {
       // `"%d" % x` is string formatting, not a modulo test.
@@ -794,6 +826,9 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
     if (fn.type === 'identifier') {
       if (facts.binding(fn.text) || (BUILTIN_FUNCTIONS.has(fn.text) && notRebound(fn.text, facts))) continue;
       if (derived.has(fn.text)) continue;
+      // `tokenizer(texts, return_tensors="pt")`: it prepares the model's input, runs no model (DeepKE's DEGREE prediction,
+      // whose only model call is Hugging Face's `generate`, already under no_grad; judged wrong in review63).
+      if (INPUT_PREPARER.test(fn.text)) continue;
       // `prompt_fn(batch[i])` with `prompt_fn = lambda x: f"Q: {x['q']}"`: it builds the model's input text, runs no model.
       if (buildsTextOnly(fn, call, facts)) continue;
       // `get_similarity_matrix(x, metric)`: a def of this file that only computes on the tensors it gets.
@@ -832,6 +867,9 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
   }
   return null;
 }
+
+/** Callables named for preparing inputs, never a model: `tokenizer`, `processor`, `image_processor`, `feature_extractor`. */
+const INPUT_PREPARER = /(^|_)(tokeni[sz]er|processor|feature_extractor)$/i;
 
 /** Names a model goes by, as a callable or as the receiver of a method call: `model`, `net`, `self.encoder`, `policy_net`. */
 const MODEL_LIKE_NAME =
@@ -1244,7 +1282,7 @@ export function isTestCode(node: Node, facts?: FileFacts): boolean {
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === 'function_definition') {
       const name = n.childForFieldName('name')?.text ?? '';
-      if (TEST_NAME.test(name) && !EVAL_STEP_NAME.test(name) && !(facts && isCalledScriptFunction(n, name, facts))) return true;
+      if (TEST_NAME.test(name) && !EVAL_STEP_NAME.test(name) && !TRAIN_FIRST_NAME.test(name) && !(facts && isCalledScriptFunction(n, name, facts))) return true;
     }
     if (n.type === 'class_definition' && /^Test|Tests?$|TestCase$|TestBase$/.test(n.childForFieldName('name')?.text ?? '')) return true;
   }

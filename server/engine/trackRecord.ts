@@ -222,6 +222,13 @@
 // environment's requests, made on every environment step) and none wrong. The library findings, 11 judged, were 6 worth
 // changing (chained in-place fills of a periodic table with gaps, a blocking copy per parameter on every training step, an
 // evaluation without `no_grad`, a nested `iterrows` nearest-point search) and none wrong. No rule changes status.
+// On review63 (40 more repositories: 20 of PyTorch, TensorFlow and Keras segmentation, knowledge extraction, weather,
+// diffusion, speech, point cloud, pathology and driving code, 20 of pandas, NumPy and Numba seismology, actuarial,
+// agriculture, hydrology, neuroscience, power systems, oceanography, ecology and finance code; judged on ba1a5472 the same
+// way) the default output showed 14 findings, 11 worth changing (requests without a timeout to live services) and none
+// wrong. The library findings, 39 judged, were 6 worth changing (a chained in-place `where` under Copy-on-Write, a per-pair
+// distance loop, a per-parameter sync, an evaluation without `no_grad`) and 1 wrong (an evaluation whose only model call
+// is Hugging Face's `generate`, under no_grad already). No rule changes status.
 /** A rule's findings judged in blind reviews, where the default output showed them: worth changing, noise, wrong. */
 export interface ReviewRecord {
   useful: number;
@@ -250,7 +257,7 @@ export interface ReviewRound {
  * finding the default output or `--preview` showed, review27 to review33b (152 more), and on a finding the default output
  * showed, review34 (98 more) and review35 (146 more); reviewed a set at a time, each finding judged
  * once, by a reviewer who did not see perflens's ranking; and review36 (184 more), review37 (180 more, default
- * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), review53 (65 more), review54 (44 more), review55 (40 more), review56 (40 more), review57 (40 more), review58 (40 more), review59 (40 more), review60 (40 more), review61 (40 more) and review62 (40 more), each default finding judged by two
+ * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), review53 (65 more), review54 (44 more), review55 (40 more), review56 (40 more), review57 (40 more), review58 (40 more), review59 (40 more), review60 (40 more), review61 (40 more), review62 (40 more) and review63 (40 more), each default finding judged by two
  * such reviewers (worth changing only when both said so, wrong when either did), each `--preview` one once. Rules absent
  * here have not shown a finding on reviewed code yet.
  *
@@ -869,6 +876,25 @@ export const REVIEW_ROUNDS: readonly ReviewRound[] = [
       'pandas-iterrows': { useful: 1, noise: 2, wrong: 0 },
       'torch-eval-without-no-grad': { useful: 1, noise: 0, wrong: 0 },
       'torch-sync-in-training-loop': { useful: 1, noise: 1, wrong: 0 },
+    },
+  },
+  {
+    review: 'review63',
+    records: {
+      'http-call-without-timeout': { useful: 11, noise: 3, wrong: 0 },
+      'numba-jit-candidate': { useful: 0, noise: 1, wrong: 0 },
+      'numba-prange-without-parallel': { useful: 0, noise: 3, wrong: 0 },
+      'numpy-pairwise-nested-loop': { useful: 1, noise: 0, wrong: 0 },
+      'numpy-python-loop': { useful: 1, noise: 0, wrong: 0 },
+      'pandas-apply-axis1': { useful: 0, noise: 1, wrong: 0 },
+      'pandas-chained-inplace': { useful: 1, noise: 0, wrong: 0 },
+      'pandas-iterrows': { useful: 1, noise: 3, wrong: 0 },
+      'tf-keras-predict-per-sample': { useful: 0, noise: 1, wrong: 0 },
+      'torch-cuda-amp-deprecated': { useful: 0, noise: 8, wrong: 0 },
+      'torch-eval-without-no-grad': { useful: 1, noise: 0, wrong: 1 },
+      'torch-sync-in-training-loop': { useful: 1, noise: 1, wrong: 0 },
+      'torch-tensor-created-then-moved': { useful: 0, noise: 13, wrong: 0 },
+      'torch-tensor-python-iteration': { useful: 0, noise: 1, wrong: 0 },
     },
   },
 ];

@@ -157,6 +157,56 @@ describe('cli: Jupyter notebooks', () => {
       assert.match(run(['check', 'nb.ipynb'], dir).stdout, /All checks passed!/);
     });
 
+    it('reads and fixes an nbformat 3 notebook (IPython 2): cells of its worksheet, code in `input`', () => {
+      // As IPython 2 wrote it: a heading cell, code cells with `input`, `language` and `prompt_number`, outputs with `text`.
+      const v3 = {
+        metadata: { name: '' },
+        nbformat: 3,
+        nbformat_minor: 0,
+        worksheets: [
+          {
+            cells: [
+              { cell_type: 'heading', level: 1, metadata: {}, source: ['Totals'] },
+              { cell_type: 'code', collapsed: false, input: ['import numpy as np'], language: 'python', metadata: {}, outputs: [], prompt_number: 1 },
+              {
+                cell_type: 'code',
+                collapsed: false,
+                input: ['def total(xs):\n', '    return sum([x * 2 for x in xs])\n', '\n', 'print(total([1, 2]))'],
+                language: 'python',
+                metadata: {},
+                outputs: [{ output_type: 'stream', stream: 'stdout', text: ['6\n'] }],
+                prompt_number: 2,
+              },
+            ],
+            metadata: {},
+          },
+        ],
+      };
+      const before = JSON.stringify(v3, null, 1) + '\n';
+      const dir = project({ 'old.ipynb': before });
+      const check = run(['check', 'old.ipynb'], dir);
+      assert.match(check.stdout, /^old\.ipynb:cell 3:2:16: hint: reduction-over-list-comprehension/m);
+      const r = run(['check', '--fix', 'old.ipynb'], dir);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const after = readFileSync(path.join(dir, 'old.ipynb'), 'utf8');
+      assert.equal(after, before.replace('"    return sum([x * 2 for x in xs])\\n"', '"    return sum(x * 2 for x in xs)\\n"'));
+      const py = spawnSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          'import json, sys; nb = json.load(open(sys.argv[1])); print(nb["nbformat"], "".join(nb["worksheets"][0]["cells"][2]["input"]))',
+          path.join(dir, 'old.ipynb'),
+        ],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(py.stdout, '3 def total(xs):\n    return sum(x * 2 for x in xs)\n\nprint(total([1, 2]))\n');
+      // Two worksheets have no one numbering of cells: refused, saying how to convert.
+      const two = JSON.stringify({ ...v3, worksheets: [v3.worksheets[0], v3.worksheets[0]] });
+      assert.match(run(['check', 'two.ipynb'], project({ 'two.ipynb': two })).stdout, /more than one worksheet are not supported/);
+    });
+
     it('keeps a one-string source a string, CRLF line ends, two-space indentation and a missing final newline', () => {
       const cells = [
         code('import json\r\nprint(1)\r\n', { outputs: OUTPUTS }),
@@ -216,7 +266,8 @@ describe('cli: Jupyter notebooks', () => {
     const cases: [string, string, RegExp][] = [
       ['empty file', '', /not a valid notebook: the file is empty/],
       ['bad JSON', '{"cells": [', /not a valid notebook: invalid JSON/],
-      ['nbformat 3', JSON.stringify({ nbformat: 3, worksheets: [] }), /nbformat 3 notebooks are not supported/],
+      ['nbformat 2', JSON.stringify({ nbformat: 2, worksheets: [] }), /nbformat 2 notebooks are not supported/],
+      ['nbformat 3 without worksheets', JSON.stringify({ nbformat: 3, cells: [] }), /not a valid notebook: nbformat 3 without a `worksheets` list/],
       ['no cells', JSON.stringify({ nbformat: 4, metadata: {} }), /not a valid notebook: no `cells` list/],
       ['a cell without source', JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code' }] }), /cell 1 has no `source`/],
     ];
@@ -237,7 +288,7 @@ describe('cli: Jupyter notebooks', () => {
         // JSON has no place for it: stderr says why the run exited 1 with no findings.
         const json = run(['check', '--format', 'json', '.'], dir);
         assert.deepEqual(JSON.parse(json.stdout), []);
-        assert.match(json.stderr, /^perflens: bad\.ipynb: error: not a valid notebook|^perflens: bad\.ipynb: error: nbformat 3/m);
+        assert.match(json.stderr, /^perflens: bad\.ipynb: error: not a valid notebook|^perflens: bad\.ipynb: error: nbformat 2/m);
         assert.equal(json.code, 1);
       });
     }

@@ -51,6 +51,21 @@ T(a); T(b); T(c); T(d); T(e); T(f); T(g)
     assert.deepEqual(got, ['ndarray/2', 'ndarray/1', 'ndarray/1', 'ndarray/1', 'ndarray/2', 'unknown', 'ndarray/1']);
   });
 
+  it('knows np.load of a .npy path as an ndarray; an .npz archive or an unknown path stays unknown', async () => {
+    const got = await typesIn(`
+import os
+import numpy as np
+def f(i, d, path):
+    a = np.load("idx_" + str(i) + ".npy")
+    b = np.load(f"{d}/idx_{i}.npy")
+    c = np.load(os.path.join(d, "x.npy"), mmap_mode="r")
+    e = np.load("arrays.npz")
+    g = np.load(path)
+    T(a); T(b); T(c); T(e); T(g)
+`);
+    assert.deepEqual(got, ['ndarray', 'ndarray', 'ndarray', 'unknown', 'unknown']);
+  });
+
   it('types each name of a tuple assignment by the value at its place, unless a value names a target', async () => {
     const got = await typesIn(`
 import numpy as np

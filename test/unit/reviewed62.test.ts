@@ -21,11 +21,12 @@ const forward = (line: string) =>
     .join('\n')}\n        return x\n`;
 
 describe('torch-tensor-created-then-moved: a tensor with no elements copies nothing', () => {
-  it('low impact, with the reason, for torch.empty(0), torch.Tensor(0) and torch.zeros(0, d)', async () => {
+  // Review63: shown even ranked low (HIPT's multi-crop wrapper, `torch.empty(0).to(x[0].device)`), the claim of a blocking
+  // transfer was judged wrong by both reviewers: such a tensor is not reported at all.
+  it('not reported for torch.empty(0), torch.Tensor(0) and torch.zeros(0, d)', async () => {
     for (const made of ['torch.empty(0).to(x.device)', 'torch.Tensor(0).cuda()', 'torch.zeros((0, 8)).to(x.device)']) {
-      const [f] = await ranked(forward(`pad = ${made}\nx = x + pad`));
-      assert.equal(f?.impact?.level, 'low', `${made}: ${JSON.stringify(f?.impact)}`);
-      assert.match(reasons(f), /no elements: the move copies nothing/);
+      const found = await ranked(forward(`pad = ${made}\nx = x + pad`));
+      assert.deepEqual(found, [], `${made}: ${JSON.stringify(found)}`);
     }
   });
 

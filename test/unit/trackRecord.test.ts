@@ -643,6 +643,21 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review62', rule)), isProvenRecord(recordThrough('review61', rule)), rule);
   });
 
+  it('adds review63 verdicts: no rule changes status', () => {
+    // review63 (40 more repositories of ML and data code), judged on ba1a5472 by two reviewers: 14 default findings (11 worth
+    // changing, none wrong); 39 library findings `--preview` adds (6 worth changing, 1 wrong).
+    assert.deepEqual(roundRecord('review63', 'http-call-without-timeout'), { useful: 11, noise: 3, wrong: 0 });
+    // An evaluation loop whose only model call is Hugging Face's `generate` (under no_grad already): wrong to one reviewer.
+    assert.deepEqual(roundRecord('review63', 'torch-eval-without-no-grad'), { useful: 1, noise: 0, wrong: 1 });
+    // Small tensors made per forward pass in DeepKE's prompt models: worth changing to one reviewer of each, noise to the other.
+    assert.deepEqual(roundRecord('review63', 'torch-tensor-created-then-moved'), { useful: 0, noise: 13, wrong: 0 });
+    assert.deepEqual(roundRecord('review63', 'torch-cuda-amp-deprecated'), { useful: 0, noise: 8, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review63', 'http-call-without-timeout')), true);
+    assert.equal(isProvenRecord(recordThrough('review63', 'torch-tensor-created-then-moved')), false);
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review63', rule)), isProvenRecord(recordThrough('review62', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

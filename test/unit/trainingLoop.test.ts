@@ -209,7 +209,7 @@ for x in xs:
     assert.ok(!isTestCode(call(facts, 'opt.step')));
   });
 
-  it('an evaluation step named test_step or test_epoch is not test code; test_accuracy is', async () => {
+  it('an evaluation step named test_step or test_epoch, or a train_test function, is not test code; test_accuracy is', async () => {
     const facts = await factsOf(`import torch
 
 def test_step(model, loader):
@@ -220,10 +220,18 @@ def test_epoch(model, loader):
 
 def test_accuracy(model, x):
     assert model(x).max().item() <= 1
+
+def train_test(model, loader):
+    return [model(x).mean().item() for x in loader]
+
+def _run_test(model, x):
+    return model(x).min().item()
 `);
     assert.ok(!isTestCode(call(facts, 'model(x).argmax(1).sum().item')));
     assert.ok(!isTestCode(call(facts, 'model(x).cpu')));
     assert.ok(isTestCode(call(facts, 'model(x).max().item')));
+    assert.ok(!isTestCode(call(facts, 'model(x).mean().item')), 'train_test trains, then tests');
+    assert.ok(isTestCode(call(facts, 'model(x).min().item')), 'a helper named _run_test stays test code');
   });
 
   it('a DataLoader loop calling the model is a forward loop', async () => {

@@ -28,6 +28,7 @@ import {
   values,
   bindingOf,
   occurrences,
+  calleeOfOnlyArgument,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode, replaceRange } from '../../server/fixes';
 
@@ -122,7 +123,7 @@ export default defineRule({
     if (reportRowFormat(call, frame, param, body, ctx)) return;
     // `lambda row: compute_possession(row)`: the lambda only hands the row to a def of the file (soccer_analytics' event
     // tables; review63's recall hunt), judged as that def handed to apply itself.
-    const forwarded = forwardedFunction(body, param);
+    const forwarded = calleeOfOnlyArgument(body, param);
     if (forwarded && reportRowFunction(call, forwarded, ctx)) return;
     checkRowLambda(call, frame, param, body, true, ctx);
   },
@@ -460,20 +461,6 @@ function selectsColumns(frame: Node): boolean {
 }
 
 /**
- * `def pos(row): if row["delta"] > 0: return row["rmf"] else: return 0` handed to `df.apply(pos, axis=1)`: a def of the
- * file, taking the row alone, whose body only branches (`if`/`elif`/`else`) and returns, reading the row only as
- * `row["col"]` / `row.col` and combining it with numbers and names of its scope by arithmetic, comparisons and
- * `and`/`or`/`not`, with no call. Each branch is a condition on whole columns, so the function is an `np.where` /
- * `np.select` of them (finta's DMI, MFI, FVE, VFI indicators). The columns it reads, or null.
- */
-/** `f(row)` as the lambda's whole body, `f` a plain name: the function the lambda forwards the row to, or null. */
-function forwardedFunction(body: Node, param: string): Node | null {
-  const fn = body.type === 'call' ? body.childForFieldName('function') : null;
-  const args = fn?.type === 'identifier' ? callArguments(body) : [];
-  return args.length === 1 && args[0]!.type === 'identifier' && args[0]!.text === param ? fn : null;
-}
-
-/**
  * `df.apply(f, axis=1)` with `f` a def of the file that only branches on and combines row columns (rowFunction): reported
  * with the column form. True when reported.
  */
@@ -496,6 +483,13 @@ function reportRowFunction(call: Node, func: Node, ctx: RuleContext): boolean {
 /** Nodes by which a row function decides between values: where `np.where` / `np.select` is the column form. */
 const DECIDING = new Set(['if_statement', 'conditional_expression', 'comparison_operator', 'boolean_operator', 'not_operator']);
 
+/**
+ * `def pos(row): if row["delta"] > 0: return row["rmf"] else: return 0` handed to `df.apply(pos, axis=1)`: a def of the
+ * file, taking the row alone, whose body only branches (`if`/`elif`/`else`) and returns, reading the row only as
+ * `row["col"]` / `row.col` and combining it with numbers, strings, lists of literals (for `in`) and names or attributes of its
+ * scope (`np.nan`) by arithmetic, comparisons and `and`/`or`/`not`, with no call. Each branch is a condition on whole columns, so the function is an `np.where` /
+ * `np.select` of them (finta's DMI, MFI, FVE, VFI indicators). The columns it reads, or null.
+ */
 function rowFunction(func: Node, call: Node, ctx: RuleContext): { columns: Set<string>; decides: boolean } | null {
   const def = localDefinition(func, call);
   if (!def || ctx.facts.binding(func.text)) return null;
@@ -517,7 +511,7 @@ const OPERAND_TYPES = new Set([
   'parenthesized_expression',
 ]);
 
-/** An expression of row columns, numbers and scope names, with no call: `row["mf"] > factor * row["close"] / 100`. */
+/** An expression of row columns, literals and scope names, with no call: `row["mf"] > factor * row["close"] / 100`, `row["e"] in ["Pass", "Shot"]`. */
 function rowOperand(node: Node, row: string, columns: Set<string>): boolean {
   switch (node.type) {
     case 'integer':

@@ -36,6 +36,7 @@ import {
   vectorizeElementExpression,
   vectorizeElementValue,
   type FileFacts,
+  calleeOfOnlyArgument,
 } from '../../server/analysis';
 import { ensureImport, hasCommentBetween, replaceNode } from '../../server/fixes';
 
@@ -153,7 +154,7 @@ export default defineRule({
       return;
     }
     // `s.apply(lambda p: classify(p))`: the lambda only hands each value to a def of the file.
-    const passed = m.get('body') ? calleeOfOnlyParameter(m.need('body'), m.need('param').text) : null;
+    const passed = m.get('body') ? calleeOfOnlyArgument(m.need('body'), m.need('param').text) : null;
     if (passed && reportLabelChain(call, passed, series, method, ctx)) return;
     const param = named ? named.param : m.need('param').text;
     const body = named ? named.body : m.need('body');
@@ -289,15 +290,6 @@ function lambdaBoundTo(name: Node, call: Node): { param: string; body: Node } | 
   const params = value?.type === 'lambda' ? (value.childForFieldName('parameters')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? []) : [];
   const body = value?.childForFieldName('body');
   return params.length === 1 && params[0]!.type === 'identifier' && body ? { param: params[0]!.text, body } : null;
-}
-
-/** `f(p)` where p is the lambda's parameter: the function's name, or null. */
-function calleeOfOnlyParameter(body: Node, param: string): Node | null {
-  if (body.type !== 'call') return null;
-  const fn = body.childForFieldName('function');
-  const args = positionalArguments(body);
-  const all = body.childForFieldName('arguments')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
-  return fn?.type === 'identifier' && all.length === 1 && args.length === 1 && args[0]!.type === 'identifier' && args[0]!.text === param ? fn : null;
 }
 
 /** A constant a label function returns: a number, a string, True/False or None. */

@@ -188,7 +188,7 @@ function unsafeReason(native: Native, raw: boolean, windowCall: Node): string | 
     return `the native \`${native.reduction}\` updates a running total as the window slides, so results can differ from the per-window computation in the last digits (more for values of very different magnitude)`;
   if (raw || native.onArray) {
     // With an integer window and no min_periods, a window holding NaN never has enough observations: NaN either way.
-    const window = positionalArguments(windowCall)[0] ?? keywordValue(windowCall, 'window');
+    const window = windowArgument(windowCall);
     const fixedWindow = windowCall.childForFieldName('function')?.childForFieldName('attribute')?.text === 'rolling' && window?.type === 'integer';
     if (!fixedWindow || keywordValue(windowCall, 'min_periods'))
       return raw
@@ -423,7 +423,7 @@ function reportNumericWindow(numeric: NumericWindow, fn: Node, apply: Node, wind
   const expanding = windowCall.childForFieldName('function')?.childForFieldName('attribute')?.text === 'expanding';
   // `rolling("7D")`: a window of a time span holds a varying number of rows, which no fixed-length sliding view spells
   // (Finance-Python's unique count per 7 days, judged wrong in review63). Without numba nothing is left to advise.
-  const window = expanding ? null : (positionalArguments(windowCall)[0] ?? keywordValue(windowCall, 'window'));
+  const window = expanding ? null : windowArgument(windowCall);
   if (withoutNumba && window && isTimeSpan(window)) return;
   const numpyForm = expanding
     ? 'compute it from cumulative NumPy operations over the whole column (`np.cumsum`, `np.maximum.accumulate`)'
@@ -450,6 +450,11 @@ function reportNumericWindow(numeric: NumericWindow, fn: Node, apply: Node, wind
     ...(sibling ? { lowImpact: `the rolling-window branch beside it applies \`${fn.text}\` too, and its finding carries the advice` } : {}),
     message: `\`.apply\` runs ${numeric.name} in Python once per window, and it only does NumPy arithmetic on the window: ${compile}${alternative}`,
   });
+}
+
+/** The window a `rolling(...)` call is given: its first argument or `window=`. */
+function windowArgument(windowCall: Node): Node | undefined {
+  return positionalArguments(windowCall)[0] ?? keywordValue(windowCall, 'window');
 }
 
 /** `"7D"`, `"30min"`, `pd.Timedelta(...)`, `timedelta(days=7)`, `pd.offsets.Day(7)`: a window measured in time, not rows. */

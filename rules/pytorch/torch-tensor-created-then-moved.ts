@@ -174,7 +174,7 @@ export default defineRule({
         : `\`${fn}(...)\``;
     // `torch.empty(0).to(device)`: a tensor with no elements copies nothing; shown even ranked low, its "blocking transfer on
     // every forward pass" was judged wrong (review63, HIPT's multi-crop wrapper), where review38 had judged it noise.
-    if (noElements(source.sized)) return;
+    if (noElements(source.sized, facts)) return;
     const low =
       kind === 'scalar'
         ? ONE_ELEMENT
@@ -429,11 +429,9 @@ function testsUnset(cond: Node | null, target: string): boolean {
  * `torch.zeros(k, device=...)` makes on the device with no copy (`torch.tensor(..., device=...)` still copies from the host).
  */
 function writtenConstant(call: Node, facts: FileFacts): { fill: 'zeros' | 'ones'; size: number } | null {
-  const callee = facts.calleeName(call) ?? '';
-  if (!LEGACY_CONSTRUCTORS.test(callee) && callee !== 'torch.tensor') return null;
-  const args = positionalArguments(call);
-  if (args.length !== 1 || (args[0].type !== 'list' && args[0].type !== 'tuple')) return null;
-  const items = args[0].namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const data = dataList(call, facts);
+  if (!data) return null;
+  const items = data.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   if (items.length === 0 || !items.every((i) => i.type === 'integer' || i.type === 'float')) return null;
   const numbers = items.map((i) => Number(i.text));
   if (numbers.every((v) => v === 0)) return { fill: 'zeros', size: items.length };
@@ -479,12 +477,18 @@ function batchVector(factory: Node): boolean {
  * A factory with a literal 0 among its sizes: `torch.empty(0)`, `torch.Tensor(0)`, `torch.zeros(0, d)` hold no data, so the
  * move copies nothing (review38: anomalib's and marqo's placeholders, judged noise; review63: HIPT's, judged wrong).
  */
-function noElements(factory: Node): boolean {
+function noElements(factory: Node, facts: FileFacts): boolean {
   // `torch.Tensor([0])`, `torch.tensor([0])`: a list handed to a data constructor is its one value, not a size.
-  const fn = factory.childForFieldName('function')?.text ?? '';
-  const first = positionalArguments(factory)[0];
-  if (/(?:^|\.)(?:tensor|\w*Tensor)$/.test(fn) && (first?.type === 'list' || first?.type === 'tuple')) return false;
+  if (dataList(factory, facts)) return false;
   return sizeArguments(factory).some((s) => s.type === 'integer' && Number(s.text) === 0);
+}
+
+/** `torch.Tensor([0, 0])`, `torch.tensor((1.0,))`: the list or tuple of values a data constructor is handed alone, or null. */
+function dataList(call: Node, facts: FileFacts): Node | null {
+  const callee = facts.calleeName(call) ?? '';
+  if (!LEGACY_CONSTRUCTORS.test(callee) && callee !== 'torch.tensor') return null;
+  const args = positionalArguments(call);
+  return args.length === 1 && (args[0].type === 'list' || args[0].type === 'tuple') ? args[0] : null;
 }
 
 /**

@@ -18,6 +18,17 @@ export function callArguments(call: Node): Node[] {
   return args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && c.type !== 'line_continuation');
 }
 
+/**
+ * `f(p)`: a call of a plain name handed exactly the name `name` (a lambda's body that only forwards its parameter,
+ * `lambda row: compute(row)`). The callee, or null.
+ */
+export function calleeOfOnlyArgument(call: Node, name: string): Node | null {
+  if (call.type !== 'call') return null;
+  const fn = call.childForFieldName('function');
+  const args = callArguments(call);
+  return fn?.type === 'identifier' && args.length === 1 && args[0]!.type === 'identifier' && args[0]!.text === name ? fn : null;
+}
+
 /** Positional arguments (not keywords, not `*args` / `**kwargs`). */
 export function positionalArguments(call: Node): Node[] {
   return callArguments(call).filter((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat');

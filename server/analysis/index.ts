@@ -15,7 +15,17 @@ export {
   rootName,
 } from './asyncApis';
 export { cacheDecorator, cachedDefNames, isInstanceMethod, mayHoldCacheDecorator } from './caching';
-export { argumentFor, argumentList, callArguments, hasSplatArguments, keywordArgument, keywordValue, keywordValues, positionalArguments } from './callArgs';
+export {
+  argumentFor,
+  argumentList,
+  callArguments,
+  calleeOfOnlyArgument,
+  hasSplatArguments,
+  keywordArgument,
+  keywordValue,
+  keywordValues,
+  positionalArguments,
+} from './callArgs';
 export {
   ClassIndex,
   classIndex,

@@ -2,6 +2,9 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   assignmentScope,
+  callArguments,
+  localDefinition,
+  parameterNames,
   enclosingDef,
   findDescendants,
   enclosingFunction,
@@ -89,7 +92,9 @@ export default defineRule({
       'Call the groupby method (`gb.mean()`, `gb.cumsum()`, `gb.ffill()`, `gb.ffill(limit=n)` for `g.ffill(limit=n)`, `gb.head(n)` for `g.iloc[:n]`, `gb.size()` for `len(g)`), or broadcast a reduction with `transform`: ' +
       '`df["v"] - df.groupby("k")["v"].transform("mean")`. The correlation of two columns per group is a ratio of grouped ' +
       'sums once both are centred on their group means. A condition counted, averaged or tested per group (`lambda x: (x < 18).sum()`) ' +
-      'is the condition on the whole column grouped by the same keys: `(df["age"] < 18).groupby(df["hh"]).sum()`.',
+      'is the condition on the whole column grouped by the same keys: `(df["age"] < 18).groupby(df["hh"]).sum()`. A weighted ' +
+      'mean per group (`(g["ret"] * g["wt"]).sum() / g["wt"].sum()`, in a lambda or a def handed the column names) is the ' +
+      'grouped sums of the product and of the weights, divided once (1M rows in 3,600 groups, pandas 1.5.3: 0.86 s by groups, 0.26 s).',
     example: {
       before: 'df.groupby("k")["v"].apply(lambda g: g.fillna(g.mean()))',
       after: 'df["v"].fillna(df.groupby("k")["v"].transform("mean"))',
@@ -143,11 +148,24 @@ export default defineRule({
     object: (_) @grouped
     attribute: (identifier) @agg)
   arguments: (argument_list) @aggArgs
-  (#any-of? @agg "agg" "aggregate")) @call`,
+  (#any-of? @agg "agg" "aggregate")) @call
+
+(call
+  function: (attribute
+    object: (_) @grouped
+    attribute: (identifier) @apply)
+  arguments: (argument_list . (identifier) @groupFunction)
+  (#eq? @apply "apply")
+  (#not-eq? @groupFunction "len")) @call`,
   check(m, ctx) {
     const aggArgs = m.get('aggArgs');
     if (aggArgs) {
       checkAggregations(m.need('grouped'), aggArgs, ctx);
+      return;
+    }
+    const groupFunction = m.get('groupFunction');
+    if (groupFunction) {
+      checkGroupFunction(m.need('call'), m.need('grouped'), groupFunction, ctx);
       return;
     }
     if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
@@ -175,6 +193,11 @@ export default defineRule({
     const correlation = columnCorrelation(body, param);
     if (correlation) {
       reportCorrelation(call, correlation, ctx);
+      return;
+    }
+    const ratio = selectsFrame(grouped, selection) ? sumRatio(body, (n) => groupColumn(n, param)) : null;
+    if (ratio) {
+      reportSumRatio(call, ratio, groupby, ctx);
       return;
     }
     if (reportGroupRows(call, body, param, grouped, groupby, ctx)) return;
@@ -961,4 +984,159 @@ function reportCorrelation(call: Node, c: Correlation, ctx: RuleContext): void {
       `groups at once: on the rows where both are present, ${ranks}subtract each group's mean (\`transform("mean")\`), then divide ` +
       'the group sum of the products by the square root of the product of the group sums of squares',
   });
+}
+
+/**
+ * Each group is handed to the function as a frame whose columns it can read, and the result is indexed by the keys: no
+ * single column selected (`gb["v"]` hands a Series, where `g["v"]` is an element) and no `as_index=False`.
+ */
+function selectsFrame(grouped: Node, selection: string | null): boolean {
+  const key = selection === null ? null : selectionKey(grouped);
+  const { groupby } = groupbyParts(grouped);
+  return (selection === null || key?.type === 'list') && !!groupby && keywordValue(groupby, 'as_index') === null;
+}
+
+/** A ratio of group sums: `numerator` is one column, or two whose product is summed (a weighted sum); `denominator` one column. */
+interface SumRatio {
+  numerator: string[];
+  denominator: string;
+}
+
+/**
+ * `(g["ret"] * g["wt"]).sum() / g["wt"].sum()` (a weighted mean) or `g["a"].sum() / g["b"].sum()`: the columns, read by
+ * `column` (quoted, as written), or null for any other expression.
+ */
+function sumRatio(body: Node, column: (n: Node) => string | null): SumRatio | null {
+  if (body.type === 'parenthesized_expression') return body.namedChild(0) ? sumRatio(body.namedChild(0)!, column) : null;
+  if (body.type !== 'binary_operator' || body.childForFieldName('operator')?.type !== '/') return null;
+  const numerator = summed(body.childForFieldName('left'));
+  const denominator = summed(body.childForFieldName('right'));
+  if (!numerator || !denominator) return null;
+  const top = product(numerator, column);
+  const bottom = column(denominator);
+  return top && bottom ? { numerator: top, denominator: bottom } : null;
+}
+
+/** `x.sum()` with no arguments: `x`. */
+function summed(n: Node | null): Node | null {
+  const inner = n?.type === 'parenthesized_expression' ? n.namedChild(0) : n;
+  const fn = inner?.type === 'call' ? inner.childForFieldName('function') : null;
+  const args = inner?.childForFieldName('arguments')?.namedChildren.filter((c) => c && c.type !== 'comment') ?? [];
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'sum' && args.length === 0 ? fn.childForFieldName('object') : null;
+}
+
+/** A column, or the product of two (`(g["ret"] * g["wt"])`): the columns, or null. */
+function product(n: Node, column: (n: Node) => string | null): string[] | null {
+  const inner = n.type === 'parenthesized_expression' ? n.namedChild(0) : n;
+  if (!inner) return null;
+  const one = column(inner);
+  if (one) return [one];
+  if (inner.type !== 'binary_operator' || inner.childForFieldName('operator')?.type !== '*') return null;
+  const left = column(inner.childForFieldName('left')!);
+  const right = column(inner.childForFieldName('right')!);
+  return left && right ? [left, right] : null;
+}
+
+/**
+ * A ratio of group sums computed per group in Python: a weighted mean (the WRDS Fama-French replication's `wavg`, handed to
+ * `groupby([...]).apply(wavg, "retadj", "wt")` in asset_pricing_code; review64's hunt) or a ratio of two totals. The sums
+ * of all groups at once, then one division, give the same numbers: both skip a missing product in the numerator and
+ * count its weight in the denominator, and an all-zero weight gives NaN either way (an empty frame gives an empty Series
+ * where apply gave an empty DataFrame; groupbyEquivalence runs the advice). 1M rows in 3,600 groups, pandas 1.5.3:
+ * 0.86 s by groups, 0.26 s with the grouped sums. Said, not rewritten: it takes two statements.
+ */
+function reportSumRatio(call: Node, ratio: SumRatio, groupby: Node, ctx: RuleContext): void {
+  const written = frameOf(groupby);
+  const pure = isPureReference(groupby.childForFieldName('function')!.childForFieldName('object')!);
+  const [first, second] = ratio.numerator;
+  // `(g["wt"] * g["ret"]).sum() / g["wt"].sum()`: the factor that is also the denominator is the weight.
+  const [value, factor] = second !== undefined && first === ratio.denominator ? [second, first] : [first, second];
+  const sums = (frame: string, keys: string) =>
+    factor === undefined
+      ? `s = ${frame}.groupby${keys}[[${value}, ${ratio.denominator}]].sum()`
+      : `s = ${frame}.assign(_wx=${frame}[${value}] * ${frame}[${factor}]).groupby${keys}[["_wx", ${ratio.denominator}]].sum()`;
+  // A long frame or long keys are named `df` and `keys` in the advice.
+  let shown = sums(pure ? written : 'df', groupby.childForFieldName('arguments')!.text);
+  let named = pure ? '' : ', `df` being the frame';
+  if (shown.length > SHOWN_LENGTH + 40) {
+    shown = sums('df', '(keys)');
+    named = ', `df` and `keys` being the frame and its keys';
+  }
+  const top = factor === undefined ? `s[${value}]` : 's["_wx"]';
+  const what =
+    factor === undefined
+      ? `the ratio of the totals of ${value} and ${ratio.denominator}`
+      : factor === ratio.denominator
+        ? `a mean of ${value} weighted by ${factor}`
+        : `the ratio of the total of ${value} times ${factor} to the total of ${ratio.denominator}`;
+  ctx.report({
+    ...quietOnSmallGrouped(groupby, ctx),
+    node: call,
+    message: `\`groupby().apply\` calls Python once per group for ${what}; sum every group at once and divide: \`${shown}\`, then \`${top} / s[${ratio.denominator}]\`${named}`,
+  });
+}
+
+/**
+ * `groupby(keys).apply(wavg, "retadj", "wt")` with `def wavg(group, avg_name, weight_name)` a def of the file: its
+ * parameters after the group are handed column names as string literals, its body binds names to columns of the group
+ * (`d = group[avg_name]`) and returns a ratio of group sums, directly or in a `try` whose handler returns NaN.
+ */
+function checkGroupFunction(call: Node, grouped: Node, fn: Node, ctx: RuleContext): void {
+  if (grouped.type === 'identifier' || inTestOf(call, 'apply')) return;
+  const { groupby, selection } = groupbyParts(grouped);
+  const def = localDefinition(fn, call);
+  if (!groupby || !def || ctx.facts.binding(fn.text) || !selectsFrame(grouped, selection)) return;
+  const params = parameterNames(def);
+  const literals = callArguments(call).slice(1);
+  if (params.length < 1 || params.length !== literals.length + 1 || !literals.every((a) => stringLiteralValue(a) !== null)) return;
+  const named = new Map(params.slice(1).map((p, i) => [p, literals[i].text]));
+  const group = params[0];
+  const aliases = new Map<string, string>();
+  const column = (n: Node): string | null => {
+    if (n.type === 'identifier') return aliases.get(n.text) ?? null;
+    const direct = groupColumn(n, group);
+    if (direct) return direct;
+    const keys = n.type === 'subscript' ? n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+    const index = keys.length === 1 ? keys[0]! : null;
+    return n.childForFieldName('value')?.text === group && index?.type === 'identifier' ? (named.get(index.text) ?? null) : null;
+  };
+  const returned = ratioReturned(def, column, aliases);
+  if (returned) reportSumRatio(call, returned, groupby, ctx);
+}
+
+/**
+ * The ratio of group sums a def returns, after statements that only bind names to columns of the group (recorded in
+ * `aliases`): a last `return <ratio>`, or a `try:` holding only that return whose handlers return NaN. Null otherwise.
+ */
+function ratioReturned(def: Node, column: (n: Node) => string | null, aliases: Map<string, string>): SumRatio | null {
+  const statements = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const docstring = statements[0]?.type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string';
+  const rest = docstring ? statements.slice(1) : statements;
+  const last = rest.pop();
+  for (const s of rest) {
+    const assign = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+    const right = assign?.childForFieldName('right');
+    const col = right ? column(right) : null;
+    if (left?.type !== 'identifier' || !col || aliases.has(left.text)) return null;
+    aliases.set(left.text, col);
+  }
+  let value: Node | null = null;
+  if (last?.type === 'return_statement') value = last.namedChild(0);
+  if (last?.type === 'try_statement') {
+    const body = last.childForFieldName('body')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    const handlers = last.namedChildren.filter((c): c is Node => c !== null && c.type !== 'block' && c.type !== 'comment');
+    const returnsNan = (h: Node) => {
+      const block = h.namedChildren.find((c) => c?.type === 'block');
+      const inner = block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+      return (
+        h.type === 'except_clause' &&
+        inner.length === 1 &&
+        inner[0].type === 'return_statement' &&
+        /^(np|numpy)\.nan$|^float\(["']nan["']\)$/.test(inner[0].namedChild(0)?.text ?? '')
+      );
+    };
+    if (body.length === 1 && body[0].type === 'return_statement' && handlers.length > 0 && handlers.every(returnsNan)) value = body[0].namedChild(0);
+  }
+  return value ? sumRatio(value, column) : null;
 }

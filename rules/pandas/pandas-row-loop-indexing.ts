@@ -299,6 +299,7 @@ const ROW_CONVERSIONS = /^(?:np|numpy)\.(?:array|asarray)$|^(?:list|tuple|float|
  */
 function plainRowRead(elem: Node, i: string, frame: string): { accessor: string; column: string | null } | null {
   let node = elem;
+  let converted = false;
   for (let depth = 0; depth < 4; depth++) {
     const fn = node.type === 'call' ? node.childForFieldName('function') : null;
     const args = fn ? callArguments(node) : [];
@@ -307,6 +308,7 @@ function plainRowRead(elem: Node, i: string, frame: string): { accessor: string;
       node = fn.childForFieldName('object')!;
     else if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'values') node = node.childForFieldName('object')!;
     else break;
+    converted = true;
   }
   let column: string | null = null;
   const rowOf = (n: Node) => {
@@ -318,6 +320,9 @@ function plainRowRead(elem: Node, i: string, frame: string): { accessor: string;
       : null;
   };
   let accessor = rowOf(node);
+  // `[df.iloc[i] for i in range(len(df))]` handed on (cdvae's `p_umap(process_one, rows, ...)`, review64 judged the
+  // advice wrong): the elements are the row Series themselves, read by label where they go, not values read here.
+  if (accessor && !converted) return null;
   if (!accessor && node.type === 'subscript') {
     const keys = node.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
     const key = keys.length === 1 ? keys[0]! : null;

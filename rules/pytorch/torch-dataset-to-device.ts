@@ -75,6 +75,9 @@ export default defineRule({
     // The tensors indexed were moved to the device before (in `__init__`, or by the notebook cell that built them and
     // handed them to the dataset): `.to(self.device)` returns them as they are, and there is no copy per sample.
     if (moves.every((move) => movesPlacedData(move, method.cls, facts))) return;
+    // `if self.gpu_transform: data[k] = v.cuda(...)` (TAdaConv's optional GPU augmentation, judged wrong by review64): a move
+    // the user switches on to run the sample's transforms on the GPU, off by default; the choice is theirs to make.
+    if (moves.every((move) => underGpuSwitch(move, method.def))) return;
     const count = moves.length > 1 ? ` (${moves.length} moves in ${method.helpers ? 'these helpers' : 'this method'})` : '';
     // Slicing a tensor already in memory is what the main process does fastest: workers would not help such a dataset
     // (torch-dataloader-num-workers stays silent on it), so the cost left is one small copy per sample, not per batch.
@@ -105,6 +108,19 @@ export default defineRule({
     });
   },
 });
+
+/** A switch for work on the GPU, as a plain or attribute name: `self.gpu_transform`, `cfg.AUGMENTATION.USE_GPU`, `use_cuda`. */
+const GPU_SWITCH = /^[\w.]*(gpu|cuda)\w*$/i;
+
+/** The move runs only in the body of an `if` (in `def`) whose condition is a GPU switch, read as it is. */
+function underGpuSwitch(move: Node, def: Node): boolean {
+  for (let n: Node | null = move; n && !n.equals(def); n = n.parent) {
+    const p: Node | null = n.parent;
+    if (p?.type === 'if_statement' && p.childForFieldName('consequence')?.equals(n) && GPU_SWITCH.test(p.childForFieldName('condition')?.text ?? ''))
+      return true;
+  }
+  return false;
+}
 
 /** The sample method (`__getitem__`...) of a class that the call sits in, directly (not in a nested def). */
 function sampleMethod(call: Node): SampleWork | null {

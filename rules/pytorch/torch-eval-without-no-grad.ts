@@ -47,11 +47,18 @@ const FORWARD_METHOD = /^(forward|inference|infer|predict)$/;
 const MODEL_NAME = /(^|_)(net|cnn|rnn|lstm|gru|mlp|model|encoder|decoder|autoencoder|classifier|generator|discriminator)(_|\d|$)|net$/i;
 /** Drawing or saving a figure: an evaluation that only feeds a plot (a few samples) costs little. */
 const DRAWS = /\bplt\.\w|\bsave_image\s*\(|\.imshow\s*\(|\bsavefig\s*\(/;
-/** A `with` item or decorator that switches gradient recording off (or decides it explicitly). */
-const GRAD_CONTEXT = /(no_grad|inference_mode|set_grad_enabled|enable_grad)\b/;
+/** The names of torch's gradient contexts. */
+const GRAD_CONTEXT_NAME = '(no_grad|inference_mode|set_grad_enabled|enable_grad)';
+/**
+ * A `with` item or decorator that switches gradient recording off (or decides it explicitly): the name alone or in a
+ * helper's name (`with no_grad():`, `with maybe_no_grad(...)`), torch's (`@torch.no_grad`), or called on any receiver
+ * (`th.inference_mode()`). Not another object's attribute of that name, read without a call: OpenHands' `assert not
+ * self.datamodule.test_dataset.inference_mode` is a dataset's flag (review64's hunt).
+ */
+const GRAD_CONTEXT = new RegExp(String.raw`(?:(?<!\.)|(?<=\b(?:torch|autograd)\.))${GRAD_CONTEXT_NAME}\b|\.${GRAD_CONTEXT_NAME}\s*\(`);
 /** Every mention of a gradient context, and every `with` statement entering one (`with torch.no_grad(`), in a text. */
 const GRAD_CONTEXTS = new RegExp(GRAD_CONTEXT.source, 'g');
-const GRAD_CONTEXT_BLOCKS = new RegExp(String.raw`\bwith\s+[\w.]*` + GRAD_CONTEXT.source + String.raw`\s*\(`, 'g');
+const GRAD_CONTEXT_BLOCKS = new RegExp(String.raw`\bwith\s+[\w.]*` + GRAD_CONTEXT_NAME + String.raw`\s*\(`, 'g');
 /**
  * A `with` block of the code's own that manages gradient state (`with preserve_grad_state(model):`), or a model asked to
  * differentiate its own output (`model(batch, compute_force=True, compute_stress=...)`: an interatomic potential's forces

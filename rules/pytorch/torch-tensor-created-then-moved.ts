@@ -180,9 +180,9 @@ export default defineRule({
         ? ONE_ELEMENT
         : joined
           ? `joined by \`torch.cat\` onto \`${joined}\`, a tensor the step already has: ${JOINED_PIECE}`
-          : strong && oneElement(factory, written)
+          : strong && oneElement(factory, written, facts)
             ? ONE_ELEMENT
-            : strong && batchVector(source.sized)
+            : strong && batchVector(source.sized, facts)
               ? BATCH_VECTOR
               : (emptyInputBranch(transfer) ?? nonFiniteBranch(transfer));
     ctx.report({
@@ -227,7 +227,7 @@ const SMALL_TENSOR = 'its shape does not show a large tensor: a copy of a few ki
 function largeTensor(factory: Node, facts: FileFacts): boolean {
   const splat = factory.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'list_splat' && wholeShape(a)) ?? false;
   if (splat) return true;
-  const sizes = sizeArguments(factory);
+  const sizes = sizeArguments(factory, facts);
   if (sizes.length === 1 && wholeShape(sizes[0])) return true;
   // `torch.ones(x.shape[0], 1, x.shape[2])`: a mask the size of one channel of a tensor the step already holds, a copy
   // smaller than that tensor (Amphion's FACodec quantizer makes one per forward; review48 judged it noise, B015).
@@ -309,7 +309,7 @@ function madeFrom(made: Node, transfer: Node, facts: FileFacts): Made | null {
   if (made.type === 'parenthesized_expression') {
     const factories = compoundFactories(made.namedChild(0), facts, 0);
     if (!factories || factories.length === 0) return null;
-    const sized = factories.reduce((a, b) => (sizeArguments(b).length > sizeArguments(a).length ? b : a));
+    const sized = factories.reduce((a, b) => (sizeArguments(b, facts).length > sizeArguments(a, facts).length ? b : a));
     return { factory: sized, sized, creations: [transfer], compound: true };
   }
   return namedFactory(made, transfer, facts);
@@ -440,9 +440,9 @@ function writtenConstant(call: Node, facts: FileFacts): { fill: 'zeros' | 'ones'
 }
 
 /** A tensor of one element: `torch.zeros(1)`, `torch.ones(1, 1)`, `torch.Tensor([0])`. */
-function oneElement(factory: Node, written: { size: number } | null): boolean {
+function oneElement(factory: Node, written: { size: number } | null, facts: FileFacts): boolean {
   if (written) return written.size === 1;
-  const sizes = sizeArguments(factory);
+  const sizes = sizeArguments(factory, facts);
   return sizes.length > 0 && sizes.every((s) => s.type === 'integer' && s.text === '1');
 }
 
@@ -458,8 +458,8 @@ const BATCH_VECTOR = 'a vector of one number per batch item: a copy of some hund
  * The factory makes a vector as long as the first dimension of a tensor: one size, `x.size(0)` or `x.shape[0]`
  * (`torch.zeros((x.shape[0],))` too). Not `x.shape[1]` (the edges of a graph's index), a count of nodes, or a matrix.
  */
-function batchVector(factory: Node): boolean {
-  const sizes = sizeArguments(factory);
+function batchVector(factory: Node, facts: FileFacts): boolean {
+  const sizes = sizeArguments(factory, facts);
   if (sizes.length !== 1) return false;
   const size = sizes[0];
   if (size.type === 'call') {
@@ -478,9 +478,7 @@ function batchVector(factory: Node): boolean {
  * move copies nothing (review38: anomalib's and marqo's placeholders, judged noise; review63: HIPT's, judged wrong).
  */
 function noElements(factory: Node, facts: FileFacts): boolean {
-  // `torch.Tensor([0])`, `torch.tensor([0])`: a list handed to a data constructor is its one value, not a size.
-  if (dataList(factory, facts)) return false;
-  return sizeArguments(factory).some((s) => s.type === 'integer' && Number(s.text) === 0);
+  return sizeArguments(factory, facts).some((s) => s.type === 'integer' && Number(s.text) === 0);
 }
 
 /** `torch.Tensor([0, 0])`, `torch.tensor((1.0,))`: the list or tuple of values a data constructor is handed alone, or null. */
@@ -614,7 +612,7 @@ function freshFactory(made: Node, facts: FileFacts): Node | null {
   if (keywordValue(call, 'device')) return null;
   if (SHAPE_FACTORIES.test(callee)) return call;
   if (writtenConstant(call, facts)) return call;
-  if (RANDOM_FACTORIES.test(callee)) return largeDraw(call) ? call : null;
+  if (RANDOM_FACTORIES.test(callee)) return largeDraw(call, facts) ? call : null;
   if (scalarValue(call, facts) !== null) return call;
   if (!LEGACY_CONSTRUCTORS.test(callee)) return null;
   const args = positionalArguments(call);
@@ -785,7 +783,10 @@ function repeatedPlace(transfer: Node, facts: FileFacts, large = false): Place |
   const def = enclosingFunctionDef(transfer);
   const role = def ? moduleMethodRole(def, facts) : null;
   const loop = enclosingLoop(transfer);
-  if (role === 'forward') return { strong: true, when: loop ? 'on every pass of this loop, in each forward pass' : 'on every forward pass', doubt: '' };
+  if (role === 'forward') {
+    const everyPass = loop && !onFirstPassOnly(transfer, loop);
+    return { strong: true, when: everyPass ? 'on every pass of this loop, in each forward pass' : 'on every forward pass', doubt: '' };
+  }
   if (role === 'method') return { strong: false, when: 'each time this module method runs', doubt: 'how often it runs is not shown in this file' };
   // An epoch loop around a training loop runs a handful of times: once per epoch is no cost.
   if (
@@ -799,6 +800,29 @@ function repeatedPlace(transfer: Node, facts: FileFacts, large = false): Place |
 }
 
 /**
+ * `for t in range(self.seq_len + 1): if t == 0: hx = torch.zeros(...).to(dev)` (SAR's decoder, review64 judged "on every
+ * pass of this loop" wrong): the transfer is in the branch of the loop's first pass only, a test of its counter against
+ * the range's start of 0, so it runs once per call, not once per pass.
+ */
+function onFirstPassOnly(transfer: Node, loop: Node): boolean {
+  const counter = loop.type === 'for_statement' ? loop.childForFieldName('left') : null;
+  const range = loop.childForFieldName('right');
+  const args = range?.type === 'call' && range.childForFieldName('function')?.text === 'range' ? positionalArguments(range) : [];
+  const fromZero = args.length === 1 || (args.length === 2 && args[0].text === '0');
+  if (counter?.type !== 'identifier' || !fromZero) return false;
+  for (let n: Node | null = transfer; n && !n.equals(loop); n = n.parent) {
+    const p: Node | null = n.parent;
+    if (p?.type !== 'if_statement' || !p.childForFieldName('consequence')?.equals(n)) continue;
+    const test = p.childForFieldName('condition');
+    const operands = test?.type === 'comparison_operator' ? test.namedChildren.filter((c): c is Node => c !== null) : [];
+    const ops = test?.children.filter((c) => c && !c.isNamed).map((c) => c!.type) ?? [];
+    if (ops.length === 1 && ops[0] === '==' && operands.length === 2 && operands.some((o) => o.text === counter.text) && operands.some((o) => o.text === '0'))
+      return true;
+  }
+  return false;
+}
+
+/**
  * A module's loss method (`loss_function`) making a matrix the size of the batch: the training step runs it once per
  * batch, and the tensor grows with the batch. A tensor of a fixed size there (a few class weights) is a copy of some
  * bytes beside the forward pass: left to repeatedPlace, which keeps it a hint.
@@ -807,7 +831,7 @@ function lossPlace(transfer: Node, factory: Node, facts: FileFacts): Place | nul
   const def = enclosingFunctionDef(transfer);
   if (!def || !(lossCallable(def) || (LOSS_METHOD.test(def.childForFieldName('name')?.text ?? '') && moduleMethodRole(def, facts) === 'method'))) return null;
   if (enclosingLoop(transfer)) return null;
-  const sizes = sizeArguments(factory);
+  const sizes = sizeArguments(factory, facts);
   // A vector of batch labels is some hundred bytes (a blind review judged per-batch GAN labels not worth changing): a
   // matrix that grows with the batch (a batch x batch weight matrix) is what makes the copy count.
   if (sizes.length < 2 || !sizes.every((a) => isSize(a, facts, 0)) || !sizes.some((a) => fromShape(a, facts, 0))) return null;
@@ -824,8 +848,12 @@ function lossCallable(def: Node): boolean {
   return cls?.type === 'class_definition' && /Loss$/.test(cls.childForFieldName('name')?.text ?? '');
 }
 
-/** The size arguments of a factory: `torch.ones(b, n)`, `torch.ones((b, n))`, `torch.ones(size=(b,))`; a fill value left out. */
-function sizeArguments(factory: Node): Node[] {
+/**
+ * The size arguments of a factory: `torch.ones(b, n)`, `torch.ones((b, n))`, `torch.ones(size=(b,))`; a fill value left out.
+ * None for a data constructor's list (`torch.tensor([x.size(0), k])`, `torch.Tensor([0])`): those are its values, not sizes.
+ */
+function sizeArguments(factory: Node, facts: FileFacts): Node[] {
+  if (dataList(factory, facts)) return [];
   const keyword = keywordValue(factory, 'size');
   let args = keyword ? [keyword] : positionalArguments(factory);
   const fn = factory.childForFieldName('function')?.text ?? '';
@@ -930,10 +958,10 @@ function fixEdits(transfer: Node, factory: Node, device: string, text: string) {
  * `torch.randn(args.batch_size, args.nc, args.size, args.size)`), drawn from the default generator: no `generator=`, and
  * no `**kwargs` that may carry one (FEDOT's seeded hidden state).
  */
-function largeDraw(call: Node): boolean {
+function largeDraw(call: Node, facts: FileFacts): boolean {
   if (keywordValue(call, 'generator') || keywordValue(call, 'out')) return false;
   if (call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat' || a?.type === 'list_splat')) return false;
-  const sizes = sizeArguments(call);
+  const sizes = sizeArguments(call, facts);
   return sizes.length >= LARGE_DRAW_DIMS && sizes.every((s) => /^(identifier|attribute|subscript|call|binary_operator)$/.test(s.type));
 }
 

@@ -856,7 +856,8 @@ function findModelCallOnBatch(body: Node, loop: Node, batchNames: string[], fact
       // `self.model.finetune(input_ids)`: a method of the class's model, other than moving or switching it, run on the batch
       // (S3Rec's trainers score every user this way; review57's hunt).
       if (obj?.type === 'attribute' && obj.childForFieldName('object')?.text === 'self' && attr && !MODEL_UPKEEP.test(attr)) {
-        if (/^(model|net|network|encoder|decoder|backbone)$/i.test(obj.childForFieldName('attribute')?.text ?? '')) return call;
+        // `self._network.extract_vector(x)`: a private attribute too (PyCIL's feature extraction for exemplars, review64's hunt).
+        if (/^_*(model|net|network|encoder|decoder|backbone)$/i.test(obj.childForFieldName('attribute')?.text ?? '')) return call;
       }
       // `self._predict_batch(X)`: a method of the class named for inference whose own body runs the model (tabnet's
       // `_predict_epoch`, run on every validation set each epoch).
@@ -912,6 +913,8 @@ function callsNoModel(fn: Node, call: Node, facts: FileFacts, depth = 0): boolea
     if (qualified && !qualified.startsWith('torch.')) return !handsAModel(c);
     const receiver = callee.childForFieldName('object');
     const method = callee.childForFieldName('attribute')?.text ?? '';
+    // `tokenizer.decode(ids)`, `tokenizer.encode(s)`: a tokenizer's encode and decode turn text into ids and back.
+    if (receiver?.type === 'identifier' && INPUT_PREPARER.test(receiver.text)) return true;
     if (MODEL_METHOD.test(method) || (receiver && MODEL_LIKE_NAME.test(receiver.text))) return false;
     const handed = receiver?.type === 'identifier' && params.has(receiver.text) && !data.has(receiver.text);
     return !(handed && !facts.binding(receiver!.text) && receiverRunsSomething(method));
@@ -1256,6 +1259,22 @@ function isCalledScriptFunction(def: Node, name: string, facts: FileFacts): bool
   );
 }
 
+/** Bases of a model class: torch's `nn.Module` and Lightning's `LightningModule`, as written (`pl.LightningModule`). */
+const MODEL_CLASS_BASE = /^(?:[\w.]*\.)?(?:Module|LightningModule)$/;
+
+/**
+ * `def compute_test_accuracy(self)` of `class InferenceModel(pl.LightningModule)` (OpenHands' inference API, review64's
+ * hunt): a method of a model class is evaluation code whatever its name; test runners collect methods only of `Test*`
+ * classes and unittest cases, never of a module.
+ */
+function isModelClassMethod(def: Node): boolean {
+  const parent = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
+  const cls = parent?.type === 'block' ? parent.parent : null;
+  if (cls?.type !== 'class_definition') return false;
+  const bases = cls.childForFieldName('superclasses')?.namedChildren.filter((b): b is Node => b !== null && b.type !== 'comment') ?? [];
+  return bases.some((b) => MODEL_CLASS_BASE.test(b.text));
+}
+
 /**
  * A runner's `def test(self, loader)` that its own class calls (`val_acc = self.test(val_loader)`, DIG's GraphAug
  * runner): the evaluation pass of a training class, not a test, since pytest collects methods only of `Test*` classes
@@ -1282,7 +1301,14 @@ export function isTestCode(node: Node, facts?: FileFacts): boolean {
   for (let n = node.parent; n; n = n.parent) {
     if (n.type === 'function_definition') {
       const name = n.childForFieldName('name')?.text ?? '';
-      if (TEST_NAME.test(name) && !EVAL_STEP_NAME.test(name) && !TRAIN_FIRST_NAME.test(name) && !(facts && isCalledScriptFunction(n, name, facts))) return true;
+      if (
+        TEST_NAME.test(name) &&
+        !EVAL_STEP_NAME.test(name) &&
+        !TRAIN_FIRST_NAME.test(name) &&
+        !isModelClassMethod(n) &&
+        !(facts && isCalledScriptFunction(n, name, facts))
+      )
+        return true;
     }
     if (n.type === 'class_definition' && /^Test|Tests?$|TestCase$|TestBase$/.test(n.childForFieldName('name')?.text ?? '')) return true;
   }

@@ -229,6 +229,13 @@
 // wrong. The library findings, 39 judged, were 6 worth changing (a chained in-place `where` under Copy-on-Write, a per-pair
 // distance loop, a per-parameter sync, an evaluation without `no_grad`) and 1 wrong (an evaluation whose only model call
 // is Hugging Face's `generate`, under no_grad already). No rule changes status.
+// On review64 (40 more repositories: 20 of PyTorch, TensorFlow and Keras federated, continual and self-supervised
+// learning, remote sensing, molecules, OCR, video, audio, trajectory and sign-language code, 20 of pandas, NumPy and Numba
+// epidemiology, energy, oceanography, astronomy, ecology, genomics, economics, climate, supply-chain, elections, transport,
+// real-estate and finance code; judged on 36857d9f the same way) the default output showed 6 findings, 3 worth changing
+// (requests without a timeout on live paths) and none wrong. The library findings, 49 judged, were 8 worth changing
+// (trajectory models walking a mask tensor element by element on every time step) and 1 wrong (a list of a frame's row
+// Series handed whole to a worker pool, taken for rows read only for their values; since silent).
 /** A rule's findings judged in blind reviews, where the default output showed them: worth changing, noise, wrong. */
 export interface ReviewRecord {
   useful: number;
@@ -257,7 +264,7 @@ export interface ReviewRound {
  * finding the default output or `--preview` showed, review27 to review33b (152 more), and on a finding the default output
  * showed, review34 (98 more) and review35 (146 more); reviewed a set at a time, each finding judged
  * once, by a reviewer who did not see perflens's ranking; and review36 (184 more), review37 (180 more, default
- * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), review53 (65 more), review54 (44 more), review55 (40 more), review56 (40 more), review57 (40 more), review58 (40 more), review59 (40 more), review60 (40 more), review61 (40 more), review62 (40 more) and review63 (40 more), each default finding judged by two
+ * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), review53 (65 more), review54 (44 more), review55 (40 more), review56 (40 more), review57 (40 more), review58 (40 more), review59 (40 more), review60 (40 more), review61 (40 more), review62 (40 more), review63 (40 more) and review64 (40 more), each default finding judged by two
  * such reviewers (worth changing only when both said so, wrong when either did), each `--preview` one once. Rules absent
  * here have not shown a finding on reviewed code yet.
  *
@@ -895,6 +902,25 @@ export const REVIEW_ROUNDS: readonly ReviewRound[] = [
       'torch-sync-in-training-loop': { useful: 1, noise: 1, wrong: 0 },
       'torch-tensor-created-then-moved': { useful: 0, noise: 13, wrong: 0 },
       'torch-tensor-python-iteration': { useful: 0, noise: 1, wrong: 0 },
+    },
+  },
+  {
+    review: 'review64',
+    records: {
+      'http-call-without-timeout': { useful: 3, noise: 3, wrong: 0 },
+      'numpy-pairwise-nested-loop': { useful: 0, noise: 2, wrong: 0 },
+      'pandas-apply-axis1': { useful: 0, noise: 4, wrong: 0 },
+      'pandas-chained-inplace': { useful: 0, noise: 8, wrong: 0 },
+      'pandas-groupby-apply-transform': { useful: 0, noise: 1, wrong: 0 },
+      'pandas-iterrows': { useful: 0, noise: 3, wrong: 0 },
+      'pandas-row-loop-indexing': { useful: 0, noise: 2, wrong: 1 },
+      'tf-tensor-python-iteration': { useful: 0, noise: 1, wrong: 0 },
+      'torch-dataloader-num-workers': { useful: 0, noise: 1, wrong: 0 },
+      'torch-eval-without-no-grad': { useful: 0, noise: 1, wrong: 0 },
+      'torch-per-sample-forward': { useful: 0, noise: 1, wrong: 0 },
+      'torch-sync-in-training-loop': { useful: 0, noise: 4, wrong: 0 },
+      'torch-tensor-created-then-moved': { useful: 0, noise: 12, wrong: 0 },
+      'torch-tensor-python-iteration': { useful: 8, noise: 0, wrong: 0 },
     },
   },
 ];

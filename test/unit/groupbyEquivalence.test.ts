@@ -24,6 +24,13 @@ function compare(before: string, after: string): Record<string, string> {
   return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, string>).filter(([, v]) => v !== 'same'));
 }
 
+/**
+ * Where the grouped sums differ from apply's ratios: an empty frame, where apply returns an empty DataFrame and the division
+ * an empty Series; and for a plain ratio of str or datetime values, which apply could not sum either, the error raised.
+ */
+const WEIGHTED_MEAN_DIFF = { empty: 'result type' };
+const SUM_RATIO_DIFF = { ...WEIGHTED_MEAN_DIFF, 'str values': 'raised TypeError / raised KeyError', 'datetime values': 'raised TypeError / raised KeyError' };
+
 /** What apply and the groupby forms do differently on every transform (see the rule's reason). */
 const KEYS_AND_EMPTY = { 'NaN keys': 'index', empty: 'index' };
 
@@ -180,6 +187,27 @@ describe('pandas-groupby-apply-transform fixes: equivalence with apply under rea
       // A condition reduced per group is one value per group, not a transform-like result: no group keys are added.
       if (c.safety === 'unsafe' && c.before.includes('.apply(') && !c.before.includes('unique') && !c.after.includes(').groupby('))
         assert.match(fix.reason ?? '', /pandas 2 apply adds the group keys/);
+    });
+  }
+
+  // Ratios of group sums are said, not rewritten (two statements): the statements the message gives must compute what
+  // apply did, on every frame where apply gave numbers.
+  for (const [lambda, expected] of [
+    ['lambda g: (g["v"] * g["w"]).sum() / g["w"].sum()', WEIGHTED_MEAN_DIFF],
+    ['lambda g: (g.w * g.v).sum() / g.w.sum()', WEIGHTED_MEAN_DIFF],
+    ['lambda g: g["v"].sum() / g["w"].sum()', SUM_RATIO_DIFF],
+  ] as const) {
+    it(`the advice for apply(${lambda}) computes the same ratios`, async () => {
+      const engine = await getEngine();
+      const before = program(`df.groupby("k").apply(${lambda})`);
+      const findings = engine.lintText(before, { select: [RULE] }).findings;
+      assert.equal(findings.length, 1, before);
+      assert.equal(findings[0].fix, undefined);
+      const [sums, division] = [...findings[0].message.matchAll(/`([^`]+)`/g)].map((c) => c[1]).filter((c) => c.startsWith('s'));
+      assert.match(sums, /^s = df\./);
+      const after = ['import pandas as pd', '', '', 'def compute(df):', `    ${sums}`, `    return ${division}`, ''].join('\n');
+      assert.equal(compilePython(after).status, 0);
+      assert.deepEqual(compare(before, after), expected);
     });
   }
 

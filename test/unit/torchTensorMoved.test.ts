@@ -85,6 +85,30 @@ class Net(nn.Module):
     });
   }
 
+  // Review64 (SAR's decoder): a state made in the branch of a decoding loop's first pass runs once per forward pass.
+  it('says once per forward pass for a tensor made only on the first pass of a loop in forward, every pass otherwise', async () => {
+    const source = `${HEADER}
+class Decoder(nn.Module):
+    def forward(self, hw):
+        for t in range(self.seq_len + 1):
+            if t == 0:
+                hx = torch.zeros(hw.size(0), self.hidden).to(self.device)
+            elif t == 1:
+                cx = torch.zeros(hw.size(0), self.hidden).to(self.device)
+            y = torch.zeros(hw.size(0), self.hidden).to(self.device)
+        return hx, cx, y
+`;
+    const found = await findingsOf(source);
+    assert.deepEqual(
+      found.map((f) => [lineOf(source, f.start), /on every pass of this loop/.test(f.message), /on every forward pass/.test(f.message)]),
+      [
+        [9, false, true],
+        [11, true, false],
+        [12, true, false],
+      ],
+    );
+  });
+
   it('near misses: once per batch of a loop, a module method the file never calls, a device passed in: hints', async () => {
     const source = `${HEADER}
 class Net(nn.Module):

@@ -658,6 +658,19 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review63', rule)), isProvenRecord(recordThrough('review62', rule)), rule);
   });
 
+  it('adds review64 verdicts: no rule changes status', () => {
+    // review64 (40 more repositories of ML and data code), judged on 36857d9f by two reviewers: 6 default findings (3 worth
+    // changing, none wrong); 49 library findings `--preview` adds (8 worth changing, 1 wrong).
+    assert.deepEqual(roundRecord('review64', 'http-call-without-timeout'), { useful: 3, noise: 3, wrong: 0 });
+    // trajnet++'s models walk a mask tensor element by element on every time step: worth changing to both reviewers.
+    assert.deepEqual(roundRecord('review64', 'torch-tensor-python-iteration'), { useful: 8, noise: 0, wrong: 0 });
+    // A list of a frame's row Series handed whole to a worker pool (cdvae), taken for rows read only for their values.
+    assert.deepEqual(roundRecord('review64', 'pandas-row-loop-indexing'), { useful: 0, noise: 2, wrong: 1 });
+    assert.equal(isProvenRecord(recordThrough('review64', 'torch-tensor-python-iteration')), false);
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review64', rule)), isProvenRecord(recordThrough('review63', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

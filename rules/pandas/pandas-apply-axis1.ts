@@ -29,6 +29,7 @@ import {
   bindingOf,
   occurrences,
   calleeOfOnlyArgument,
+  mentions,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode, replaceRange } from '../../server/fixes';
 
@@ -577,7 +578,7 @@ function rowFunction(func: Node, call: Node, ctx: RuleContext, literals: Node[] 
     const assign = s.type === 'expression_statement' ? s.namedChild(0) : null;
     const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
     const right = assign?.childForFieldName('right');
-    return !!result && left?.type === 'identifier' && left.text === result && !!right && !mentionsName(right, result) && operand(right);
+    return !!result && left?.type === 'identifier' && left.text === result && !!right && !mentions(right, result) && operand(right);
   };
   if (!body || !onlyBranchesAndReturns(body, operand, assignsResult) || columns.size === 0) return null;
   return { columns, decides: findDescendants(body, (n) => DECIDING.has(n.type)).length > 0 };
@@ -593,11 +594,6 @@ function resultName(body: Node): string | null {
   const last = statements[statements.length - 1];
   const value = last?.type === 'return_statement' ? last.namedChild(0) : null;
   return value?.type === 'identifier' ? value.text : null;
-}
-
-/** `name` is read somewhere in `node`. */
-function mentionsName(node: Node, name: string): boolean {
-  return findDescendants(node, (n) => n.type === 'identifier' && n.text === name).length > 0 || (node.type === 'identifier' && node.text === name);
 }
 
 const OPERAND_TYPES = new Set([

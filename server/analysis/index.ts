@@ -77,6 +77,7 @@ export {
   rowUpdateAdvice,
   pickedOuterSumAdvice,
   coordinateLoopAdvice,
+  mentions,
   windowCopyAdvice,
   windowReduceAdvice,
   wholeAxis,

@@ -29,6 +29,7 @@ import {
   bindingOf,
   occurrences,
   calleeOfOnlyArgument,
+  fileFunctionDef,
   mentions,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode, replaceRange } from '../../server/fixes';
@@ -376,6 +377,9 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
     }
     if (reportRowFunction(call, func, ctx)) return;
   }
+  // `f.apply(gtval0, axis=1, args=[c1, c2])` with `c1 = "downmove"`: the def's other parameters handed column names.
+  const handed = keywords.size === 2 && keywords.has('args') ? columnNamesHanded(keywords.get('args')!, call) : null;
+  if (func.type === 'identifier' && !builtin && handed && reportRowFunction(call, func, ctx, handed)) return;
   if (func.type === 'identifier' && !builtin && keywords.size === 1 && reportRowScaling(call, frame, func, ctx)) return;
   const reduction = builtin && BUILTIN_REDUCTIONS.has(builtin) ? builtin : qualified ? NUMPY_REDUCTIONS.get(qualified) : undefined;
   if (frameValue?.kind !== 'dataframe' && !(reduction && !builtin && selectsColumns(frame))) return;
@@ -547,6 +551,22 @@ function forwardedWithLiterals(body: Node, param: string): { callee: Node; liter
   return literals.every((a) => isLiteral(a)) ? { callee: fn, literals } : null;
 }
 
+/**
+ * `args=[c1, c2]` (AlphaPy's transforms, review63's hunt: `c1 = "downmove"` then `f.apply(gtval0, axis=1, args=[c1, c2])`):
+ * a list or tuple of string literals, or of names the scope binds once, before the call, to one. The literals, or null.
+ */
+function columnNamesHanded(args: Node, call: Node): Node[] | null {
+  if (args.type !== 'list' && args.type !== 'tuple') return null;
+  const literals: Node[] = [];
+  for (const item of args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment')) {
+    const bound = item.type === 'identifier' ? plainAssignments(scopeOf(call), item.text) : [];
+    const value = item.type === 'identifier' ? (bound.length === 1 && bound[0].value.endIndex <= call.startIndex ? bound[0].value : null) : item;
+    if (stringLiteralValue(value) === null) return null;
+    literals.push(value!);
+  }
+  return literals.length > 0 ? literals : null;
+}
+
 /** Nodes by which a row function decides between values: where `np.where` / `np.select` is the column form. */
 const DECIDING = new Set(['if_statement', 'conditional_expression', 'comparison_operator', 'boolean_operator', 'not_operator']);
 
@@ -558,7 +578,8 @@ const DECIDING = new Set(['if_statement', 'conditional_expression', 'comparison_
  * `np.select` of them (finta's DMI, MFI, FVE, VFI indicators). The columns it reads, or null.
  */
 function rowFunction(func: Node, call: Node, ctx: RuleContext, literals: Node[] = []): { columns: Set<string>; decides: boolean } | null {
-  const def = localDefinition(func, call);
+  // A module-level def below the function that applies it is the one it runs (AlphaPy defines `gtval0` after `dminus`).
+  const def = fileFunctionDef(func, call);
   if (!def || ctx.facts.binding(func.text)) return null;
   const params = parameterNames(def);
   const declared = def.childForFieldName('parameters')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];

@@ -378,7 +378,7 @@ function checkCallable(call: Node, frame: Node, func: Node, rows: boolean, ctx: 
     if (reportRowFunction(call, func, ctx)) return;
   }
   // `f.apply(gtval0, axis=1, args=[c1, c2])` with `c1 = "downmove"`: the def's other parameters handed column names.
-  const handed = keywords.size === 2 && keywords.has('args') ? columnNamesHanded(keywords.get('args')!, call) : null;
+  const handed = keywords.size === 2 && keywords.has('args') ? columnNamesHanded(keywords.get('args')!) : null;
   if (func.type === 'identifier' && !builtin && handed && reportRowFunction(call, func, ctx, handed)) return;
   if (func.type === 'identifier' && !builtin && keywords.size === 1 && reportRowScaling(call, frame, func, ctx)) return;
   const reduction = builtin && BUILTIN_REDUCTIONS.has(builtin) ? builtin : qualified ? NUMPY_REDUCTIONS.get(qualified) : undefined;
@@ -509,11 +509,7 @@ function reportNorm(call: Node, frame: Node, method: Node, keywords: Map<string,
  * value layer does not know what `X`, a parameter, holds (pycaret's GroupFeatures.transform).
  */
 function selectsColumns(frame: Node): boolean {
-  let value: Node | null = frame;
-  if (frame.type === 'identifier') {
-    const assigned = plainAssignments(scopeOf(frame), frame.text);
-    value = assigned.length === 1 && assigned[0].value.endIndex <= frame.startIndex ? assigned[0].value : null;
-  }
+  const value = frame.type === 'identifier' ? assignedOnceBefore(frame) : frame;
   if (value?.type !== 'subscript') return false;
   const keys = value.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
   return keys.length === 1 && (keys[0]!.type === 'list' || keys[0]!.type === 'list_comprehension');
@@ -551,16 +547,21 @@ function forwardedWithLiterals(body: Node, param: string): { callee: Node; liter
   return literals.every((a) => isLiteral(a)) ? { callee: fn, literals } : null;
 }
 
+/** What the one plain assignment of the name's scope binds it to, when that assignment comes before the name; else null. */
+function assignedOnceBefore(name: Node): Node | null {
+  const assigned = plainAssignments(scopeOf(name), name.text);
+  return assigned.length === 1 && assigned[0].value.endIndex <= name.startIndex ? assigned[0].value : null;
+}
+
 /**
  * `args=[c1, c2]` (AlphaPy's transforms, review63's hunt: `c1 = "downmove"` then `f.apply(gtval0, axis=1, args=[c1, c2])`):
  * a list or tuple of string literals, or of names the scope binds once, before the call, to one. The literals, or null.
  */
-function columnNamesHanded(args: Node, call: Node): Node[] | null {
+function columnNamesHanded(args: Node): Node[] | null {
   if (args.type !== 'list' && args.type !== 'tuple') return null;
   const literals: Node[] = [];
   for (const item of args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment')) {
-    const bound = item.type === 'identifier' ? plainAssignments(scopeOf(call), item.text) : [];
-    const value = item.type === 'identifier' ? (bound.length === 1 && bound[0].value.endIndex <= call.startIndex ? bound[0].value : null) : item;
+    const value = item.type === 'identifier' ? assignedOnceBefore(item) : item;
     if (stringLiteralValue(value) === null) return null;
     literals.push(value!);
   }

@@ -195,7 +195,7 @@ export default defineRule({
       reportCorrelation(call, correlation, ctx);
       return;
     }
-    const ratio = selectsFrame(grouped, selection) ? sumRatio(body, (n) => groupColumn(n, param)) : null;
+    const ratio = selectsFrame(grouped, groupby, selection) ? sumRatio(body, (n) => groupColumn(n, param)) : null;
     if (ratio) {
       reportSumRatio(call, ratio, groupby, ctx);
       return;
@@ -990,10 +990,8 @@ function reportCorrelation(call: Node, c: Correlation, ctx: RuleContext): void {
  * Each group is handed to the function as a frame whose columns it can read, and the result is indexed by the keys: no
  * single column selected (`gb["v"]` hands a Series, where `g["v"]` is an element) and no `as_index=False`.
  */
-function selectsFrame(grouped: Node, selection: string | null): boolean {
-  const key = selection === null ? null : selectionKey(grouped);
-  const { groupby } = groupbyParts(grouped);
-  return (selection === null || key?.type === 'list') && !!groupby && keywordValue(groupby, 'as_index') === null;
+function selectsFrame(grouped: Node, groupby: Node, selection: string | null): boolean {
+  return (selection === null || selectionKey(grouped)?.type === 'list') && keywordValue(groupby, 'as_index') === null;
 }
 
 /** A ratio of group sums: `numerator` is one column, or two whose product is summed (a weighted sum); `denominator` one column. */
@@ -1085,7 +1083,7 @@ function checkGroupFunction(call: Node, grouped: Node, fn: Node, ctx: RuleContex
   if (grouped.type === 'identifier' || inTestOf(call, 'apply')) return;
   const { groupby, selection } = groupbyParts(grouped);
   const def = localDefinition(fn, call);
-  if (!groupby || !def || ctx.facts.binding(fn.text) || !selectsFrame(grouped, selection)) return;
+  if (!groupby || !def || ctx.facts.binding(fn.text) || !selectsFrame(grouped, groupby, selection)) return;
   const params = parameterNames(def);
   const literals = callArguments(call).slice(1);
   if (params.length < 1 || params.length !== literals.length + 1 || !literals.every((a) => stringLiteralValue(a) !== null)) return;

@@ -16,6 +16,7 @@ import {
   lastBindingOnPath,
   parameterNames,
   positionalArguments,
+  ifBranchesAround,
 } from '../../server/analysis';
 
 /** The methods that make a dataset's samples (run in DataLoader workers). */
@@ -114,11 +115,7 @@ const GPU_SWITCH = /^[\w.]*(gpu|cuda)\w*$/i;
 
 /** The move runs only in the body of an `if` (in `def`) whose condition is a GPU switch, read as it is. */
 function underGpuSwitch(move: Node, def: Node): boolean {
-  for (let n: Node | null = move; n && !n.equals(def); n = n.parent) {
-    const p: Node | null = n.parent;
-    if (p?.type === 'if_statement' && p.childForFieldName('consequence')?.equals(n) && GPU_SWITCH.test(p.childForFieldName('condition')?.text ?? ''))
-      return true;
-  }
+  for (const { condition } of ifBranchesAround(move, (ancestor) => ancestor.equals(def))) if (GPU_SWITCH.test(condition.text)) return true;
   return false;
 }
 

@@ -810,12 +810,9 @@ function onFirstPassOnly(transfer: Node, loop: Node): boolean {
   const args = range?.type === 'call' && range.childForFieldName('function')?.text === 'range' ? positionalArguments(range) : [];
   const fromZero = args.length === 1 || (args.length === 2 && args[0].text === '0');
   if (counter?.type !== 'identifier' || !fromZero) return false;
-  for (let n: Node | null = transfer; n && !n.equals(loop); n = n.parent) {
-    const p: Node | null = n.parent;
-    if (p?.type !== 'if_statement' || !p.childForFieldName('consequence')?.equals(n)) continue;
-    const test = p.childForFieldName('condition');
-    const operands = test?.type === 'comparison_operator' ? test.namedChildren.filter((c): c is Node => c !== null) : [];
-    const ops = test?.children.filter((c) => c && !c.isNamed).map((c) => c!.type) ?? [];
+  for (const { condition: test } of ifBranchesAround(transfer, (ancestor) => ancestor.equals(loop))) {
+    const operands = test.type === 'comparison_operator' ? test.namedChildren.filter((c): c is Node => c !== null) : [];
+    const ops = test.children.filter((c) => c && !c.isNamed).map((c) => c!.type);
     if (ops.length === 1 && ops[0] === '==' && operands.length === 2 && operands.some((o) => o.text === counter.text) && operands.some((o) => o.text === '0'))
       return true;
   }

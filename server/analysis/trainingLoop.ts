@@ -24,6 +24,7 @@ import { familyIndex, type FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
 import {
   assignmentScope,
+  classOfMethod,
   decoratorCallee,
   decoratorsOf,
   enclosingDef,
@@ -1268,9 +1269,8 @@ const MODEL_CLASS_BASE = /^(?:[\w.]*\.)?(?:Module|LightningModule)$/;
  * classes and unittest cases, never of a module.
  */
 function isModelClassMethod(def: Node): boolean {
-  const parent = def.parent?.type === 'decorated_definition' ? def.parent.parent : def.parent;
-  const cls = parent?.type === 'block' ? parent.parent : null;
-  if (cls?.type !== 'class_definition') return false;
+  const cls = classOfMethod(def);
+  if (!cls) return false;
   const bases = cls.childForFieldName('superclasses')?.namedChildren.filter((b): b is Node => b !== null && b.type !== 'comment') ?? [];
   return bases.some((b) => MODEL_CLASS_BASE.test(b.text));
 }

@@ -858,7 +858,9 @@ function countsPasses(name: string, loop: Node, test: Node, scope: Node): boolea
   if (!body || (loop.type !== 'for_statement' && loop.type !== 'while_statement')) return false;
   const increment = body.namedChildren.find((st): st is Node => st !== null && st.startIndex > test.endIndex && incrementOf(st) === name);
   if (!increment) return false;
-  const stores = localOccurrences(scope, name).filter((id) => bindingOf(id) !== null);
+  // `i += 1` stores `i` too, though bindingOf (which finds the statement that binds a name) leaves an augmented target out.
+  const augmented = (id: Node) => id.parent?.type === 'augmented_assignment' && id.parent.childForFieldName('left')?.equals(id) === true;
+  const stores = localOccurrences(scope, name).filter((id) => bindingOf(id) !== null || augmented(id));
   const starts = stores.filter((id) => !(id.startIndex >= increment.startIndex && id.endIndex <= increment.endIndex));
   if (starts.length === 0 || stores.length !== starts.length + 1) return false;
   const atZero = (id: Node) => {

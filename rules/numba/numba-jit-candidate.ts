@@ -1,6 +1,7 @@
 import { defineRule, type Report, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
 import {
+  callArguments,
   compiledByCall,
   contains,
   decoratorCallee,
@@ -12,11 +13,13 @@ import {
   findDescendants,
   inTestFunction,
   insideNumbaFunction,
+  isSmallLiteralLoop,
   isTestFile,
   isNestedScope,
   localOccurrences,
   parameterNames,
   positionalArguments,
+  SMALL_LOOP,
   values,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
@@ -413,9 +416,48 @@ function carriedNames(loop: Node, loopBody: Node, fnBody: Node): string[] {
     const reads = localOccurrences(loopBody, name).filter((id) => !(id.parent?.type === 'assignment' && id.parent.childForFieldName('left')?.equals(id)));
     if (!reads.some((r) => r.startIndex < firstWrite)) continue;
     const before = findDescendants(fnBody, (n) => n.type === 'assignment' && n.endIndex <= loop.startIndex, isNestedScope);
-    if (before.some((b) => b.childForFieldName('left')?.type === 'identifier' && b.childForFieldName('left')!.text === name)) carried.push(name);
+    if (!before.some((b) => b.childForFieldName('left')?.type === 'identifier' && b.childForFieldName('left')!.text === name)) continue;
+    if (!closedForm(name, loop, loopBody)) carried.push(name);
   }
   return carried;
+}
+
+/**
+ * A carried name whose every store in the loop, each a statement of the loop's body, is one numpy writes for all steps
+ * at once, so it is no recurrence:
+ * - the previous step's value of what the step stores (`datalen = to_idx - prev_idx` then `prev_idx = to_idx`, nelpy's
+ *   decoders): a store of an expression of the loop's own names and of names the loop never stores (np.diff, a shift);
+ * - a step of a fixed size (`indx1 = indx1 + step * sps`, NoisePy's segment cutter): `start + i * step`.
+ */
+function closedForm(name: string, loop: Node, loopBody: Node): boolean {
+  const header = new Set(findDescendants(loop.childForFieldName('left') ?? loop, (n) => n.type === 'identifier').map((n) => n.text));
+  // Every name the loop body stores in any way: `x = ...`, `x += ...`, `x[i] = ...`, `x.a = ...`.
+  const stored = new Set<string>();
+  for (const st of findDescendants(loopBody, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope)) {
+    let target = st.childForFieldName('left');
+    while (target?.type === 'subscript' || target?.type === 'attribute') target = target.childForFieldName(target.type === 'subscript' ? 'value' : 'object');
+    for (const id of target ? [target, ...findDescendants(target, (n) => n.type === 'identifier')] : []) if (id.type === 'identifier') stored.add(id.text);
+  }
+  const reads = (n: Node) => (n.type === 'identifier' ? [n] : findDescendants(n, (d) => d.type === 'identifier')).map((id) => id.text);
+  const invariant = (n: Node) => reads(n).every((r) => !stored.has(r) && !header.has(r));
+  const stores = findDescendants(
+    loopBody,
+    (n) => (n.type === 'assignment' || n.type === 'augmented_assignment') && n.childForFieldName('left')?.text === name,
+    isNestedScope,
+  );
+  return (
+    stores.length > 0 &&
+    stores.every((st) => {
+      const right = st.childForFieldName('right');
+      // Only a store on every step: `if peak: last = x[i]` keeps the last value a test picked (a forward fill).
+      if (!right || st.parent?.type !== 'expression_statement' || !st.parent.parent?.equals(loopBody)) return false;
+      if (st.type === 'augmented_assignment') return ['+=', '-='].includes(st.child(1)?.type ?? '') && invariant(right);
+      if (reads(right).every((r) => header.has(r) || !stored.has(r))) return true;
+      const op = right.type === 'binary_operator' ? right.childForFieldName('operator')?.type : undefined;
+      const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
+      return (op === '+' || op === '-') && a?.type === 'identifier' && a.text === name && !!b && invariant(b);
+    })
+  );
 }
 
 function simpleParameters(params: Node): boolean {
@@ -1013,6 +1055,18 @@ function nestLoop(n: Node): NestLoop | null {
 }
 
 /**
+ * `range(i + 1, 3)` / `range(i, 3)`: a loop starting at another loop index of the nest (a `range` index, never
+ * negative) and stopping at a literal of at most SMALL_LOOP: a few passes whatever the outer index is.
+ */
+function smallTail(loop: Node, indices: ReadonlySet<string>): boolean {
+  const it = loop.childForFieldName('right');
+  const args = it?.type === 'call' ? callArguments(it) : [];
+  if (args.length !== 2 || args[1].type !== 'integer' || Number(args[1].text) > SMALL_LOOP) return false;
+  const start = args[0].type === 'binary_operator' && args[0].childForFieldName('right')?.type === 'integer' ? args[0].childForFieldName('left') : args[0];
+  return start?.type === 'identifier' && indices.has(start.text);
+}
+
+/**
  * A kernel: a loop (`range`, or `enumerate` of an array) holding at any depth another, whose body visits
  * array elements by two of the loop indices: one array read by both (`X[i, k] - X[j, k]`, `x[n + k] * x[n]`),
  * or an element written by one index from elements read by another (`out[k] += x[n] * ...`). The outermost
@@ -1025,9 +1079,13 @@ function kernelLoop(body: Node, ctx: RuleContext): { node: Node; array: string }
   if (nestLoops.length < 2) return null;
   for (const outer of nestLoops) {
     if (nestLoops.some((o) => !o.equals(outer) && contains(o, outer))) continue;
-    const loops = [outer, ...findDescendants(outer.childForFieldName('body')!, isNestLoop)].map((l) => nestLoop(l)!);
+    const nest = [outer, ...findDescendants(outer.childForFieldName('body')!, isNestLoop)];
+    const loops = nest.map((l) => nestLoop(l)!);
     if (loops.length < 2) continue;
     const indices = new Set(loops.map((l) => l.index));
+    // `for i in range(3): for j in range(i + 1, 3):` over a rotation matrix (amset's get_rotation_axis): a few passes in
+    // all, which compiling would cost more than it saves.
+    if (nest.every((l) => isSmallLiteralLoop(l, ctx.facts) || smallTail(l, indices))) continue;
     // The loop indices each array's elements are visited by, and the arrays written element by element.
     const visits = new Map<string, { node: Node; indices: Set<string> }>();
     const written = new Set<string>();

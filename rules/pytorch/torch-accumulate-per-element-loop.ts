@@ -179,6 +179,14 @@ function earlierUpdate(loop: Node, update: Node, facts: FileFacts): boolean {
 function readsTensorOtherwise(loop: Node, name: string): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return true;
+  // `self.selfloop_degree[best_edge] += 1.0` in a loop that calls `self.compute_gradient(...)` on every pass (DeepRobust's
+  // greedy SGA attack): the method may read the state each pass, as the attack does.
+  const [owner] = name.split('.');
+  if (
+    name.includes('.') &&
+    findDescendants(body, (n) => n.type === 'call' && n.childForFieldName('function')?.childForFieldName('object')?.text === owner, isNestedScope).length > 0
+  )
+    return true;
   const uses = findDescendants(body, (n) => (n.type === 'identifier' || n.type === 'attribute') && n.text === name);
   return uses.some((use) => {
     const sub = use.parent;

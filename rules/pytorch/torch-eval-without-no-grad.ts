@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { defineRule } from '../../server/engine/rule';
 import type { RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
+import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   calledSelfMethod,
   callArguments,
@@ -35,6 +35,7 @@ import {
   valuesAssignedTo,
   values,
   VOLATILE_INPUT,
+  runsOnlyOnLegacyTorch,
   codeTextOf,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
@@ -82,6 +83,11 @@ const NEEDS_GRAD = /\.backward\s*\(|\bautograd\.grad\s*\(|\.requires_grad_\s*\(|
  */
 const ATTACK_LIBRARIES = ['advertorch', 'torchattacks', 'foolbox', 'art.attacks', 'cleverhans'];
 const ATTACK_CALLEE = /^(advertorch|torchattacks|foolbox|art\.attacks|cleverhans)\./;
+/**
+ * A module of a project's own attacks (`from deeprobust.image.attack.pgd import PGD`, DeepRobust's defenses): a package
+ * named for them in the imported path, as the attack libraries are.
+ */
+const ATTACK_MODULE = /(^|\.)(attacks?|adversarial_attacks?)\./;
 /** Names an attack object goes by once built: `adversary`, `attack`, `atk`, `pgd_attack`, `attacker`. */
 const ATTACK_NAME = /(^|_)(adversary|attack|attacker|atk)s?(_|\d|$)/i;
 
@@ -148,6 +154,8 @@ export default defineRule({
 (if_statement condition: (_) @cond consequence: (block) @then) @if
 (call function: (attribute attribute: (identifier) @step) arguments: (argument_list . (_) @action) (#eq? @step "step")) @envstep`,
   check(m, ctx) {
+    // Code for PyTorch 0.3 (`loss.data[0]`, or `volatile=True` under a pin of 0.3.1): `torch.no_grad` does not exist there.
+    if (runsOnlyOnLegacyTorch(ctx.facts, ctx.filePath, ctx.files)) return;
     if (m.pattern === 1) {
       periodicEvaluation(m.need('if'), m.need('then'), ctx);
       return;
@@ -194,7 +202,8 @@ export default defineRule({
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
     if (inFrozenInferenceClass(def, ctx) || evalModelsFrozen(def, facts)) return;
     const right = loop.childForFieldName('right');
-    if (VOLATILE_INPUT.test(body)) {
+    // `predicted = predict8tta(model, samples)` with `Variable(batch, volatile=True)` in that helper (dsb2018's albu eval).
+    if (VOLATILE_INPUT.test(body) || loopCalls(loop).some((call) => VOLATILE_INPUT.test(sameFileCallee(call, facts)?.text ?? ''))) {
       reportVolatileEvaluation(loop, name, ctx);
       return;
     }
@@ -910,7 +919,7 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
   if (!model || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return false;
   const forward = forwardCallOf(model, body);
   if (!forward || gradDecided(def) || calledUnderGradContext(name, facts) || !calledInLoop(name, def, facts)) return false;
-  if (trainsAnotherModel(body, model)) return false;
+  if (trainsAnotherModel(body, model) || fitsModel(body, model)) return false;
   ctx.report({
     node: forward,
     severity: DRAWS.test(body.text) ? 'hint' : undefined,
@@ -928,6 +937,14 @@ function reportRepeatedEvaluation(def: Node, name: string, body: Node, ctx: Rule
 function trainsAnotherModel(body: Node, model: string): boolean {
   for (const m of body.text.matchAll(/([\w.]+)\.train\(\s*(?:True\s*)?\)/g)) if (m[1] !== model) return true;
   return false;
+}
+
+/**
+ * `gcn.fit(features, adj, labels, ...)` then `gcn.eval(); output = gcn.predict()` (DeepRobust's single_test after each
+ * attack): the function trains the model it evaluates, so `@torch.no_grad()` on it would stop the training too.
+ */
+function fitsModel(body: Node, model: string): boolean {
+  return new RegExp(`(^|[^\\w.])${escapeRegExp(model)}\\.(fit|train_model)\\s*\\(`).test(codeTextOf(body));
 }
 
 /**
@@ -1947,11 +1964,11 @@ function callsImportedGrad(node: Node, facts: FileFacts): boolean {
 /**
  * The code runs an adversarial attack, which differentiates the model's loss with respect to its input: a call of
  * something imported from an attack library (ATTACK_LIBRARIES: `torchattacks.PGD(model)(x, y)`), or, in a file that
- * imports one, a call of an object named as an attack (`adversary(x, y)`, `atk(images, labels)`,
+ * imports one or a module of the project's own attacks (ATTACK_MODULE), a call of an object named as an attack (`adversary(x, y)`, `atk(images, labels)`,
  * `attack.generate(x=batch)`), which was built elsewhere and passed in.
  */
 function runsAttack(node: Node, facts: FileFacts): boolean {
-  if (!ATTACK_LIBRARIES.some((m) => facts.importsModule(m))) return false;
+  if (!ATTACK_LIBRARIES.some((m) => facts.importsModule(m)) && !facts.imports.some((b) => ATTACK_MODULE.test(b.target))) return false;
   return (
     findDescendants(
       node,

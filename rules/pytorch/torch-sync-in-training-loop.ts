@@ -1,5 +1,5 @@
 import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
-import type { Node } from '../../server/syntax';
+import { escapeRegExp, type Node } from '../../server/syntax';
 import {
   callArguments,
   chainRoot,
@@ -167,7 +167,7 @@ export default defineRule({
     // to remove: it is left out, and the others find the GPU idle after it (below).
     const syncs = syncsOf(site.block, facts);
     const displays = displaysOf(site.block, facts);
-    const all = syncs.filter((_, i) => displays[i] === null);
+    const all = syncs.filter((c, i) => displays[i] === null && !forHostComputation(c));
     const display = displays.find((d) => d !== null) ?? null;
     if (!all[0]?.equals(call)) return;
     const recv = call.childForFieldName('function')!.childForFieldName('object')!;
@@ -413,9 +413,11 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
   const more = all.length > 1 ? ` (${all.length} calls per element)` : '';
   const flat = FLATTENED.test(walk.tensor);
   const written = walk.loop.type === 'for_statement' || walk.loop.type === 'while_statement' ? writesFileEachPass(walk.loop, ctx.facts) : null;
-  const advice = walk.indexed
-    ? `convert once with \`${shown}.tolist()\` before the loop and index the list`
-    : `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`;
+  const advice = walk.reached
+    ? `convert the part the loop reads once with \`${walk.reached}.tolist()\` before the loop and index the list`
+    : walk.indexed
+      ? `convert once with \`${shown}.tolist()\` before the loop and index the list`
+      : `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`;
   ctx.report({
     start: method.startIndex,
     end: call.endIndex,
@@ -483,9 +485,51 @@ function parameterLoopOf(call: Node, facts: FileFacts): ParameterLoop | null {
     // Outside a training loop only a loop that reads the gradients runs once per optimizer step; weights read outside a
     // step (a summary, a checkpoint's statistics) run once.
     const gradients = pass.readsGradient || gradientsIn(pass.iterable, n, facts);
-    return gradients && enclosingFunctionDef(n) ? { loop: n, trainingLoop: null } : null;
+    const helper = enclosingFunctionDef(n);
+    return gradients && helper && !calledOnlyToReport(helper, facts) ? { loop: n, trainingLoop: null } : null;
   }
   return null;
+}
+
+/** A name saying its tensor lives in host memory: `ratios_cpu`, `mb.dones_cpu`. */
+const HOST_NAME = /(^|_)cpu$/i;
+
+/**
+ * A copy the step makes for work it does on the host on purpose: kept under a name saying so (`ratios_cpu = ratio.cpu()`,
+ * then a V-trace loop on the CPU) or combined there with such a tensor (`torch.logical_or(mb.dones_cpu, ~valids.cpu())`
+ * for a packed sequence built on the host): sample-factory's learner, judged wrong as a sync to remove.
+ */
+function forHostComputation(sync: Node): boolean {
+  const assign = sync.parent?.type === 'assignment' ? sync.parent : null;
+  const target = assign?.childForFieldName('right')?.equals(sync) ? assign.childForFieldName('left') : null;
+  if (target?.type === 'identifier' && HOST_NAME.test(target.text)) return true;
+  for (let n = sync.parent; n && n.type !== 'expression_statement' && n.type !== 'block'; n = n.parent) {
+    if (n.type !== 'call') continue;
+    const beside = callArguments(n).filter((a) => !contains(a, sync));
+    if (beside.some((a) => (a.type === 'identifier' || a.type === 'attribute') && HOST_NAME.test(a.text.split('.').pop() ?? ''))) return true;
+  }
+  return false;
+}
+
+/** A flag whose name says the branch records or reports something: `should_record_summaries`, `log_now`, `verbose`. */
+const REPORTING_FLAG = /(summar|log|record|report|print|display|verbose)/i;
+
+/**
+ * Every call of the helper in this file sits under a test that picks reporting steps: `if should_record_summaries:
+ * stats = self._record_summaries(...)` (sample-factory's learner records its gradient norm only when a summary is due,
+ * every few seconds), or a period (isLoggingGuardCondition). Such a helper runs on a few steps, not on every one.
+ */
+function calledOnlyToReport(helper: Node, facts: FileFacts): boolean {
+  const calls = callsOf(helper, facts);
+  return (
+    calls.length > 0 &&
+    calls.every((call) => {
+      for (const { condition } of ifBranchesAround(call, (n) => n.type === 'function_definition')) {
+        if ((condition.type === 'identifier' && REPORTING_FLAG.test(condition.text)) || isLoggingGuardCondition(condition)) return true;
+      }
+      return false;
+    })
+  );
 }
 
 /** `model.parameters()` (in `list(...)`, `filter(...)`), or a name holding it or a comprehension over it. */
@@ -2244,6 +2288,8 @@ interface ElementWalk {
   hot: boolean;
   /** The elements are taken by a range index (`t[i].item()`), not by the loop itself. */
   indexed: boolean;
+  /** The part of the tensor the range indices reach, when less than all of it (`ys[:rows, :cols]`). */
+  reached?: string;
 }
 
 /**
@@ -2307,11 +2353,13 @@ function indexedWalkOf(call: Node, recv: Node, facts: FileFacts): ElementWalk | 
   // each index is a range loop's own, and the walk is the outermost of those loops, which reads every element.
   let loop: Node | null = null;
   let iterable: Node | null = null;
+  const spans: string[] = [];
   for (const key of keys) {
     const bound = walkBinding(call, key!.text);
     if (!bound || bound.row.length !== 1) return null;
     const range = bound.iterable;
     if (range.type !== 'call' || range.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', range)) return null;
+    spans.push(spanOf(range, tensor.text));
     if (bound.loop.type === 'for_statement' && (reassignedBefore(bound.loop, key!.text, call) || stopsEarly(bound.loop))) return null;
     if (!loop || contains(bound.loop, loop)) {
       loop = bound.loop;
@@ -2345,7 +2393,25 @@ function indexedWalkOf(call: Node, recv: Node, facts: FileFacts): ElementWalk | 
     return fn.type === 'attribute' && fn.childForFieldName('object')?.text !== 'self';
   });
   if (!noOwnCalls) return null;
-  return { loop, tensor: tensor.text, hot: enclosingLoop(loop, true) !== null, indexed: true };
+  // `for c in range(cols): for q in range(rows): ys[q, c].item()` with `cols = min(beam_size, ys.size(1))` (AoANet's beam
+  // step over a beam x vocabulary tensor): only that corner is read, and converting the whole tensor would cost more.
+  const reached = spans.every((span) => span === ':') ? undefined : `${tensor.text}[${spans.join(', ')}]`;
+  return { loop, tensor: tensor.text, hot: enclosingLoop(loop, true) !== null, indexed: true, reached };
+}
+
+/** A bound that is some tensor's or list's whole size (`len(boxes)`, `cost.shape[0]`, `x.size(1)`): a dimension in full. */
+const WHOLE_SIZE = /^(len\(.*\)|.*\.shape\[\s*-?\d+\s*\]|.*\.size\(\s*-?\d*\s*\))$/s;
+
+/**
+ * The slice of one dimension a `range(...)` index reaches: `:` for a whole dimension (`range(len(t))`, `range(t.size(0))`,
+ * `range(cost.shape[0])` of a tensor of as many rows, any bound that names the tensor), `:n` for any other `range(n)`
+ * (`cols = min(beam_size, ys.size(1))`), `a:b` for `range(a, b)`.
+ */
+function spanOf(range: Node, tensor: string): string {
+  const args = callArguments(range);
+  if (args.length === 2) return `${args[0].text}:${args[1].text}`;
+  if (args.length !== 1 || WHOLE_SIZE.test(args[0].text) || new RegExp(`(?<![\\w.])${escapeRegExp(tensor)}\\b`).test(args[0].text)) return ':';
+  return `:${args[0].text}`;
 }
 
 /** `.to(device)`, `.to("cuda:0")`, `.to(self.device, non_blocking=True)`: the argument names a device, not only a dtype. */

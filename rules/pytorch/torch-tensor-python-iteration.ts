@@ -27,6 +27,9 @@ const HOST_READS = new Set(['int', 'float', 'bool', 'sum']);
 /** Reductions whose result a truth test then reads on the host (`if keep_row.any()`). */
 const TRUTH_REDUCTIONS = new Set(['any', 'all']);
 
+/** Expressions that take a method call as written (`x.tolist()`); any other (`a // 4`) is parenthesised first. */
+const RECEIVER_TYPES = new Set(['identifier', 'attribute', 'subscript', 'call', 'parenthesized_expression']);
+
 export default defineRule({
   id: 'torch-tensor-python-iteration',
   title: 'A Python loop walks a torch tensor element by element and reads each element on the host',
@@ -92,11 +95,13 @@ export default defineRule({
     // would hand a later `torch.stack(tokens)` plain ints.
     const kept = read.ids.find((id) => names.get(id.text) === read.walk && keptAsTensor(id, facts));
     const t = oneLineText(tensor.text);
+    // `all_faces[l].sum(0) // 4` (NSVF's voxel export) takes a method only in parentheses.
+    const r = RECEIVER_TYPES.has(tensor.type) ? t : `(${t})`;
     const advice = kept
-      ? `; read the values once, beside the elements (\`for ${read.walk.name}, value in zip(${t}, ${t}.tolist())\`), since the loop also keeps the element itself (\`${oneLineText(kept.parent?.parent?.text ?? kept.text)}\`)`
+      ? `; read the values once, beside the elements (\`for ${read.walk.name}, value in zip(${t}, ${r}.tolist())\`), since the loop also keeps the element itself (\`${oneLineText(kept.parent?.parent?.text ?? kept.text)}\`)`
       : /^through `(int|float|bool)\(\)`/.test(read.why) && rowsOfOne(tensor, loop)
-        ? `; convert it once with \`${t}.flatten().tolist()\` and loop over the numbers (flattened: it has more than one dimension, so each element read is a row of one value, which \`.tolist()\` alone gives as a list)`
-        : `; convert it once with \`${t}.tolist()\` and loop over the numbers`;
+        ? `; convert it once with \`${r}.flatten().tolist()\` and loop over the numbers (flattened: it has more than one dimension, so each element read is a row of one value, which \`.tolist()\` alone gives as a list)`
+        : `; convert it once with \`${r}.tolist()\` and loop over the numbers`;
     // `for i in order[:k]`: the first k elements, a bounded handful per call.
     const bounded = isBoundedSlice(tensor);
     // A loop at the top level of a notebook cell, in no def and no other loop, runs once when the cell runs: a look at

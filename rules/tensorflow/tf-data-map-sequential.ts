@@ -11,6 +11,7 @@ import {
   isLiteralDataset,
   isNameChain,
   keywordArgument,
+  keywordValue,
   mapFunctionWork,
   nextStatement,
   oneLineText,
@@ -84,13 +85,14 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     if (keywordArgument(call, 'num_parallel_calls') || hasSplatArguments(call)) return;
-    if (positionalArguments(call).length !== 1) return;
+    const mapped = mappedFunction(call);
+    if (!mapped) return;
     // The author says why the file leaves it out (paxml: "we do not set num_parallel_calls, as that will make symbolic
     // input data checkpoints huge"; blind review41 judged both of its maps wrong): a decision, not an oversight.
     if (DECLINES_PARALLEL_CALLS.test(ctx.text)) return;
     // `lambda x, y: x`, `lambda w: (w[:, :-1], w[:, 1:])`, `lambda im: tf.cast(im, tf.float32)`: picking, slicing, casting or
     // reshaping the element computes nothing worth spreading over threads.
-    if (isProjection(positionalArguments(call)[0]!, ctx.facts)) return;
+    if (isProjection(mapped, ctx.facts)) return;
     // `.map(convert_to_float).cache()`: the function runs over each element once, in the first epoch; threads would speed
     // up that one pass only (Kaggle's computer-vision course, 14 findings judged noise in a blind review).
     if (cachedRightAfter(call)) return;
@@ -116,24 +118,35 @@ export default defineRule({
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
-      message: `\`.map(${oneLineText(positionalArguments(call)[0]!.text)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.${autotune}\``,
+      message: `\`.map(${oneLineText(mapped.text)})\` runs on one element at a time; pass \`num_parallel_calls=tf.data.${autotune}\``,
       edits: edit ? [...tf.edits, edit] : undefined,
       safety: risky ? 'unsafe' : 'safe',
       reason: risky ? RANDOM_OR_PYTHON : undefined,
       // `lambda z: [[z] * k]`, `lambda x: tf.cast(0, tf.int64) if x < n else tf.cast(1, tf.int64)`: a few arithmetic ops
       // per element, which threads cannot speed up (their overhead is of the same order).
-      ...(isCheapLambda(positionalArguments(call)[0]!, ctx.facts)
+      ...(isCheapLambda(mapped, ctx.facts)
         ? { lowImpact: CHEAP_LAMBDA }
-        : onlyRestructures(positionalArguments(call)[0]!, call, ctx.facts)
+        : onlyRestructures(mapped, call, ctx.facts)
           ? { lowImpact: RESTRUCTURES }
-          : mapFunctionWork(positionalArguments(call)[0]!, call, ctx.facts) === 'python'
+          : mapFunctionWork(mapped, call, ctx.facts) === 'python'
             ? { lowImpact: HOLDS_THE_GIL }
-            : !hotInputPipeline(positionalArguments(call)[0]!, call, ctx.facts)
+            : !hotInputPipeline(mapped, call, ctx.facts)
               ? { lowImpact: NO_HOT_PIPELINE }
               : {}),
     });
   },
 });
+
+/**
+ * The function a `map` call applies: its one positional argument, or `map_func=` (RandLA-Net's
+ * `self.batch_train_data.map(map_func=map_func)`) when no positional one is given. Null for any other argument list.
+ */
+function mappedFunction(call: Node): Node | null {
+  const positional = positionalArguments(call);
+  if (positional.length === 1) return positional[0];
+  const keyword = keywordValue(call, 'map_func');
+  return positional.length === 0 && keyword ? keyword : null;
+}
 
 /**
  * A comment that declines `num_parallel_calls`: a negation before the name on the comment's line (`# we do not set
@@ -167,7 +180,7 @@ function cachedRightAfter(call: Node): boolean {
 function reportUnknownReceiver(call: Node, recv: Node, ctx: RuleContext): void {
   const name = recv.type === 'identifier' ? recv.text : recv.type === 'attribute' ? (recv.childForFieldName('attribute')?.text ?? '') : '';
   if (!DATASET_NAME.test(name)) return;
-  const fn = unwrappedPartial(positionalArguments(call)[0]!, ctx.facts);
+  const fn = unwrappedPartial(mappedFunction(call)!, ctx.facts);
   if (fn.type !== 'identifier' && !/^(self|cls)\.\w+$/.test(fn.text)) return;
   const def = visibleDefinition(fn, call, ctx.facts);
   if (!def || !doesTfWork(def, ctx.facts, 0) || onlyRestructures(fn, call, ctx.facts)) return;

@@ -303,4 +303,4 @@ export {
 export type { RowEnv, RowVector, RowVectorKind, Vectorized } from './vectorize';
 export { underVersionGuard } from './compat';
 export { nodeMemo } from './nodeMemo';
-export { legacyTorchSpelling, VOLATILE_INPUT } from './legacyTorch';
+export { legacyTorchSpelling, runsOnlyOnLegacyTorch, VOLATILE_INPUT } from './legacyTorch';

@@ -1,4 +1,6 @@
+import type { FileProbe } from './codeContext';
 import type { FileFacts } from './facts';
+import { below, documentedFloor, pinnedCeiling } from './projectPins';
 
 /** `Variable(x, volatile=True)`: PyTorch <= 0.3's way to turn autograd off, ignored (with a warning) since 0.4. */
 export const VOLATILE_INPUT = /\bvolatile\s*=\s*True\b/;
@@ -14,4 +16,19 @@ export function legacyTorchSpelling(facts: FileFacts): string | null {
   const m = LEGACY_TORCH.exec(facts.text);
   if (!m) return null;
   return /volatile/.test(m[0]) ? 'volatile=True' : 'async=True';
+}
+
+/** `loss.data[0]`, PyTorch <= 0.3's read of a loss's value: from 0.5 on a loss is a 0-dim tensor, and indexing it raises. */
+const LEGACY_LOSS_READ = /\b(?:\w+_)?loss\.data\[0\]/;
+
+/**
+ * The file runs only on PyTorch 0.3 or older, where `torch.no_grad` does not exist yet: it reads a loss by `loss.data[0]`,
+ * or it spells autograd the old way (`volatile=True`) in a project whose requirements or README name torch below 0.4
+ * (rethinking-network-pruning: "Our experiment environment is Python 3.6 & PyTorch 0.3.1").
+ */
+export function runsOnlyOnLegacyTorch(facts: FileFacts, filePath: string | undefined, files: FileProbe): boolean {
+  if (LEGACY_LOSS_READ.test(facts.text)) return true;
+  if (!legacyTorchSpelling(facts)) return false;
+  const stated = pinnedCeiling('torch', filePath, files) ?? documentedFloor('torch', filePath, files);
+  return stated !== null && below(stated, [0, 4]);
 }

@@ -115,6 +115,13 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
       const load = splitDict(n, facts);
       return load ? { methods: methods.reverse(), calls: calls.reverse(), source: load } : null;
     }
+    if (n.type === 'attribute' && n.childForFieldName('object')?.text === 'self') {
+      // `self.batch_train_data = self.train_data.batch(n)` earlier in the same method (RandLA-Net's input pipelines).
+      const last = lastSelfStore(n);
+      const upstream = last ? resolve(last, facts, depth + 1) : null;
+      if (!upstream) return null;
+      return { methods: [...upstream.methods, ...methods.reverse()], calls: [...upstream.calls, ...calls.reverse()], source: upstream.source };
+    }
     if (n.type === 'identifier') {
       // A name assigned earlier in the same scope from a pipeline (`ds = ds.map(f)` chains back).
       const values = valuesAssignedTo(n.text, n, facts).filter((v) => v.endIndex <= n!.startIndex);
@@ -127,6 +134,23 @@ function resolve(expr: Node, facts: FileFacts, depth: number): Pipeline | null {
     return null;
   }
   return null;
+}
+
+/**
+ * The value of the last plain statement `self.x = value` before `attr` (`self.x`) in the method around it, or null: a store
+ * in a nested def, a loop or a branch may or may not have run, so only statements of the method's own body count.
+ */
+function lastSelfStore(attr: Node): Node | null {
+  let def: Node | null = attr.parent;
+  while (def && def.type !== 'function_definition') def = def.parent;
+  const body = def?.childForFieldName('body');
+  let last: Node | null = null;
+  for (const st of body?.namedChildren ?? []) {
+    if (!st || st.endIndex > attr.startIndex) break;
+    const assign = st.type === 'expression_statement' ? st.namedChild(0) : null;
+    if (assign?.type === 'assignment' && assign.childForFieldName('left')?.text === attr.text) last = assign.childForFieldName('right');
+  }
+  return last;
 }
 
 /**
@@ -261,7 +285,10 @@ function isLiteralData(n: Node, facts: FileFacts, depth: number): boolean {
  * TensorFlow 1 spellings: contrib, estimators, sessions, placeholders, `tf.compat.v1`, `tf.flags`/`tf.gfile`/`tf.logging`.
  * Code written against them (BERT's TPUEstimator input functions) runs on a TensorFlow without `tf.data.AUTOTUNE`.
  */
-const TF1_API = /\b(?:tf|tensorflow)\.(?:contrib|estimator|Session|placeholder|compat\.v1|flags|gfile|logging|app\.run)\b/;
+// Names TensorFlow 2 removed from its top level: `tf.random_shuffle` (now `tf.random.shuffle`), `tf.py_func`, `tf.layers`,
+// `tf.variable_scope`... (kaggle-web-traffic's input pipeline, written for TensorFlow 1.10).
+const TF1_API =
+  /\b(?:tf|tensorflow)\.(?:contrib|estimator|Session|placeholder|compat\.v1|flags|gfile|logging|app\.run|random_shuffle|py_func|layers|variable_scope|get_variable|to_float|to_int32|to_int64|global_variables_initializer)\b/;
 
 /**
  * The name of AUTOTUNE under `tf.data` for this file: `experimental.AUTOTUNE` in TensorFlow 1 code or where the file

@@ -27,7 +27,11 @@ const LEGACY_LOSS_READ = /\b(?:\w+_)?loss\.data\[0\]/;
  * (rethinking-network-pruning: "Our experiment environment is Python 3.6 & PyTorch 0.3.1").
  */
 export function runsOnlyOnLegacyTorch(facts: FileFacts, filePath: string | undefined, files: FileProbe): boolean {
-  if (LEGACY_LOSS_READ.test(facts.text)) return true;
+  // Asked once per match of the rule, on every keystroke: a plain search first (the expression scans at every word
+  // boundary, 0.8 ms over a 3,500-line file).
+  const text = facts.text;
+  if (text.includes('.data[0]') && LEGACY_LOSS_READ.test(text)) return true;
+  if (!text.includes('volatile') && !text.includes('async')) return false;
   if (!legacyTorchSpelling(facts)) return false;
   const stated = pinnedCeiling('torch', filePath, files) ?? documentedFloor('torch', filePath, files);
   return stated !== null && below(stated, [0, 4]);

@@ -1,12 +1,16 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  bindersSpelling,
   coroutineCallee,
   enclosingFunction,
   findDescendants,
+  identifiersSpelled,
+  inNestedScope,
   insideExpectationBlock,
   isAsyncDef,
   isNestedScope,
+  methodCallsIn,
   parameterNames,
   readsAfter,
   scopeOf,
@@ -77,23 +81,23 @@ export default defineRule({
       if (inlineFactory === 'asyncio.get_event_loop' && installsLoopBefore(ctx, scopeBody, call)) return;
     } else if (loopExpr.type === 'identifier') {
       loopName = loopExpr.text;
-      const bindings = findDescendants(scopeBody, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === loopName, isNestedScope);
+      // From where the scope spells the name, not a walk of it (the scope is often the whole module of a script).
+      const bindings = bindersSpelling(scopeBody, loopName, ASSIGNMENT).filter((a) => a.childForFieldName('left')?.text === loopName);
       if (bindings.length !== 1) return;
       const value = bindings[0].childForFieldName('right');
       if (value?.type !== 'call' || !LOOP_FACTORIES.has(ctx.facts.calleeName(value) ?? '')) return;
       if (scope.type !== 'module' && findDescendants(scope.childForFieldName('parameters') ?? scope, (n) => n.text === loopName).length > 0) return;
       // A loop that also runs forever is a server's loop: leave it alone.
-      const runsForever = findDescendants(
-        scopeBody,
-        (n) => n.type === 'call' && n.childForFieldName('function')?.text === `${loopName}.run_forever`,
-        isNestedScope,
+      const nested = inNestedScope(scopeBody);
+      const runsForever = methodCallsIn(scopeBody, 'run_forever').some(
+        (c) => c.childForFieldName('function')?.text === `${loopName}.run_forever` && !nested(c),
       );
-      if (runsForever.length > 0) return;
+      if (runsForever) return;
       creation = bindings[0].parent;
       // Only boilerplate: the loop is installed, runs one thing and is closed. A loop that also gets
       // tasks, servers, callbacks or several runs is managed on purpose (tests of asyncio itself...).
       let runs = 0;
-      for (const use of findDescendants(scopeBody, (n) => n.type === 'identifier' && n.text === loopName)) {
+      for (const use of identifiersSpelled(scopeBody, loopName)) {
         const p = use.parent;
         if (p?.equals(bindings[0])) continue;
         if (p?.type === 'argument_list' && ctx.facts.calleeName(p.parent!) === 'asyncio.set_event_loop') continue;
@@ -116,6 +120,9 @@ export default defineRule({
     ctx.report({ node: call, message, edits: edits ?? undefined });
   },
 });
+
+/** The statements bindersSpelling looks for: plain assignments. */
+const ASSIGNMENT: ReadonlySet<string> = new Set(['assignment']);
 
 function messageFor(inlineFactory: string | null, coro: string): string {
   if (inlineFactory === 'asyncio.get_event_loop') {

@@ -54,6 +54,14 @@ export default defineRule({
 /** The module defines or assigns `profile` itself (a fallback such as `except NameError: def profile(f): return f`). */
 function definesProfile(ctx: RuleContext): boolean {
   if (ctx.facts.moduleBindings.has('profile')) return true;
+  // A walk of the whole tree: once per lint, not once per decorator.
+  let defines = definesProfileMemo.get(ctx.facts);
+  if (defines === undefined) definesProfileMemo.set(ctx.facts, (defines = bindsProfileSomewhere(ctx)));
+  return defines;
+}
+const definesProfileMemo = new WeakMap<object, boolean>();
+
+function bindsProfileSomewhere(ctx: RuleContext): boolean {
   return (
     findDescendants(
       ctx.facts.root,

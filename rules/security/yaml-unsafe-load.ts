@@ -2,7 +2,18 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import { replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
-import { below, findDescendants, keywordArgument, pinnedCeiling, scopeOf, valuesAssignedTo, withoutParentheses, type Version } from '../../server/analysis';
+import {
+  below,
+  callsSpelledInFile,
+  findDescendants,
+  identifiersSpelled,
+  keywordArgument,
+  pinnedCeiling,
+  scopeOf,
+  valuesAssignedTo,
+  withoutParentheses,
+  type Version,
+} from '../../server/analysis';
 
 const UNSAFE_LOADERS = new Set([
   'yaml.Loader',
@@ -205,20 +216,24 @@ function dumpsPythonObjects(ctx: RuleContext): boolean {
   const known = dumpsMemo.get(ctx.facts);
   if (known !== undefined) return known;
   let found = false;
-  if (/\bdump(_all)?\s*\(/.test(ctx.text)) {
-    for (const call of findDescendants(ctx.facts.root, (n) => n.type === 'call')) {
-      const q = ctx.facts.calleeName(call);
-      if (q !== 'yaml.dump' && q !== 'yaml.dump_all') continue;
-      const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-      const dumper = keywordArgument(call, 'Dumper');
-      const dumperValue = dumper?.type === 'keyword_argument' ? dumper.childForFieldName('value') : null;
-      if (dumperValue && /(^|\.)C?SafeDumper$/.test(dumperValue.text)) continue;
-      const data = args[0];
-      if (!data || data.type === 'keyword_argument') continue;
-      if (!plainData(data, call, ctx, 0)) {
-        found = true;
-        break;
-      }
+  // The calls spelled `dump(`, `dump_all(` or a from-import's alias of them (the word index), not every call of the file.
+  const aliases = ctx.facts
+    .importsOf('yaml')
+    .filter((b) => b.target === 'yaml.dump' || b.target === 'yaml.dump_all')
+    .map((b) => b.local);
+  const spellings = new Set(['dump', 'dump_all', ...aliases]);
+  for (const call of [...spellings].flatMap((name) => callsSpelledInFile(ctx.facts, name))) {
+    const q = ctx.facts.calleeName(call);
+    if (q !== 'yaml.dump' && q !== 'yaml.dump_all') continue;
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    const dumper = keywordArgument(call, 'Dumper');
+    const dumperValue = dumper?.type === 'keyword_argument' ? dumper.childForFieldName('value') : null;
+    if (dumperValue && /(^|\.)C?SafeDumper$/.test(dumperValue.text)) continue;
+    const data = args[0];
+    if (!data || data.type === 'keyword_argument') continue;
+    if (!plainData(data, call, ctx, 0)) {
+      found = true;
+      break;
     }
   }
   dumpsMemo.set(ctx.facts, found);
@@ -272,7 +287,7 @@ function readAsObject(call: Node): boolean {
   const target = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(call) ? assign.childForFieldName('left') : null;
   if (target?.type !== 'identifier') return false;
   const scope = scopeOf(call);
-  const reads = findDescendants(scope, (n) => n.type === 'identifier' && n.text === target.text && !n.equals(target));
+  const reads = identifiersSpelled(scope, target.text).filter((n) => !n.equals(target));
   let attributes = 0;
   for (const id of reads) {
     const parent = id.parent;

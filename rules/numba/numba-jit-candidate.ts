@@ -21,6 +21,7 @@ import {
   positionalArguments,
   SMALL_LOOP,
   values,
+  statementsByKeyword,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -272,10 +273,17 @@ function loopKey(loop: Node): string {
  * uncompiled copy is kept on purpose, for inputs numba rejects (PyTorch tensors under autograd, another array
  * backend), and compiling it would break that path.
  */
+const FOR_STATEMENT: ReadonlySet<string> = new Set(['for_statement']);
+
 function hasCompiledTwin(loop: Node, ctx: RuleContext): boolean {
   let loops = compiledLoops.get(ctx.facts);
   if (!loops) {
-    loops = new Set(findDescendants(ctx.facts.root, (n) => n.type === 'for_statement' && insideNumbaFunction(ctx.facts, n)).map(loopKey));
+    // Where the text spells `for`, not a walk of the whole tree.
+    loops = new Set(
+      statementsByKeyword(ctx.facts.root, 'for', FOR_STATEMENT)
+        .filter((n) => insideNumbaFunction(ctx.facts, n))
+        .map(loopKey),
+    );
     compiledLoops.set(ctx.facts, loops);
   }
   return loops.size > 0 && loops.has(loopKey(loop));

@@ -372,8 +372,23 @@ export function compiledByCall(facts: FileFacts, node: Node): boolean {
   let def: Node | null = node.type === 'function_definition' ? node : null;
   for (let n = node.parent; n && !def; n = n.parent) if (n.type === 'function_definition') def = n;
   const name = def?.childForFieldName('name')?.text;
-  return !!name && new RegExp(`jit\\b[^\\n]*\\(\\s*${name}\\s*[,)]`).test(facts.text);
+  return !!name && namesCompiledByCall(facts).has(name);
 }
+
+/**
+ * The names a line spells as a call's argument after `jit` (`njit(kernel)`, `numba.jit(nopython=True)(kernel, ...)`), read
+ * once per lint: searched for each function asked about, the text's every line was scanned again per rule match.
+ */
+function namesCompiledByCall(facts: FileFacts): Set<string> {
+  let names = compiledByCallNames.get(facts);
+  if (!names) {
+    names = new Set();
+    for (const jit of facts.text.matchAll(/jit\b[^\n]*/g)) for (const arg of jit[0].matchAll(/\(\s*([\p{L}\p{N}_]+)\s*[,)]/gu)) names.add(arg[1]);
+    compiledByCallNames.set(facts, names);
+  }
+  return names;
+}
+const compiledByCallNames = new WeakMap<FileFacts, Set<string>>();
 
 /**
  * True when numba compiles the function around `node`, by a decorator or by a call. Its loops run as machine code,

@@ -545,13 +545,52 @@ export function localDefinition(callable: Node, at: Node): Node | null {
   let scope: Node | null = at.parent;
   while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
   for (const owner of [scope, at.tree.rootNode]) {
-    const body = owner?.type === 'function_definition' ? owner.childForFieldName('body') : owner;
+    if (owner?.type === 'module') {
+      const defs = moduleDefsNamed(owner, callable.text);
+      if (defs.length > 1) return null;
+      if (defs.length === 1) return !moduleAssigns(owner, callable.text) && defs[0].startIndex < at.startIndex ? defs[0] : null;
+      continue;
+    }
+    const body = owner?.childForFieldName('body');
     if (!owner || !body) continue;
     const defs = body.namedChildren.filter((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === callable.text);
     if (defs.length > 1) return null;
     if (defs.length === 1) return plainAssignments(owner, callable.text).length === 0 && defs[0]!.startIndex < at.startIndex ? defs[0] : null;
   }
   return null;
+}
+
+/**
+ * The module's top-level defs by name, and whether it assigns a name (`plainAssignments(module, name)`), each read once
+ * per tree: localDefinition and fileFunctionDef are asked for every call a rule resolves, and each ask marshalled every
+ * top-level statement and scanned the whole text for the name (a quarter of torch-eval-without-no-grad's time on a long
+ * file of many defs). A tree never changes; an edit makes a new one.
+ */
+const moduleDefs = new WeakMap<object, Map<string, Node[]>>();
+const moduleAssignments = new WeakMap<object, Map<string, boolean>>();
+
+function moduleDefsNamed(module: Node, name: string): Node[] {
+  let byName = moduleDefs.get(module.tree);
+  if (!byName) {
+    byName = new Map();
+    for (const s of module.namedChildren) {
+      const defName = s?.type === 'function_definition' ? s.childForFieldName('name')?.text : undefined;
+      if (defName === undefined) continue;
+      const list = byName.get(defName);
+      if (list) list.push(s!);
+      else byName.set(defName, [s!]);
+    }
+    moduleDefs.set(module.tree, byName);
+  }
+  return byName.get(name) ?? [];
+}
+
+function moduleAssigns(module: Node, name: string): boolean {
+  let byName = moduleAssignments.get(module.tree);
+  if (!byName) moduleAssignments.set(module.tree, (byName = new Map()));
+  let assigns = byName.get(name);
+  if (assigns === undefined) byName.set(name, (assigns = plainAssignments(module, name).length > 0));
+  return assigns;
 }
 
 /**
@@ -566,8 +605,8 @@ export function fileFunctionDef(name: Node, at: Node): Node | null {
   if (local) return rebound && local.parent?.type === 'module' ? null : local;
   if (!owner || rebound) return null;
   const root = at.tree.rootNode;
-  const defs = root.namedChildren.filter((s) => s?.type === 'function_definition' && s.childForFieldName('name')?.text === name.text);
-  return defs.length === 1 && plainAssignments(root, name.text).length === 0 ? defs[0]! : null;
+  const defs = moduleDefsNamed(root, name.text);
+  return defs.length === 1 && !moduleAssigns(root, name.text) ? defs[0] : null;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   parameterNames,
   readsAfter,
   scopeOf,
+  ASSIGNMENT,
 } from '../../server/analysis';
 import { ensureImport, hasCommentBetween, replaceRange } from '../../server/fixes';
 
@@ -120,9 +121,6 @@ export default defineRule({
     ctx.report({ node: call, message, edits: edits ?? undefined });
   },
 });
-
-/** The statements bindersSpelling looks for: plain assignments. */
-const ASSIGNMENT: ReadonlySet<string> = new Set(['assignment']);
 
 function messageFor(inlineFactory: string | null, coro: string): string {
   if (inlineFactory === 'asyncio.get_event_loop') {

@@ -38,6 +38,7 @@ import {
   runsOnlyOnLegacyTorch,
   codeTextOf,
   callsSpelledInFile,
+  moduleFunctionDefs,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -766,27 +767,9 @@ function localFunction(name: string, at: Node, facts: FileFacts): Node | null {
       if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
     }
   }
-  return firstModuleFunctions(facts).get(name) ?? null;
+  // The module's defs by name are read once per tree: localFunction is asked for every call of every loop checked.
+  return moduleFunctionDefs(facts.root, name)[0] ?? null;
 }
-
-/**
- * The first module-level def of each name (decorated or not), read once per lint: localFunction is asked for every call of
- * every loop checked, and reading the module's statements each time was a fifth of the rule's time on a long file.
- */
-function firstModuleFunctions(facts: FileFacts): Map<string, Node> {
-  let first = moduleFunctions.get(facts);
-  if (!first) {
-    first = new Map();
-    for (const child of facts.root.namedChildren) {
-      const def = child && definitionOf(child);
-      const name = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
-      if (name !== undefined && !first.has(name)) first.set(name, def!);
-    }
-    moduleFunctions.set(facts, first);
-  }
-  return first;
-}
-const moduleFunctions = new WeakMap<FileFacts, Map<string, Node>>();
 
 /**
  * An evaluation loop written for PyTorch <= 0.3 that marks its inputs volatile: there the pass records nothing, on

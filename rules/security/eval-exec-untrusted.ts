@@ -23,6 +23,7 @@ import {
   scopeOf,
   stringLiteralValue,
   statementCatches,
+  ASSIGNMENT,
 } from '../../server/analysis';
 import { ensureImport, lineEndOf, lineStartOf, replaceNode } from '../../server/fixes';
 
@@ -640,7 +641,6 @@ function isLiteralTemplate(facts: FileFacts, n: Node): boolean {
 
 /** Binding constructs looked up by isGeneratedOrCompiled and untrustedOrigin (what they walked the body for). */
 const ASSIGNMENTS = new Set(['assignment', 'augmented_assignment']);
-const ASSIGNMENT = new Set(['assignment']);
 
 /**
  * A local variable that only ever holds generated code (a literal template filled in) or a code object

@@ -36,6 +36,7 @@ import {
   someProjectFile,
   spelledOnlyHere,
   type FileFacts,
+  ASSIGNMENT,
 } from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
 
@@ -1236,8 +1237,6 @@ function messagingService(call: Node, url: Node | undefined): boolean {
   const cls = def ? classOfMethod(def) : null;
   return [def, cls].some((n) => MESSAGING.test(n?.childForFieldName('name')?.text ?? ''));
 }
-
-const ASSIGNMENT = new Set(['assignment']);
 
 /**
  * A call to a generation endpoint: its URL names one (written in the call, or in the local variable passed:

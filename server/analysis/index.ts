@@ -106,6 +106,7 @@ export type { BranchListLoop, ListLoop } from './loopInfo';
 export { quietOnSmallFrame, readFromFileReason, smallFrameReason } from './smallFrames';
 export type { LoopNest } from './loopInfo';
 export {
+  ASSIGNMENT,
   bindersSpelling,
   bindingOf,
   callsOfNameIn,
@@ -121,6 +122,7 @@ export {
   isVariable,
   fileFunctionDef,
   localDefinition,
+  moduleFunctionDefs,
   localOccurrences,
   nestedScopeOf,
   occurrences,

@@ -3,7 +3,7 @@
 // doubt a use counts as a read. Every function walks one scope (a def body or, at module level,
 // the file), never more.
 import type { Node } from '../syntax/parser';
-import { contains, enclosingDef, findDescendants, isNestedScope, ownReturnStatements, parameterNames } from './scopes';
+import { contains, definitionOf, enclosingDef, findDescendants, isNestedScope, ownReturnStatements, parameterNames } from './scopes';
 import { possibleCallOffsets, wordOffsets } from '../syntax/spelling';
 
 /** Python's keywords: never a name. */
@@ -314,6 +314,9 @@ function isWordCode(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
+/** bindersSpelling's types for plain assignments (`name = value`) only. */
+export const ASSIGNMENT: ReadonlySet<string> = new Set(['assignment']);
+
 /**
  * The constructs of the given types (`assignment`, `for_statement`, `named_expression`…) in body's
  * own scope (not inside a nested def, lambda or class) whose target (`left`; a walrus's `name`)
@@ -566,23 +569,35 @@ export function localDefinition(callable: Node, at: Node): Node | null {
  * top-level statement and scanned the whole text for the name (a quarter of torch-eval-without-no-grad's time on a long
  * file of many defs). A tree never changes; an edit makes a new one.
  */
-const moduleDefs = new WeakMap<object, Map<string, Node[]>>();
+const moduleDefs = new WeakMap<object, Map<string, { all: Node[]; undecorated: Node[] }>>();
 const moduleAssignments = new WeakMap<object, Map<string, boolean>>();
 
-function moduleDefsNamed(module: Node, name: string): Node[] {
+function moduleDefsByName(module: Node): Map<string, { all: Node[]; undecorated: Node[] }> {
   let byName = moduleDefs.get(module.tree);
   if (!byName) {
     byName = new Map();
     for (const s of module.namedChildren) {
-      const defName = s?.type === 'function_definition' ? s.childForFieldName('name')?.text : undefined;
+      const def = s && definitionOf(s);
+      const defName = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
       if (defName === undefined) continue;
-      const list = byName.get(defName);
-      if (list) list.push(s!);
-      else byName.set(defName, [s!]);
+      let entry = byName.get(defName);
+      if (!entry) byName.set(defName, (entry = { all: [], undecorated: [] }));
+      entry.all.push(def!);
+      if (def === s) entry.undecorated.push(def);
     }
     moduleDefs.set(module.tree, byName);
   }
-  return byName.get(name) ?? [];
+  return byName;
+}
+
+/** The module-level defs of a name, decorated or not, in file order (read once per tree). */
+export function moduleFunctionDefs(module: Node, name: string): readonly Node[] {
+  return moduleDefsByName(module).get(name)?.all ?? [];
+}
+
+/** The undecorated module-level defs of a name, in file order: those localDefinition and fileFunctionDef resolve to. */
+function moduleDefsNamed(module: Node, name: string): readonly Node[] {
+  return moduleDefsByName(module).get(name)?.undecorated ?? [];
 }
 
 function moduleAssigns(module: Node, name: string): boolean {

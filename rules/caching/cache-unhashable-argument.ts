@@ -2,32 +2,24 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   bindingOf,
-  cacheDecorator,
   cachedDefNames,
+  cacheDecorator,
   definitionsNamed,
   definitionStatement,
   enclosingDef,
   FileFacts,
+  keyedLintMemo,
   localOccurrences,
   parameterNames,
 } from '../../server/analysis';
 import { replaceNode } from '../../server/fixes';
 
 /** Per file: module-level function name → its def when it is defined once and carries a cache decorator. */
-const cachedDefs = new WeakMap<FileFacts, Map<string, Node | null>>();
-
 /** The module-level def of `name` when there is exactly one and it is cached (memoised per file and name). */
-function moduleCachedDef(facts: FileFacts, name: string): Node | null {
-  let map = cachedDefs.get(facts);
-  if (!map) cachedDefs.set(facts, (map = new Map()));
-  let def = map.get(name);
-  if (def === undefined) {
-    const defs = moduleDefsNamed(facts, name);
-    def = defs.length === 1 && cacheDecorator(defs[0], facts) ? defs[0] : null;
-    map.set(name, def);
-  }
-  return def;
-}
+const moduleCachedDef = keyedLintMemo((facts, name: string): Node | null => {
+  const defs = moduleDefsNamed(facts, name);
+  return defs.length === 1 && cacheDecorator(defs[0], facts) ? defs[0] : null;
+});
 
 /** The module-level defs named `name` (found where the text spells them: no walk over every function). */
 function moduleDefsNamed(facts: FileFacts, name: string): Node[] {

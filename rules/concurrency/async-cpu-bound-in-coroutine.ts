@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { FileFacts, functionDefinition, functionProfile, isAsyncDef, isPurePythonCpuBound, scopeMap } from '../../server/analysis';
+import { functionDefinition, functionProfile, isAsyncDef, isPurePythonCpuBound, lintMemo, scopeMap } from '../../server/analysis';
 
 export default defineRule({
   id: 'async-cpu-bound-in-coroutine',
@@ -72,24 +72,18 @@ function mayFollowAwait(text: string, offset: number): boolean {
   return i >= 4 && text.slice(i - 4, i + 1) === 'await' && !/\w/.test(text[i - 5] ?? '');
 }
 
-const syncDefs = new WeakMap<FileFacts, Set<string>>();
-
 /** Names of the file's plain (not async) defs, at any depth; none when the file has no async def. */
-function syncDefNames(facts: FileFacts): Set<string> {
-  let names = syncDefs.get(facts);
-  if (!names) {
-    names = new Set();
-    let hasAsync = false;
-    for (const fn of facts.captures.functions) {
-      if (fn.child(0)?.type === 'async') {
-        hasAsync = true;
-        continue;
-      }
-      const name = fn.childForFieldName('name')?.text;
-      if (name) names.add(name);
+const syncDefNames = lintMemo((facts) => {
+  const names = new Set<string>();
+  let hasAsync = false;
+  for (const fn of facts.captures.functions) {
+    if (fn.child(0)?.type === 'async') {
+      hasAsync = true;
+      continue;
     }
-    if (!hasAsync) names.clear();
-    syncDefs.set(facts, names);
+    const name = fn.childForFieldName('name')?.text;
+    if (name) names.add(name);
   }
+  if (!hasAsync) names.clear();
   return names;
-}
+});

@@ -7,9 +7,10 @@ import {
   definitionStatement,
   enclosingDef,
   FileFacts,
-  type FileProbe,
   isNotebookFile,
   isStandaloneScript,
+  lintMemo,
+  type FileProbe,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -17,31 +18,24 @@ const FUNCTION_PARAM =
   /^(f|fn|fun|func|function|fxn|meth|method|wrapped|callback|cb|coro|handler|view|target|orig|original|.*_(func|fn|function|method|handler|callback))$/i;
 
 /** Names used as decorators (`@name` or `@name(...)`, last dotted part) anywhere in the file. */
-const decoratorNames = new WeakMap<FileFacts, Set<string>>();
-function usedAsDecorator(facts: FileFacts, name: string): boolean {
-  let names = decoratorNames.get(facts);
-  if (!names) {
-    names = new Set();
-    for (const fn of facts.captures.functions) {
-      for (const d of decoratorsOf(fn)) names.add(decoratorCallee(d).text.split('.').pop()!);
-    }
-    for (const cls of facts.root.descendantsOfType('class_definition')) {
-      if (cls) for (const d of decoratorsOf(cls)) names.add(decoratorCallee(d).text.split('.').pop()!);
-    }
-    decoratorNames.set(facts, names);
+const decoratorNames = lintMemo((facts) => {
+  const names = new Set<string>();
+  for (const fn of facts.captures.functions) {
+    for (const d of decoratorsOf(fn)) names.add(decoratorCallee(d).text.split('.').pop()!);
   }
-  return names.has(name);
+  for (const cls of facts.root.descendantsOfType('class_definition')) {
+    if (cls) for (const d of decoratorsOf(cls)) names.add(decoratorCallee(d).text.split('.').pop()!);
+  }
+  return names;
+});
+function usedAsDecorator(facts: FileFacts, name: string): boolean {
+  return decoratorNames(facts).has(name);
 }
 
 /** Names of the functions defined in the file (any depth): what a call may hand on as a function. */
-const definedNames = new WeakMap<FileFacts, Set<string>>();
+const definedNames = lintMemo((facts) => new Set(facts.captures.functions.map((fn) => fn.childForFieldName('name')?.text ?? '')));
 function isDefinedFunction(facts: FileFacts, name: string): boolean {
-  let names = definedNames.get(facts);
-  if (!names) {
-    names = new Set(facts.captures.functions.map((fn) => fn.childForFieldName('name')?.text ?? ''));
-    definedNames.set(facts, names);
-  }
-  return names.has(name);
+  return definedNames(facts).has(name);
 }
 
 /**

@@ -4,8 +4,8 @@ import {
   bindingOf,
   enclosingDef,
   enclosingLoop,
-  FileFacts,
   isDeclaredNonLocal,
+  lintMemo,
   nestedScopeOf,
   occurrences,
   parameterNames,
@@ -60,21 +60,20 @@ function listBinding(id: Node, ctx: RuleContext): { assign: Node; scope: Node } 
 }
 
 /** Module-level `NAME = [...]` statements, by name (null when bound more than once at top level); once per file. */
-const moduleLists = new WeakMap<FileFacts, Map<string, Node | null>>();
-function moduleListBinding(ctx: RuleContext, name: string): { assign: Node; scope: Node } | null {
-  let map = moduleLists.get(ctx.facts);
-  if (!map) {
-    map = new Map();
-    for (const stmt of ctx.facts.root.namedChildren) {
-      const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
-      if (a?.type !== 'assignment') continue;
-      const left = a.childForFieldName('left');
-      const names = left?.type === 'identifier' ? [left] : (left?.descendantsOfType('identifier') ?? []);
-      for (const n of names) if (n) map.set(n.text, map.has(n.text) ? null : left?.type === 'identifier' ? a : null);
-    }
-    moduleLists.set(ctx.facts, map);
+/** The module's top-level assignments by name: the one assignment of a name bound once, null for a name bound again or unpacked. */
+const moduleAssignments = lintMemo((facts) => {
+  const map = new Map<string, Node | null>();
+  for (const stmt of facts.root.namedChildren) {
+    const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (a?.type !== 'assignment') continue;
+    const left = a.childForFieldName('left');
+    const names = left?.type === 'identifier' ? [left] : (left?.descendantsOfType('identifier') ?? []);
+    for (const n of names) if (n) map.set(n.text, map.has(n.text) ? null : left?.type === 'identifier' ? a : null);
   }
-  const assign = map.get(name);
+  return map;
+});
+function moduleListBinding(ctx: RuleContext, name: string): { assign: Node; scope: Node } | null {
+  const assign = moduleAssignments(ctx.facts).get(name);
   // Also bound elsewhere at module level (a def, a class, a loop)? Then it is not a plain constant.
   if (!assign || !ctx.facts.moduleBindings.has(name)) return null;
   return { assign, scope: ctx.facts.root };

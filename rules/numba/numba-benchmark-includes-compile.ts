@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingStatement, FileFacts, findDescendants, identifiersNamed, jitDecorator, scopeBody } from '../../server/analysis';
+import { enclosingStatement, findDescendants, identifiersNamed, jitDecorator, lintMemo, scopeBody } from '../../server/analysis';
 
 const TIMERS = new Set([
   'time.perf_counter',
@@ -13,24 +13,18 @@ const TIMERS = new Set([
   'timeit.default_timer',
 ]);
 
-const jitted = new WeakMap<FileFacts, Set<string>>();
-
 /** Names of module-level functions compiled by numba in this file. */
-function jittedFunctions(facts: FileFacts): Set<string> {
-  let names = jitted.get(facts);
-  if (!names) {
-    names = new Set();
-    for (const stmt of facts.root.namedChildren) {
-      const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : null;
-      if (def?.type === 'function_definition' && jitDecorator(facts, def)) {
-        const name = def.childForFieldName('name')?.text;
-        if (name) names.add(name);
-      }
+const jittedFunctions = lintMemo((facts) => {
+  const names = new Set<string>();
+  for (const stmt of facts.root.namedChildren) {
+    const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : null;
+    if (def?.type === 'function_definition' && jitDecorator(facts, def)) {
+      const name = def.childForFieldName('name')?.text;
+      if (name) names.add(name);
     }
-    jitted.set(facts, names);
   }
   return names;
-}
+});
 
 export default defineRule({
   id: 'numba-benchmark-includes-compile',

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingJit, localTypes, type FileFacts } from '../../server/analysis';
+import { enclosingJit, lintMemo, localTypes, type FileFacts } from '../../server/analysis';
 
 /** Modules whose functions nopython mode cannot compile. */
 const UNSUPPORTED_MODULES = [
@@ -103,13 +103,8 @@ function isPlainClass(name: string, ctx: { facts: FileFacts }): boolean {
  * Whether each module-level class is plain (the first class of each name), worked out once per file: a scan
  * of the text and of every top-level statement per call made the rule ×7 for four times a dense text.
  */
-const moduleClasses = new WeakMap<FileFacts, Map<string, boolean>>();
-
-function moduleClassesOf(facts: FileFacts): Map<string, boolean> {
-  let classes = moduleClasses.get(facts);
-  if (classes) return classes;
-  classes = new Map();
-  moduleClasses.set(facts, classes);
+const moduleClassesOf = lintMemo((facts) => {
+  const classes = new Map<string, boolean>();
   if (/extending|structref|typeof_impl|type_callable|register_model|overload/.test(facts.text)) return classes;
   const plain = (def: Node) => {
     const bases = def.childForFieldName('superclasses');
@@ -124,4 +119,4 @@ function moduleClassesOf(facts: FileFacts): Map<string, boolean> {
     classes.set(name, plain(def) && !/jitclass|structref|njit/.test(decorators));
   }
   return classes;
-}
+});

@@ -3,40 +3,41 @@ import type { Node } from '../../server/syntax';
 import {
   bindingOf,
   callArguments,
-  isStrParameter,
+  calleeOfOnlyArgument,
   caughtAround,
   contains,
   decoratorsOf,
   enclosingFunctionDef,
   findDescendants,
   inOtherBranches,
-  isNestedScope,
-  keywordValue,
-  positionalArguments,
   inTestFunction,
   inTestOf,
-  isTestFile,
   isKnownScalar,
+  isNestedScope,
   isPureReference,
   isScalarProperty,
+  isStrParameter,
+  isTestFile,
+  keywordValue,
   localDefinition,
   missingTestOf,
   needsParentheses,
-  quietOnSmallFrame,
+  nodeMemo,
   numpyModuleRef,
   occurrences,
   plainAssignments,
-  soleAssignedValue,
+  positionalArguments,
+  quietOnSmallFrame,
   scopeOf,
+  soleAssignedValue,
   stringLiteralValue,
   TEMPORAL_ONLY_MEMBERS,
+  type FileFacts,
+  type Vectorized,
   values,
   VECTOR_FIX_REASONS,
-  type Vectorized,
   vectorizeElementExpression,
   vectorizeElementValue,
-  type FileFacts,
-  calleeOfOnlyArgument,
 } from '../../server/analysis';
 import { ensureImport, hasCommentBetween, replaceNode } from '../../server/fixes';
 
@@ -1070,21 +1071,14 @@ function besideCostlierApply(call: Node, facts: FileFacts): boolean {
   return costlierAppliesIn(scope, facts).some((n) => !inOtherBranches(n, call));
 }
 
-const costlierApplies = new WeakMap<FileFacts, Map<number, Node[]>>();
+const costlierApplies = nodeMemo<Node[]>();
 
 /**
  * The costlier applies of a scope, found once per lint: a feature script's module (kaggle-HomeDepot's
  * feature_extraction1.py, 92 simple applies in 1,753 lines) was walked once per finding, 11 s for the file.
  */
 function costlierAppliesIn(scope: Node, facts: FileFacts): Node[] {
-  let byScope = costlierApplies.get(facts);
-  if (!byScope) costlierApplies.set(facts, (byScope = new Map()));
-  let found = byScope.get(scope.id);
-  if (!found) {
-    found = findDescendants(scope, isCostlierApply, (n) => !n.equals(scope) && isNestedScope(n));
-    byScope.set(scope.id, found);
-  }
-  return found;
+  return costlierApplies(facts, scope, () => findDescendants(scope, isCostlierApply, (n) => !n.equals(scope) && isNestedScope(n)));
 }
 
 /** `x.apply(f, axis=1)` (or `axis="columns"`), or `x.groupby(...).apply(f)`. */

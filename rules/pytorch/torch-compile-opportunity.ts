@@ -1,22 +1,16 @@
 import { defineRule } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isNestedScope, isTestCode, trainingLoopOf, valuesAssignedTo } from '../../server/analysis';
+import { FileFacts, findDescendants, isNestedScope, isTestCode, lintMemo, trainingLoopOf, valuesAssignedTo } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineEndOf } from '../../server/fixes';
 
 const MODEL_LIBRARIES = /^(torchvision\.models|timm|transformers|torch\.nn|torchaudio\.models|segmentation_models_pytorch)\b/;
 
-const compiledCache = new WeakMap<FileFacts, boolean>();
 /** `torch.compile` (any spelling) or `module.compile()` appears anywhere in the file. */
-function compilesSomething(facts: FileFacts): boolean {
-  let v = compiledCache.get(facts);
-  if (v === undefined) {
-    v =
-      /\btorch\s*\.\s*compile\b|(?<!\bre)\.compile\s*\(|torch\._dynamo|torch\.jit\./.test(facts.text) ||
-      facts.importsOf('torch.compile').some((b) => b.target === 'torch.compile');
-    compiledCache.set(facts, v);
-  }
-  return v;
-}
+const compilesSomething = lintMemo(
+  (facts) =>
+    /\btorch\s*\.\s*compile\b|(?<!\bre)\.compile\s*\(|torch\._dynamo|torch\.jit\./.test(facts.text) ||
+    facts.importsOf('torch.compile').some((b) => b.target === 'torch.compile'),
+);
 
 export default defineRule({
   id: 'torch-compile-opportunity',

@@ -1,16 +1,17 @@
 import { defineRule } from '../../server/engine/rule';
 import {
+  callsResolvingTo,
   enclosingDef,
   enclosingStatement,
   findDescendants,
   identifiersNamed,
-  callsResolvingTo,
-  methodNamed,
   importedCallee,
   importedCallQuery,
   isTestCode,
   isTestFile,
   legacyTorchSpelling,
+  lintMemo,
+  methodNamed,
   parameterDefault,
   trainingLoops,
   trainSteps,
@@ -193,19 +194,12 @@ const DDP_NAMES = new Set([
   'torch.nn.parallel.distributed.DistributedDataParallel',
   'torch.nn.DistributedDataParallel',
 ]);
-const ddpCache = new WeakMap<FileFacts, boolean>();
-
 /** True when the file calls torch's DistributedDataParallel, under any import spelling (`DDP(...)`, `nn.parallel.DistributedDataParallel(...)`). */
-function callsDistributedDataParallel(facts: FileFacts): boolean {
-  let found = ddpCache.get(facts);
-  if (found === undefined) {
-    const spellings = new Set(['DistributedDataParallel', ...facts.imports.filter((b) => DDP_NAMES.has(b.target)).map((b) => b.local)]);
-    // Called as `DDP(m)` or `torch.nn.parallel.DistributedDataParallel(m)`.
-    found = callsResolvingTo(facts, spellings, (q) => DDP_NAMES.has(q));
-    ddpCache.set(facts, found);
-  }
-  return found;
-}
+const callsDistributedDataParallel = lintMemo((facts) => {
+  const spellings = new Set(['DistributedDataParallel', ...facts.imports.filter((b) => DDP_NAMES.has(b.target)).map((b) => b.local)]);
+  // Called as `DDP(m)` or `torch.nn.parallel.DistributedDataParallel(m)`.
+  return callsResolvingTo(facts, spellings, (q) => DDP_NAMES.has(q));
+});
 
 /** True when the call runs in the body of an `if` (or its elif/else) of its own function. */
 function underCondition(call: Node): boolean {

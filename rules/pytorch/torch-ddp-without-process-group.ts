@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/engine/rule';
-import { FileFacts, importedCallee, importedCallQuery } from '../../server/analysis';
+import { importedCallee, importedCallQuery, lintMemo } from '../../server/analysis';
 
 const DDP = new Set(['torch.nn.parallel.DistributedDataParallel', 'torch.nn.parallel.distributed.DistributedDataParallel']);
 
@@ -10,15 +10,7 @@ const DDP = new Set(['torch.nn.parallel.DistributedDataParallel', 'torch.nn.para
 const SETUP = /init_process_group|\b\w*(init\w*dist|dist\w*init|setup\w*(dist|ddp)|init\w*ddp)\w*\s*\(/i;
 const LAUNCHERS = ['accelerate', 'lightning', 'pytorch_lightning', 'deepspeed', 'torch.distributed.run', 'ignite', 'colossalai', 'fairscale'];
 
-const setupCache = new WeakMap<FileFacts, boolean>();
-function setsUpProcessGroup(facts: FileFacts): boolean {
-  let v = setupCache.get(facts);
-  if (v === undefined) {
-    v = SETUP.test(facts.text) || LAUNCHERS.some((m) => facts.importsModule(m));
-    setupCache.set(facts, v);
-  }
-  return v;
-}
+const setsUpProcessGroup = lintMemo((facts) => SETUP.test(facts.text) || LAUNCHERS.some((m) => facts.importsModule(m)));
 
 export default defineRule({
   id: 'torch-ddp-without-process-group',

@@ -3,12 +3,12 @@ import { defineRule } from '../../server/engine/rule';
 import type { RuleContext } from '../../server/engine/rule';
 import { escapeRegExp, type Node } from '../../server/syntax';
 import {
-  calledSelfMethod,
   callArguments,
-  keywordValues,
-  mainGuardAround,
+  calledSelfMethod,
+  callsSpelledInFile,
   classIndex,
   classOfMethod,
+  codeTextOf,
   contains,
   definitionOf,
   enclosingClass,
@@ -19,26 +19,27 @@ import {
   findDescendants,
   identifiersSpelledInFile,
   importedFunctionHas,
-  namesInImportedModules,
   isNestedScope,
-  ownReturnStatements,
-  positionalArguments,
   isSmallLiteralLoop,
   isTestCode,
   isTestFile,
   isTestNamedScript,
-  isUnderLoggingGuard,
   isTorchModuleClass,
+  isUnderLoggingGuard,
+  keywordValues,
+  lintMemo,
+  mainGuardAround,
+  moduleFunctionDefs,
+  namesInImportedModules,
+  ownReturnStatements,
   parameterAnnotation,
   parameterNames,
-  trainingLoops,
-  valuesAssignedTo,
-  values,
-  VOLATILE_INPUT,
+  positionalArguments,
   runsOnlyOnLegacyTorch,
-  codeTextOf,
-  callsSpelledInFile,
-  moduleFunctionDefs,
+  trainingLoops,
+  values,
+  valuesAssignedTo,
+  VOLATILE_INPUT,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -1382,15 +1383,8 @@ function ownGradDecorators(tree: Node['tree']): Set<string> {
   return names;
 }
 
-const noGradFunctions = new WeakMap<FileFacts, Set<string>>();
-
 /** Whether the file mentions a gradient context anywhere, memoised per lint (asked for every call of every loop checked). */
-function mentionsGradContext(facts: FileFacts): boolean {
-  let found = gradContextMentioned.get(facts);
-  if (found === undefined) gradContextMentioned.set(facts, (found = GRAD_CONTEXT.test(facts.text)));
-  return found;
-}
-const gradContextMentioned = new WeakMap<FileFacts, boolean>();
+const mentionsGradContext = lintMemo((facts) => GRAD_CONTEXT.test(facts.text));
 
 /**
  * The loop calls a function of this file decorated with a gradient context (`do_sampling(model, batch)` under
@@ -1417,16 +1411,10 @@ function delegatesToNoGradFunction(loop: Node, facts: FileFacts): boolean {
 }
 
 /** The names of this file's defs decorated with a gradient context (`@torch.no_grad()`, `@torch.inference_mode()`), memoised per lint. */
-function noGradNames(facts: FileFacts): Set<string> {
-  let names = noGradFunctions.get(facts);
-  if (!names) {
-    names = new Set(
-      findDescendants(facts.root, (n) => n.type === 'function_definition' && gradDecorated(n)).map((d) => d.childForFieldName('name')?.text ?? ''),
-    );
-    noGradFunctions.set(facts, names);
-  }
-  return names;
-}
+const noGradNames = lintMemo(
+  (facts) =>
+    new Set(findDescendants(facts.root, (n) => n.type === 'function_definition' && gradDecorated(n)).map((d) => d.childForFieldName('name')?.text ?? '')),
+);
 
 /**
  * What an imported workspace module yields for modelRunsOnlyInNoGradCallees: the names it defines only with a gradient
@@ -1562,16 +1550,12 @@ function constructsNoGradModel(call: Node, ctx: RuleContext): boolean {
   return importedFunctionHas(call, facts, noGradModels) || namesInImportedModules(facts, noGradModels).has(fn.text);
 }
 
-const noGradModelsMemo = new WeakMap<FileFacts, ReadonlySet<string>>();
-
 /**
  * The module-level classes of a module whose `forward` (or `__call__`) runs its whole body under `torch.no_grad()` or
  * `torch.inference_mode()` (one such `with` block after the docstring, or the decorator), and the module-level functions
  * whose every return is a construction of one of them (directly or through a name bound only to one).
  */
-function noGradModels(facts: FileFacts): ReadonlySet<string> {
-  let names = noGradModelsMemo.get(facts);
-  if (names) return names;
+const noGradModels = lintMemo((facts): ReadonlySet<string> => {
   const found = new Set<string>();
   const defs: Node[] = [];
   for (const child of facts.root.namedChildren) {
@@ -1600,10 +1584,8 @@ function noGradModels(facts: FileFacts): ReadonlySet<string> {
         found.add(def.childForFieldName('name')!.text);
     }
   }
-  names = found;
-  noGradModelsMemo.set(facts, names);
-  return names;
-}
+  return found;
+});
 
 /** The def is decorated with no_grad / inference_mode, or its body (after a docstring) is one `with` block of one. */
 function wholeBodyWithoutGrad(def: Node): boolean {

@@ -1,6 +1,15 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { callArguments, decoratorsOf, FileFacts, insideExpectationBlock, isTestFile, keywordArgument, positionalArguments } from '../../server/analysis';
+import {
+  callArguments,
+  decoratorsOf,
+  FileFacts,
+  insideExpectationBlock,
+  isTestFile,
+  keywordArgument,
+  lintMemo,
+  positionalArguments,
+} from '../../server/analysis';
 import { ensureImport, insertAfterImports, replaceNode, replaceRange } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
 
@@ -8,15 +17,7 @@ import type { TextEdit } from '../../common/types';
 const DEVICE_AWARE =
   /is_available\s*\(|get_arch_list\s*\(|torch\.accelerator|device_count\s*\(|set_device\s*\(|current_device\s*\(|init_process_group|["']nccl["']|LOCAL_RANK|\.is_cuda\b|\.type\s*==\s*["']cuda|device_type/;
 
-const awareCache = new WeakMap<FileFacts, boolean>();
-function deviceAware(facts: FileFacts): boolean {
-  let v = awareCache.get(facts);
-  if (v === undefined) {
-    v = DEVICE_AWARE.test(facts.text);
-    awareCache.set(facts, v);
-  }
-  return v;
-}
+const deviceAware = lintMemo((facts) => DEVICE_AWARE.test(facts.text));
 
 export default defineRule({
   id: 'torch-hardcoded-cuda',

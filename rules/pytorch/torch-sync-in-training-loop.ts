@@ -1,56 +1,57 @@
 import { defineRule, GENERIC_LOOP_RULES, type RuleContext } from '../../server/engine/rule';
 import { escapeRegExp, type Node } from '../../server/syntax';
 import {
+  argumentFor,
   callArguments,
+  callsOf,
   chainRoot,
+  contains,
+  dataLoaderArgument,
+  decidesControlFlow,
+  definitionsNamed,
+  deviceTypes,
   enclosingFunctionDef,
+  enclosingLoop,
+  enclosingLoops,
   enclosingTrainingLoop,
   enclosingTrainStep,
   FileFacts,
-  contains,
   findDescendants,
+  hasSplatArguments,
+  identifiersSpelledInFile,
+  ifBranchesAround,
+  inOtherBranches,
+  isDataLoaderCall,
+  isDisplayCall,
+  isLoggingGuardCondition,
   isNameChain,
   isNestedScope,
+  isNotebookFile,
   isTestCode,
   isTestFile,
-  isDisplayCall,
-  deviceTypes,
-  enclosingLoop,
-  enclosingLoops,
   isUnderLoggingGuard,
-  isLoggingGuardCondition,
+  keywordValue,
+  lintMemo,
+  metricUpdateOf,
+  nodeMemo,
   occurrences,
   oneLineText,
-  keywordValue,
-  metricUpdateOf,
   parameterAnnotation,
   parameterDefault,
   parameterNames,
   positionalArguments,
+  stepWaitsForHost,
   targetNames,
   tensorPlacement,
+  trainingLoopOf,
+  trainingLoops,
+  trainSteps,
   type TrainingLoop,
   type TrainStep,
-  trainingLoops,
-  trainingLoopOf,
-  trainSteps,
   unwrapIterable,
   usesAccelerator,
   values,
   valuesAssignedTo,
-  nodeMemo,
-  definitionsNamed,
-  identifiersSpelledInFile,
-  isDataLoaderCall,
-  dataLoaderArgument,
-  hasSplatArguments,
-  argumentFor,
-  callsOf,
-  stepWaitsForHost,
-  decidesControlFlow,
-  isNotebookFile,
-  ifBranchesAround,
-  inOtherBranches,
 } from '../../server/analysis';
 
 const SYNC_METHODS = new Set(['item', 'cpu', 'numpy', 'tolist']);
@@ -1985,7 +1986,6 @@ function intoNumpy(call: Node): boolean {
   return false;
 }
 
-const cpuOnlyCache = new WeakMap<FileFacts, boolean>();
 /** Words that put tensors on an accelerator, once `device=x.device` (a tensor made where another one already is) is left out. */
 const MOVES_TO_DEVICE = /\.cuda\s*\(|\.to\s*\(|["'](?:cuda|mps|xpu)|\bdevice\b|\baccelerator\b|\bxla\b|\blightning\b|\bset_default_/;
 
@@ -2061,20 +2061,15 @@ function otherFunctionMovesToDevice(fn: Node, facts: FileFacts): boolean {
  * The file names a device only to make a tensor beside another (`torch.zeros(n, device=X.device)`): no `.to(...)`,
  * `.cuda()`, device argument or variable, Accelerate or Lightning. usesAccelerator counts that one word as a device.
  */
-function neverMovesToDevice(facts: FileFacts): boolean {
-  let v = cpuOnlyCache.get(facts);
-  if (v === undefined) {
-    // A device only defined and printed (`device = torch.device(...)`, `print(torch.__version__, device)`) moves nothing
-    // (Dive-into-DL's machine-translation notebook, judged wrong in review29 when shown as a GPU stall).
-    const uses = facts.text
-      .replace(/^[ \t]*device[ \t]*=.*$/gm, '')
-      .replace(/\bdevice\s*=\s*[\w.]+\.device\b/g, '')
-      .replace(/^[ \t]*print\(.*\bdevice\b.*\)[ \t]*$/gm, '');
-    v = !MOVES_TO_DEVICE.test(uses);
-    cpuOnlyCache.set(facts, v);
-  }
-  return v;
-}
+const neverMovesToDevice = lintMemo((facts) => {
+  // A device only defined and printed (`device = torch.device(...)`, `print(torch.__version__, device)`) moves nothing
+  // (Dive-into-DL's machine-translation notebook, judged wrong in review29 when shown as a GPU stall).
+  const uses = facts.text
+    .replace(/^[ \t]*device[ \t]*=.*$/gm, '')
+    .replace(/\bdevice\s*=\s*[\w.]+\.device\b/g, '')
+    .replace(/^[ \t]*print\(.*\bdevice\b.*\)[ \t]*$/gm, '');
+  return !MOVES_TO_DEVICE.test(uses);
+});
 
 /** The module node that holds node. */
 function moduleOf(node: Node): Node {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { escapeRegExp, type Node } from '../../server/syntax';
 import {
+  ASSIGNMENT,
   bindersSpelling,
   bindingOf,
   callsBuiltinInput,
@@ -16,8 +17,8 @@ import {
   hasSplatArguments,
   identifiersSpelled,
   identifiersSpelledInFile,
-  isOutsideAnyPackage,
   inNamespaceSubpackage,
+  isOutsideAnyPackage,
   isPackageModule,
   isRequestHandler,
   isShadowed,
@@ -26,6 +27,7 @@ import {
   isVariable,
   keywordArgument,
   keywordValue,
+  lintMemo,
   occurrences,
   parameterNames,
   positionalArguments,
@@ -36,7 +38,6 @@ import {
   someProjectFile,
   spelledOnlyHere,
   type FileFacts,
-  ASSIGNMENT,
 } from '../../server/analysis';
 import { appendArgument, replaceNode } from '../../server/fixes';
 
@@ -588,21 +589,15 @@ function moduleTimeout(call: Node, facts: FileFacts, urlopen: boolean): KnownTim
   return { name, says: passed > 0 ? `${has}, which its other requests pass` : has };
 }
 
-const moduleWordsMemo = new WeakMap<FileFacts, string[]>();
-
 /** The timeout names spelled in the file's module-level statements (assignments and imports), once per lint. */
-function moduleTimeoutWords(facts: FileFacts): string[] {
-  let words = moduleWordsMemo.get(facts);
-  if (!words) {
-    const text = facts.root.namedChildren
+const moduleTimeoutWords = lintMemo((facts) =>
+  timeoutWords(
+    facts.root.namedChildren
       .filter((s) => s?.type === 'expression_statement' || s?.type === 'import_from_statement')
       .map((s) => s!.text)
-      .join('\n');
-    words = timeoutWords(text);
-    moduleWordsMemo.set(facts, words);
-  }
-  return words;
-}
+      .join('\n'),
+  ),
+);
 
 /**
  * Exceptions a request's timeout raises, by qualified name: requests' for requests and sessions, the socket's for
@@ -951,24 +946,17 @@ function inUnimportedProgram(facts: FileFacts, filePath: string | undefined, fil
 
 /** A top-level statement that reads the program's command line: `args = parser.parse_args()`, `path = sys.argv[1]`. */
 const READS_COMMAND_LINE = /\bparse_(known_)?args\s*\(|\bsys\.argv\b/;
-const commandLineMemo = new WeakMap<FileFacts, boolean>();
-
 /** The module's own statements (not its defs or classes) read the command line: importing it would parse sys.argv. */
-function topLevelReadsCommandLine(facts: FileFacts): boolean {
-  let known = commandLineMemo.get(facts);
-  if (known === undefined) {
-    known = facts.root.namedChildren.some(
-      (stmt) =>
-        stmt !== null &&
-        stmt.type !== 'function_definition' &&
-        stmt.type !== 'class_definition' &&
-        stmt.type !== 'decorated_definition' &&
-        READS_COMMAND_LINE.test(stmt.text),
-    );
-    commandLineMemo.set(facts, known);
-  }
-  return known;
-}
+const topLevelReadsCommandLine = lintMemo((facts) =>
+  facts.root.namedChildren.some(
+    (stmt) =>
+      stmt !== null &&
+      stmt.type !== 'function_definition' &&
+      stmt.type !== 'class_definition' &&
+      stmt.type !== 'decorated_definition' &&
+      READS_COMMAND_LINE.test(stmt.text),
+  ),
+);
 
 /**
  * The request is a statement of a program's top-level code (outside any def, class or lambda; a loop at module level

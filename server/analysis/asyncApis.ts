@@ -10,6 +10,7 @@
 // bindings are indexed on the first question about a name in it; all memoised per FileFacts.
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
+import { lintMemo } from './nodeMemo';
 import { scopeMap, type ScopeMap } from './scopeMap';
 import { decoratorsOf, findDescendants, parameterNames } from './scopes';
 
@@ -713,8 +714,6 @@ export function coroutineModules(): string[] {
   return [...COROUTINE_ATTRS_BY_MODULE.keys()];
 }
 
-const coroutineNamesCache = new WeakMap<FileFacts, CoroutineNames>();
-
 /**
  * The attribute names that may call a coroutine, by the top-level module whose import makes them
  * possible: the last part of each known coroutine function, and the coroutine methods of each
@@ -738,9 +737,7 @@ const COROUTINE_ATTRS_BY_MODULE: ReadonlyMap<string, readonly string[]> = (() =>
 /** The top-level modules of KNOWN_COROUTINE_FUNCTIONS (the imports coroutineNames looks through). */
 const KNOWN_COROUTINE_MODULES = [...new Set([...KNOWN_COROUTINE_FUNCTIONS].map(topModule))];
 
-function coroutineNames(facts: FileFacts): CoroutineNames {
-  let names = coroutineNamesCache.get(facts);
-  if (names) return names;
+const coroutineNames = lintMemo((facts): CoroutineNames => {
   const asyncNames = facts.asyncFunctionNames;
   const bare = new Set(asyncNames);
   for (const module of KNOWN_COROUTINE_MODULES) for (const b of facts.importsOf(module)) if (KNOWN_COROUTINE_FUNCTIONS.has(b.target)) bare.add(b.local);
@@ -748,12 +745,8 @@ function coroutineNames(facts: FileFacts): CoroutineNames {
   for (const [module, names] of COROUTINE_ATTRS_BY_MODULE) {
     if (facts.importsModule(module)) for (const name of names) attrs.add(name);
   }
-  names = { bare, attrs };
-  coroutineNamesCache.set(facts, names);
-  return names;
-}
-
-const calleeNamesCache = new WeakMap<FileFacts, ReadonlySet<string>>();
+  return { bare, attrs };
+});
 
 /**
  * Every callee name coroutineCallee can answer for in this file (a bare name or the last part of a dotted one): the
@@ -761,15 +754,10 @@ const calleeNamesCache = new WeakMap<FileFacts, ReadonlySet<string>>();
  * async libraries it imports. A call of any other name is never a coroutine call here (see mayBeCoroutine), so
  * async-missing-await is anchored on these calls alone (rule.calls.namesIn) instead of matching every call statement.
  */
-export function coroutineCalleeNames(facts: FileFacts): ReadonlySet<string> {
-  let all = calleeNamesCache.get(facts);
-  if (!all) {
-    const names = coroutineNames(facts);
-    all = new Set([...names.bare, ...names.attrs]);
-    calleeNamesCache.set(facts, all);
-  }
-  return all;
-}
+export const coroutineCalleeNames = lintMemo((facts): ReadonlySet<string> => {
+  const names = coroutineNames(facts);
+  return new Set([...names.bare, ...names.attrs]);
+});
 
 /** False when the callee's name rules out every route of coroutineCallee (the name alone decides). */
 function mayBeCoroutine(names: CoroutineNames, fn: Node): boolean {
@@ -779,16 +767,7 @@ function mayBeCoroutine(names: CoroutineNames, fn: Node): boolean {
   return attr !== null && names.attrs.has(attr.text);
 }
 
-const indexes = new WeakMap<FileFacts, AsyncIndex>();
-
-function index(facts: FileFacts): AsyncIndex {
-  let i = indexes.get(facts);
-  if (!i) {
-    i = new AsyncIndex(facts);
-    indexes.set(facts, i);
-  }
-  return i;
-}
+const index = lintMemo((facts) => new AsyncIndex(facts));
 
 // ---------------------------------------------------------------------------------------------
 // Public API

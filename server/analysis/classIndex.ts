@@ -10,6 +10,7 @@ import { decoratorCallee, decoratorsOf, definitionOf, findDescendants, firstPara
 import { isAsciiWordChar, possibleCallOffsets } from '../syntax/spelling';
 import { ownedString } from '../syntax/text';
 import { TextMemo } from './textMemo';
+import { lintMemo } from './nodeMemo';
 
 /** The text-keyed tables below (statement spellings, slot names): at most this many entries each, */
 const MAX_STATEMENT_SPELLINGS = 2048;
@@ -325,17 +326,8 @@ export function mangle(name: string, className: string): string {
   return name;
 }
 
-const cache = new WeakMap<FileFacts, ClassIndex>();
-
 /** The memoised class index of a file. */
-export function classIndex(facts: FileFacts): ClassIndex {
-  let index = cache.get(facts);
-  if (!index) {
-    index = new ClassIndex(facts);
-    cache.set(facts, index);
-  }
-  return index;
-}
+export const classIndex = lintMemo((facts) => new ClassIndex(facts));
 
 function stringValue(node: Node): string | null {
   if (node.type !== 'string') return null;

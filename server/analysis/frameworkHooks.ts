@@ -9,6 +9,7 @@
 // the findings it lifted noise: tiny tensors in tutorials, `all([...])` over a few shapes), and bt's `Algo.__call__`,
 // where the loops it lifted ran over the few transactions of one date (2 of 3 judged noise).
 import type { FileFacts } from './facts';
+import { nodeMemo } from './nodeMemo';
 import type { Node } from '../syntax/parser';
 import { classIndex, inheritedBaseNames } from './classIndex';
 import { classOfMethod, parameterNames } from './scopes';
@@ -108,21 +109,14 @@ const HOOK_NAMES: ReadonlySet<string> = new Set([...BASES.values()].flatMap((f) 
 const ALGORITHM_MODULES = ['zipline', 'catalyst', 'quantopian', 'pylivetrader'];
 const ALGORITHM_HOOKS: Readonly<Record<string, string>> = { handle_data: 'bar', before_trading_start: 'trading day' };
 
-const memo = new WeakMap<FileFacts, Map<number, string | null>>();
+const hookReasons = nodeMemo<string | null>();
 
 /**
  * Why a def runs once per step of a framework's loop, as a hot reason ("in `TradingEnv.step`, which an RL agent calls
  * once per environment step"), or null. Memoised per def.
  */
 export function frameworkHookReason(def: Node, facts: FileFacts): string | null {
-  let byDef = memo.get(facts);
-  if (!byDef) memo.set(facts, (byDef = new Map()));
-  let reason = byDef.get(def.id);
-  if (reason === undefined) {
-    reason = hookReason(def, facts);
-    byDef.set(def.id, reason);
-  }
-  return reason;
+  return hookReasons(facts, def, () => hookReason(def, facts));
 }
 
 function hookReason(def: Node, facts: FileFacts): string | null {

@@ -6,7 +6,7 @@
 // `grad_clipping`, called each step from the package beside the notebooks; allennlp's NaN check).
 import type { Node } from '../syntax/parser';
 import { FileFacts } from './facts';
-import { nodeMemo } from './nodeMemo';
+import { lintMemo, nodeMemo } from './nodeMemo';
 import { definitionOf, findDescendants, isNestedScope } from './scopes';
 import { definitionsNamed } from './names';
 import { importedFunctionHas } from './workspaceCalls';
@@ -72,7 +72,8 @@ export function hostWaitingFunctions(facts: FileFacts): ReadonlySet<string> {
   return out;
 }
 
-const fileWaitersMemo = new WeakMap<FileFacts, ReadonlySet<string>>();
+/** This file's own top-level functions that copy a tensor to the host on every call, once per lint. */
+const fileWaiters = lintMemo((facts) => hostWaitingFunctions(facts));
 
 /**
  * The call runs a function that copies a tensor to the host on every call: one of this file's top-level functions, or one
@@ -81,9 +82,7 @@ const fileWaitersMemo = new WeakMap<FileFacts, ReadonlySet<string>>();
 export function callWaitsForHost(call: Node, facts: FileFacts): boolean {
   const fn = call.childForFieldName('function');
   if (fn?.type === 'identifier' && definitionsNamed(facts, 'function_definition', fn.text).length > 0) {
-    let here = fileWaitersMemo.get(facts);
-    if (!here) fileWaitersMemo.set(facts, (here = hostWaitingFunctions(facts)));
-    return here.has(fn.text);
+    return fileWaiters(facts).has(fn.text);
   }
   return importedFunctionHas(call, facts, hostWaitingFunctions);
 }

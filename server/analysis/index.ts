@@ -304,5 +304,5 @@ export {
 } from './vectorize';
 export type { RowEnv, RowVector, RowVectorKind, Vectorized } from './vectorize';
 export { underVersionGuard } from './compat';
-export { nodeMemo } from './nodeMemo';
+export { keyedLintMemo, lintMemo, nodeMemo } from './nodeMemo';
 export { legacyTorchSpelling, runsOnlyOnLegacyTorch, VOLATILE_INPUT } from './legacyTorch';

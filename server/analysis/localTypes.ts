@@ -27,7 +27,7 @@ import { stringLiteralValue } from './numeric';
 import { identifiersSpelledInFile, plainAssignments } from './names';
 import { isStdlibModule } from './stdlib';
 import { documentedParameter } from './values/docstrings';
-import { nodeMemo } from './nodeMemo';
+import { lintMemo, nodeMemo } from './nodeMemo';
 import { callArguments } from './callArgs';
 
 /** Augmented operators an ndarray or tensor applies in place: the name keeps the same object. */
@@ -116,17 +116,8 @@ function timed<T>(answer: () => T): T {
   }
 }
 
-const cache = new WeakMap<FileFacts, LocalTypes>();
-
 /** The memoised inference for a file. */
-export function localTypes(facts: FileFacts): LocalTypes {
-  let lt = cache.get(facts);
-  if (!lt) {
-    lt = new LocalTypes(facts);
-    cache.set(facts, lt);
-  }
-  return lt;
-}
+export const localTypes = lintMemo((facts) => new LocalTypes(facts));
 
 /** Attributes and methods of DataFrame / Series (pandas 1.5 and 2.x): `df.<name>` is not a column. */
 export const FRAME_ATTRIBUTES: ReadonlySet<string> = new Set(

@@ -5,6 +5,7 @@ import type { Node } from '../syntax/parser';
 import { decoratorCallee, decoratorsOf, findDescendants, statementStartingBefore } from './scopes';
 import { keywordValues } from './callArgs';
 import { namesPickedFrom, reexportedName } from './values/workspace';
+import { lintMemo } from './nodeMemo';
 
 /** True for a plain Python identifier that is not a keyword, nor a soft one: a generated name should be neither. */
 export function isIdentifierName(s: string): boolean {
@@ -114,21 +115,12 @@ function numbaName(facts: FileFacts, qualified: string | null): string | null {
  */
 const COMPILING_DECORATORS = new Set(['njit', 'jit', 'vectorize', 'guvectorize', 'stencil', 'cfunc', 'jitclass']);
 
-/** Per file: does its text spell a compiling decorator's name at all (the cheap gate before walking up a node's defs). */
-const spellsCompiler = new WeakMap<FileFacts, boolean>();
-
 /**
+ * Per file: does its text spell a compiling decorator's name at all (the cheap gate before walking up a node's defs).
  * Asked through the word index, not a search of the whole text: an incremental lint carries the index across an edit,
  * where a regular expression over a 12k-line file's text cost a third of a millisecond per keystroke.
  */
-function mayCompile(facts: FileFacts): boolean {
-  let spelled = spellsCompiler.get(facts);
-  if (spelled === undefined) {
-    spelled = [...COMPILING_DECORATORS, 'nopython'].some((name) => facts.wordOffsets(name).length > 0);
-    spellsCompiler.set(facts, spelled);
-  }
-  return spelled;
-}
+const mayCompile = lintMemo((facts) => [...COMPILING_DECORATORS, 'nopython'].some((name) => facts.wordOffsets(name).length > 0));
 
 /** True for a decorator that compiles its function: any of numba's, or one named like them (see COMPILING_DECORATORS). */
 function compilingDecorator(facts: FileFacts, decorator: Node): boolean {
@@ -379,16 +371,11 @@ export function compiledByCall(facts: FileFacts, node: Node): boolean {
  * The names a line spells as a call's argument after `jit` (`njit(kernel)`, `numba.jit(nopython=True)(kernel, ...)`), read
  * once per lint: searched for each function asked about, the text's every line was scanned again per rule match.
  */
-function namesCompiledByCall(facts: FileFacts): Set<string> {
-  let names = compiledByCallNames.get(facts);
-  if (!names) {
-    names = new Set();
-    for (const jit of facts.text.matchAll(/jit\b[^\n]*/g)) for (const arg of jit[0].matchAll(/\(\s*([\p{L}\p{N}_]+)\s*[,)]/gu)) names.add(arg[1]);
-    compiledByCallNames.set(facts, names);
-  }
+const namesCompiledByCall = lintMemo((facts) => {
+  const names = new Set<string>();
+  for (const jit of facts.text.matchAll(/jit\b[^\n]*/g)) for (const arg of jit[0].matchAll(/\(\s*([\p{L}\p{N}_]+)\s*[,)]/gu)) names.add(arg[1]);
   return names;
-}
-const compiledByCallNames = new WeakMap<FileFacts, Set<string>>();
+});
 
 /**
  * True when numba compiles the function around `node`, by a decorator or by a call. Its loops run as machine code,
@@ -399,30 +386,21 @@ export function compiledByNumba(facts: FileFacts, node: Node): boolean {
   return insideNumbaFunction(facts, node) || compiledByCall(facts, node);
 }
 
-/** Per file: the names of its module-level defs under a compiling decorator. */
-const compiledNamesOf = new WeakMap<FileFacts, ReadonlySet<string>>();
-
 /**
  * The names of the module-level functions this file compiles with a decorator (`@njit def step`, `@stencil def blur`):
  * where a benchmark or an example keeps the compiled twin of a pure-Python function.
  */
-export function compiledFunctionNames(facts: FileFacts): ReadonlySet<string> {
-  let names = compiledNamesOf.get(facts);
-  if (!names) {
-    const found = new Set<string>();
-    if (mayCompile(facts)) {
-      for (const def of facts.captures.functions) {
-        const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
-        if (holder.parent?.type !== 'module') continue;
-        const name = def.childForFieldName('name')?.text;
-        if (name && decoratorsOf(def).some((d) => compilingDecorator(facts, d))) found.add(name);
-      }
-    }
-    names = found;
-    compiledNamesOf.set(facts, names);
+export const compiledFunctionNames = lintMemo((facts): ReadonlySet<string> => {
+  const found = new Set<string>();
+  if (!mayCompile(facts)) return found;
+  for (const def of facts.captures.functions) {
+    const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
+    if (holder.parent?.type !== 'module') continue;
+    const name = def.childForFieldName('name')?.text;
+    if (name && decoratorsOf(def).some((d) => compilingDecorator(facts, d))) found.add(name);
   }
-  return names;
-}
+  return found;
+});
 
 /** Underscore-separated words that name the pure-Python side of a pair (`harris_py.py`, `kernel_naive`). */
 const PURE_WORDS = new Set(['py', 'python', 'pure', 'std', 'naive', 'ref', 'reference', 'baseline', 'plain', 'numpy', 'np']);

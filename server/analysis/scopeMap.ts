@@ -7,8 +7,8 @@
 // runs at C speed and yields only the few nodes that matter; nesting then comes from their ranges.
 //
 // Cost: nothing until asked; then one query pass and ~1.3 µs per scope or binder; memoised per FileFacts.
-import type { FileFacts } from './facts';
 import { Query, type Node } from '../syntax/parser';
+import { lintMemo } from './nodeMemo';
 
 const QUERY_SOURCE = `
 [(function_definition) (class_definition) (lambda)] @scope
@@ -143,20 +143,13 @@ export class ScopeMap {
 }
 
 const queries = new WeakMap<object, Query>();
-const maps = new WeakMap<FileFacts, ScopeMap>();
-
 /** The file's scope map, built on the first question. */
-export function scopeMap(facts: FileFacts): ScopeMap {
-  let map = maps.get(facts);
-  if (!map) {
-    const language = facts.tree.language;
-    let query = queries.get(language);
-    if (!query) {
-      query = new Query(language, QUERY_SOURCE);
-      queries.set(language, query);
-    }
-    map = new ScopeMap(facts.root, query);
-    maps.set(facts, map);
+export const scopeMap = lintMemo((facts) => {
+  const language = facts.tree.language;
+  let query = queries.get(language);
+  if (!query) {
+    query = new Query(language, QUERY_SOURCE);
+    queries.set(language, query);
   }
-  return map;
-}
+  return new ScopeMap(facts.root, query);
+});

@@ -7,24 +7,16 @@
 // judged all three urlopen findings in other modules of the package wrong.
 import type { FileFacts } from './facts';
 import { resolveModule } from './values';
+import { lintMemo } from './nodeMemo';
 
 /** A call that sets the default to a value (not `setdefaulttimeout(None)`, which turns it off). */
 const SETS_DEFAULT_TIMEOUT = /\bsetdefaulttimeout\s*\(\s*(?!None\s*\))[^\s)]/;
-
-const memo = new WeakMap<FileFacts, boolean>();
 
 /**
  * True when the file, or a workspace module that importing it runs (its top-level imports, followed through the modules
  * they import, as far as MAX_MODULES modules), sets the socket module's default timeout.
  */
-export function setsDefaultSocketTimeout(facts: FileFacts): boolean {
-  let known = memo.get(facts);
-  if (known === undefined) {
-    known = SETS_DEFAULT_TIMEOUT.test(facts.text) || importedModuleSetsIt(facts);
-    memo.set(facts, known);
-  }
-  return known;
-}
+export const setsDefaultSocketTimeout = lintMemo((facts) => SETS_DEFAULT_TIMEOUT.test(facts.text) || importedModuleSetsIt(facts));
 
 /** How many workspace modules the search reads at most: a package's start-up imports, not the whole workspace. */
 const MAX_MODULES = 80;

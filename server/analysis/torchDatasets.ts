@@ -7,6 +7,7 @@
 // its same-file bases, plus the helpers its sample methods call on `self`), or from a table of
 // library datasets. Anything else is 'unknown': rules stay silent or cautious there.
 import type { FileFacts } from './facts';
+import { nodeMemo } from './nodeMemo';
 import type { Node } from '../syntax/parser';
 import { classIndex, type ClassInfo } from './classIndex';
 import { DEVICE_TEXT, indexesFileDataset, IO_TEXT, sampleCodeOf } from './datasetSamples';
@@ -51,20 +52,15 @@ const TINY_SAMPLE_DATASETS = /^torchvision\.datasets\.(?:mnist\.)?(?:MNIST|Fashi
 
 const ITERABLE_BASES = /(?:^|\.)IterableDataset$/;
 
-const cache = new WeakMap<FileFacts, Map<number, DatasetInfo>>();
+const datasetMemo = nodeMemo<DatasetInfo>();
 
 /** What the dataset expression (a DataLoader's first argument) yields per sample. */
 export function datasetInfo(dataset: Node | null | undefined, facts: FileFacts): DatasetInfo {
   if (!dataset) return UNKNOWN;
-  let memo = cache.get(facts);
-  if (!memo) cache.set(facts, (memo = new Map()));
-  let info = memo.get(dataset.id);
-  if (!info) {
-    info = classify(dataset, facts, 0);
-    if (info.kind === 'unknown' && !info.cls) info = fromValueLayer(dataset, facts);
-    memo.set(dataset.id, info);
-  }
-  return info;
+  return datasetMemo(facts, dataset, () => {
+    const info = classify(dataset, facts, 0);
+    return info.kind === 'unknown' && !info.cls ? fromValueLayer(dataset, facts) : info;
+  });
 }
 
 const STYLE_KIND: Record<string, DatasetKind> = { 'in-memory': 'memory', io: 'io', iterable: 'iterable' };

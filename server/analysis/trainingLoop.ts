@@ -40,6 +40,7 @@ import { bindingOf, fileFunctionDef, identifiersSpelledInFile, occurrences, scop
 import { callArguments, hasSplatArguments, keywordValue, positionalArguments } from './callArgs';
 import { values } from './values';
 import { buildsTextOnly } from './textBuilders';
+import { lintMemo, nodeMemo } from './nodeMemo';
 
 export type Framework = 'torch' | 'tf';
 export type LoopKind = 'train' | 'forward';
@@ -1198,20 +1199,10 @@ function positionInPattern(pattern: Node, name: string): number[] | null {
   return null;
 }
 
-const assignmentCache = new WeakMap<FileFacts, Map<number, Map<string, Node[]>>>();
+const assignmentIndexes = nodeMemo<Map<string, Node[]>>();
 
 function assignmentIndex(scope: Node, facts: FileFacts): Map<string, Node[]> {
-  let perFile = assignmentCache.get(facts);
-  if (!perFile) {
-    perFile = new Map();
-    assignmentCache.set(facts, perFile);
-  }
-  let index = perFile.get(scope.id);
-  if (!index) {
-    index = indexAssignments(scope);
-    perFile.set(scope.id, index);
-  }
-  return index;
+  return assignmentIndexes(facts, scope, () => indexAssignments(scope));
 }
 
 function indexAssignments(scope: Node): Map<string, Node[]> {
@@ -1227,7 +1218,6 @@ function indexAssignments(scope: Node): Map<string, Node[]> {
   return index;
 }
 
-const acceleratorCache = new WeakMap<FileFacts, boolean>();
 const ACCELERATOR_TEXT =
   /\.cuda\s*\(|["'](?:cuda|mps|xpu)(?::\d+)?["']|\bdevice\b|\baccelerator\b|\bxla\b|\bdevice_ids\b|\bcuda\.(?:empty_cache|synchronize|max_memory_allocated|memory_allocated|max_memory_reserved|reset_peak_memory_stats|set_device|current_device)\b/;
 
@@ -1237,14 +1227,7 @@ const ACCELERATOR_TEXT =
  * `torch.cuda.max_memory_allocated()`: code that only runs on a GPU; `is_available` and seeding do not count). Without any of these, tensors live on the
  * CPU, where `.item()` and friends do not wait for a device.
  */
-export function usesAccelerator(facts: FileFacts): boolean {
-  let v = acceleratorCache.get(facts);
-  if (v === undefined) {
-    v = ACCELERATOR_TEXT.test(facts.text);
-    acceleratorCache.set(facts, v);
-  }
-  return v;
-}
+export const usesAccelerator = lintMemo((facts) => ACCELERATOR_TEXT.test(facts.text));
 
 /**
  * A training script's `def test(loader):` (named like a test, outside a test file): pytest never calls it, the

@@ -12,6 +12,7 @@
 // - Two blank lines before a `def`/`class` that ends up right below the new import.
 // - Line breaks as the neighbouring lines have them.
 import type { FileFacts } from '../analysis/facts';
+import { lintMemo } from '../analysis/nodeMemo';
 import { isStdlibModule } from '../analysis/stdlib';
 import type { Node } from '../syntax/parser';
 import { detectEol } from '../syntax/text';
@@ -107,16 +108,7 @@ interface Layout {
  * Each file's import layout, worked out once: rules ask for it per finding, and a file with thousands of
  * findings and statements (a dense generated file) re-walked every top-level statement each time.
  */
-const layouts = new WeakMap<FileFacts, Layout>();
-
-function importLayout(facts: FileFacts): Layout {
-  let layout = layouts.get(facts);
-  if (!layout) {
-    layout = computeImportLayout(facts);
-    layouts.set(facts, layout);
-  }
-  return layout;
-}
+const importLayout = lintMemo(computeImportLayout);
 
 function computeImportLayout(facts: FileFacts): Layout {
   const children = facts.root.namedChildren.filter((c): c is Node => c !== null);

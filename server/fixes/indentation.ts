@@ -1,9 +1,9 @@
 // Indentation for fixes: the unit a file or a block indents by, and re-indenting whole statements
 // for fixes that wrap code in a new block (`if __name__ == "__main__":`, `with lock:`) or unwrap it.
 // Lines that start inside a multi-line string keep their text; comments and blank lines are kept.
-import type { FileFacts } from '../analysis/facts';
 import type { Node } from '../syntax/parser';
 import { findDescendants } from '../analysis/scopes';
+import { lintMemo } from '../analysis/nodeMemo';
 import { indentAt, lineEndOf } from './edits';
 
 /** The indentation one level deeper than `indent`, in the style the block under `compound` uses. */
@@ -17,19 +17,14 @@ export function blockIndentUnit(text: string, compound: Node): string {
   return outer.includes('\t') ? '\t' : '    ';
 }
 
-/** The file's indentation unit: the indentation of the first indented line after a `:` line, or four spaces. */
-export function fileIndentUnit(facts: FileFacts): string {
-  let unit = indentUnits.get(facts);
-  if (unit === undefined) {
-    const m = /^([ \t]*)\S[^\r\n]*:[^\S\r\n]*(?:#[^\r\n]*)?\r?\n([ \t]+)\S/m.exec(facts.text);
-    unit = m && m[2].startsWith(m[1]) && m[2].length > m[1].length ? m[2].slice(m[1].length) : '    ';
-    indentUnits.set(facts, unit);
-  }
-  return unit;
-}
-
-/** fileIndentUnit per lint (the search may cross much of a file with few blocks). */
-const indentUnits = new WeakMap<FileFacts, string>();
+/**
+ * The file's indentation unit: the indentation of the first indented line after a `:` line, or four spaces. Once per
+ * lint (the search may cross much of a file with few blocks).
+ */
+export const fileIndentUnit = lintMemo((facts): string => {
+  const m = /^([ \t]*)\S[^\r\n]*:[^\S\r\n]*(?:#[^\r\n]*)?\r?\n([ \t]+)\S/m.exec(facts.text);
+  return m && m[2].startsWith(m[1]) && m[2].length > m[1].length ? m[2].slice(m[1].length) : '    ';
+});
 
 /** Offsets of line starts inside [start, end) that lie within a multi-line string of the given statements. */
 export function stringInteriorLines(statements: Node[], text: string): Set<number> {

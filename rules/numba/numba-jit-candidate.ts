@@ -4,24 +4,25 @@ import {
   callArguments,
   compiledByCall,
   contains,
+  declaresPackage,
   decoratorCallee,
   decoratorsOf,
-  declaresPackage,
   definitionsNamed,
   enclosingFunction,
-  hasCompiledTwinNamed,
+  enclosingLoop,
   findDescendants,
-  inTestFunction,
+  hasCompiledTwinNamed,
   insideNumbaFunction,
+  inTestFunction,
+  isNestedScope,
   isSmallLiteralLoop,
   isTestFile,
-  isNestedScope,
   localOccurrences,
   parameterNames,
   positionalArguments,
   SMALL_LOOP,
-  values,
   statementsByKeyword,
+  values,
 } from '../../server/analysis';
 import { ensureImport, indentAt, insertAt, lineStartOf } from '../../server/fixes';
 
@@ -491,6 +492,9 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): Recurrenc
     const index = nestLoop(loop)?.index;
     const loopBody = loop.childForFieldName('body')!;
     if (!index || !new RegExp(`${index}\\s*-\\s*\\d`).test(loopBody.text)) continue;
+    // `for i in range(1, 4)` alone in its function: a few steps, nothing for a compiler to speed (soepy's tax intercepts,
+    // review66). Nested in a longer loop it runs that loop's times over, and stays.
+    if (isSmallLiteralLoop(loop, ctx.facts) && !enclosingLoop(loop)) continue;
     for (const assign of findDescendants(loopBody, (n) => n.type === 'assignment' || n.type === 'augmented_assignment')) {
       const left = assign.childForFieldName('left');
       const right = assign.childForFieldName('right');
@@ -841,13 +845,25 @@ function adviseNumba(ctx: RuleContext, report: Report): void {
   ctx.report(report);
 }
 
-/** `a[i] = a[i - 1] + (terms without a)` (`a[i + 1]` run backwards), either order: the state carried with coefficient one. */
+/**
+ * `a[i] = a[i - 1] + (terms without a)` (`a[i + 1]` run backwards), the terms in any order and as many as written
+ * (soepy's `intercepts[i] = intercepts[i - 1] + d * r[i - 1] + d ** 2 * q[i - 1]`): the state carried with coefficient
+ * one, a running sum of the other terms (`np.cumsum`).
+ */
 function runningSum(assign: Node, array: string, index: string, step: Step = '-'): boolean {
   const right = assign.childForFieldName('right');
   if (right?.type !== 'binary_operator' || right.childForFieldName('operator')?.type !== '+') return false;
-  const previous = (n: Node | null) => n?.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array}[${index}${step}1]`;
-  const [a, b] = [right.childForFieldName('left'), right.childForFieldName('right')];
-  return (previous(a) && !!b && !mentions(b, array)) || (previous(b) && !!a && !mentions(a, array));
+  const previous = (n: Node) => n.type === 'subscript' && n.text.replace(/\s+/g, '') === `${array}[${index}${step}1]`;
+  const terms = sumTerms(right);
+  const carried = terms.filter(previous);
+  return carried.length === 1 && terms.every((t) => previous(t) || !mentions(t, array));
+}
+
+/** The operands of a chain of `+` (`a + b + c` parses as `(a + b) + c`): a, b and c; parentheses kept as one operand. */
+function sumTerms(n: Node): Node[] {
+  if (n.type !== 'binary_operator' || n.childForFieldName('operator')?.type !== '+') return [n];
+  const [left, right] = [n.childForFieldName('left'), n.childForFieldName('right')];
+  return left && right ? [...sumTerms(left), right] : [n];
 }
 
 /** How an expression of a recurrence's step depends on the state `a[i - k]`. */

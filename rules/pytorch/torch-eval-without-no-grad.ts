@@ -187,7 +187,7 @@ export default defineRule({
     }
     // Evaluation by name, the model switched to eval mode in the function, or a pass over the validation loader beside training.
     const validation = validationLoaderPass(loop, def, facts);
-    if (!EVAL_NAME.test(name) && !callsEval(def) && !validation && !handedEvalModeModel(def, name, facts)) return;
+    if (!EVAL_NAME.test(name) && !callsEval(def) && !validation && !handedEvalModeModel(def, name, facts) && !inEvalModeModuleClass(def, ctx)) return;
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
     const body = m.need('body').text;
     // A function that trains may still hold a validation pass of its own (below): only that loop is reported.
@@ -289,6 +289,23 @@ function inFrozenInferenceClass(def: Node, ctx: RuleContext): boolean {
   const classes = classAndFileBases(cls, ctx.facts);
   for (const c of classes) if (!c.equals(cls)) ctx.restsOn(c);
   return classes.some((c) => FREEZES.test(c.text)) && !classes.some((c) => TRAINS.test(c.text));
+}
+
+/** `self.eval()`, or `self.model = load(...).eval()`: the object puts itself, or the model it holds, in eval mode. */
+const SELF_EVAL_MODE = /\bself\.eval\s*\(\s*\)|\bself\.\w+\s*=[^\n]*\.eval\s*\(\s*\)/;
+
+/**
+ * The method belongs to a class that switches itself (or the model it holds) to eval mode once, at construction or
+ * load, and never backpropagates or steps an optimizer: an inference wrapper whose every method only predicts (review66:
+ * PytorchWildlife's classifiers run `self.forward(imgs)` over a DataLoader in `batch_image_classification` and keep every
+ * batch's logits, and with them every batch's graph, until the end).
+ */
+function inEvalModeModuleClass(def: Node, ctx: RuleContext): boolean {
+  const cls = classOfMethod(def);
+  if (!cls) return false;
+  const classes = classAndFileBases(cls, ctx.facts);
+  for (const c of classes) if (!c.equals(cls)) ctx.restsOn(c);
+  return classes.some((c) => SELF_EVAL_MODE.test(c.text)) && !classes.some((c) => TRAINS.test(c.text) || /\.train\s*\(/.test(c.text));
 }
 
 /**

@@ -375,20 +375,53 @@ const LOGS_SCALAR = /^add_scalars?$/;
 function otherStepWait(block: Node, syncs: Node[]): string | null {
   const body = block.childForFieldName('body') ?? block;
   for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
-    if (syncs.some((s) => contains(s, call) || contains(call, s)) || guardedWithin(call, body)) continue;
+    if (syncs.some((s) => contains(s, call) || contains(call, s))) continue;
     const fn = call.childForFieldName('function');
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
     if (!name) continue;
-    if (CHECKS_VALUE.test(name) && (call.childForFieldName('arguments')?.namedChildCount ?? 0) > 0) return shortText(call);
     const value = LOGS_SCALAR.test(name) ? call.childForFieldName('arguments')?.namedChildren[1] : null;
+    // `writer.add_scalar("loss", loss, step)` beside `total += loss.detach().cpu()`, under the same test or none (slt's
+    // training loop, review66 judged the sync's "wait" wrong): the logger has read that tensor on the host already.
+    if (value?.type === 'identifier' && syncs.some((s) => receiverRoot(s) === value.text && sameBlock(s, call))) return shortText(call);
+    if (guardedWithin(call, body)) continue;
+    if (CHECKS_VALUE.test(name) && (call.childForFieldName('arguments')?.namedChildCount ?? 0) > 0) return shortText(call);
     if (value?.type === 'identifier' && new RegExp(`(?<![\\w.])${value.text}\\.(backward|item)\\s*\\(`).test(body.text)) return shortText(call);
   }
   return null;
 }
 
+/** A reshape that leaves rows of one number: `.view(-1, 1)`, `.reshape(n, 1)`, `.unsqueeze(1)`, `[:, None]`. */
+const ROWS_OF_ONE = /\.(?:view|reshape)\((?:[^()]|\([^()]*\))*,\s*1\s*\)$|\.unsqueeze\(\s*(?:dim\s*=\s*)?-?1\s*\)$|\[\s*:\s*,\s*None\s*\]$/;
+
+/** The walked tensor is, or every binding of its name before `at` is, such a reshape. */
+function rowsOfOne(tensor: string, at: Node, facts: FileFacts): boolean {
+  if (!/^[A-Za-z_]\w*$/.test(tensor)) return ROWS_OF_ONE.test(tensor);
+  const bound = valuesAssignedTo(tensor, at, facts);
+  return bound.length > 0 && bound.every((v) => ROWS_OF_ONE.test(v.text));
+}
+
+/** The name a chain of calls and attributes starts from: `loss` of `loss.detach().cpu()`. */
+function receiverRoot(expr: Node): string {
+  let n: Node | null = expr;
+  while (n?.type === 'call' || n?.type === 'attribute') n = n.type === 'call' ? n.childForFieldName('function') : n.childForFieldName('object');
+  return n?.type === 'identifier' ? n.text : '';
+}
+
+/** The innermost block around each node is the same: both run, or neither, on a pass. */
+function sameBlock(a: Node, b: Node): boolean {
+  const blockOf = (n: Node) => {
+    let p = n.parent;
+    while (p && p.type !== 'block' && p.type !== 'module') p = p.parent;
+    return p;
+  };
+  const [x, y] = [blockOf(a), blockOf(b)];
+  return !!x && !!y && x.equals(y);
+}
+
 /** Call text for a message, cut at 50 characters. */
 function shortText(call: Node): string {
-  return call.text.length > 50 ? `${call.text.slice(0, 47)}...` : call.text;
+  const text = call.text.replace(/\s+/g, ' ').replace(/\(\s/g, '(');
+  return text.length > 50 ? `${text.slice(0, 47)}...` : text;
 }
 
 /** Call sits under an `if`, `try` handler or loop of its own inside body: it may not run on every step. */
@@ -414,10 +447,13 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
   const more = all.length > 1 ? ` (${all.length} calls per element)` : '';
   const flat = FLATTENED.test(walk.tensor);
   const written = walk.loop.type === 'for_statement' || walk.loop.type === 'while_statement' ? writesFileEachPass(walk.loop, ctx.facts) : null;
+  // `gold = t.view(-1, 1)` read as `gold[j].item()`: its `.tolist()` is a list of one-element lists, so `[j]` of it would be
+  // `[v]`, never equal to a number (TencentPretrain's NER scorer, review66 judged the plain advice wrong).
+  const flatten = walk.indexed && rowsOfOne(walk.tensor, call, ctx.facts) ? '.flatten()' : '';
   const advice = walk.reached
-    ? `convert the part the loop reads once with \`${walk.reached}.tolist()\` before the loop and index the list`
+    ? `convert the part the loop reads once with \`${walk.reached}${flatten}.tolist()\` before the loop and index the list`
     : walk.indexed
-      ? `convert once with \`${shown}.tolist()\` before the loop and index the list`
+      ? `convert once with \`${shown}${flatten}.tolist()\` before the loop and index the list`
       : `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`;
   ctx.report({
     start: method.startIndex,

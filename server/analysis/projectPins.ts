@@ -188,7 +188,9 @@ function versionsNamedIn(text: string, pkg: string): Version[] {
   if (text === '') return [];
   const names = pkg === 'torch' ? '(?:py)?torch' : pkg.replace(/[.\\-]/g, (c) => `\\${c}`);
   const statement = new RegExp(`(?<![\\w.-])${names}(?:\\s+version)?\\s*(?:==|>=|~=|=|:)?\\s*v?(\\d+)\\.(\\d+)`, 'gi');
-  return [...text.matchAll(statement)].map((m) => [Number(m[1]), Number(m[2])] as Version);
+  // A shields.io badge states it in its address: `badge/PyTorch-%3E%3D1.7-brightgreen` is "PyTorch >=1.7" (FullSubNet).
+  const badge = new RegExp(`/badge/${names}-(?:%3E%3D|%3D%3D|v)?(\\d+)\\.(\\d+)`, 'gi');
+  return [...text.matchAll(statement), ...text.matchAll(badge)].map((m) => [Number(m[1]), Number(m[2])] as Version);
 }
 
 /** Where a project configures its warning filters: pytest's `filterwarnings` in pyproject, setup.cfg, pytest.ini, tox.ini. */

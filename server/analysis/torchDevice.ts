@@ -6,7 +6,7 @@ import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
 import { assignmentTarget, bindersSpelling, identifiersSpelledInFile, targetNames } from './names';
-import { classOfMethod, enclosingLoop, findDescendants, isNestedScope, parameterNames } from './scopes';
+import { classOfMethod, contains, enclosingLoop, findDescendants, isNestedScope, parameterNames } from './scopes';
 import { classIndex, inheritedBaseNames } from './classIndex';
 import { nodeMemo } from './nodeMemo';
 import { unwrapIterable, valuesAssignedTo, valuesHereOrGlobal } from './trainingLoop';
@@ -341,21 +341,43 @@ function methodRole(def: Node, facts: FileFacts, depth: number): 'forward' | 'me
     const call = id.parent?.type === 'attribute' && id.parent.childForFieldName('attribute')?.equals(id) ? id.parent.parent : null;
     if (call?.type !== 'call' || !call.childForFieldName('function')?.equals(id.parent!)) continue;
     called = true;
+    if (refreshesCachedState(call)) continue;
     const caller = enclosingDef(call);
     if (caller && !caller.equals(def) && methodRole(caller, facts, depth + 1) === 'forward') return 'forward';
   }
-  // Called in the file, but only from setup code (`self._build_grid()` in `__init__`): runs once per module.
+  // Called in the file, but only from setup code (`self._build_grid()` in `__init__`), or again when a setting the module
+  // keeps changes: runs once per module and setting.
   return called && onlySetupCallers(name, facts) ? null : 'method';
 }
 
-/** Every `x.name(...)` of the file sits in a setup method (`__init__`...). */
+/** Every `x.name(...)` of the file sits in a setup method (`__init__`...) or refreshes cached state (refreshesCachedState). */
 function onlySetupCallers(name: string, facts: FileFacts): boolean {
   return identifiersSpelledInFile(facts, name).every((id) => {
     if (id.parent?.type !== 'attribute' || id.parent.parent?.type !== 'call') return true;
     const caller = enclosingDef(id);
     const callerName = caller?.childForFieldName('name')?.text;
-    return !!callerName && SETUP_METHODS.has(callerName);
+    return (!!callerName && SETUP_METHODS.has(callerName)) || refreshesCachedState(id.parent.parent);
   });
+}
+
+/**
+ * The call sits in an `if` that compares a setting with the module's copy of it and stores the new one
+ * (`if resolution != self.resolution: self.resolution = resolution; self.update_fragments()`, mmhuman3d's UV renderer,
+ * review66 judged "on every forward pass" wrong): it rebuilds cached state only when the setting changes.
+ */
+function refreshesCachedState(call: Node): boolean {
+  for (let n = call.parent; n && n.type !== 'function_definition'; n = n.parent) {
+    if (n.type !== 'if_statement') continue;
+    const condition = n.childForFieldName('condition');
+    const body = n.childForFieldName('consequence');
+    if (!condition || !body || !contains(body, call)) continue;
+    const compared = findDescendants(condition, (c) => c.type === 'comparison_operator' && /!=|\bis\s+not\b/.test(c.text))
+      .flatMap((c) => findDescendants(c, (a) => a.type === 'attribute' && a.childForFieldName('object')?.text === 'self'))
+      .map((a) => a.text);
+    const stored = findDescendants(body, (a) => a.type === 'assignment' && compared.includes(a.childForFieldName('left')?.text ?? ''));
+    if (stored.length > 0) return true;
+  }
+  return false;
 }
 
 /** A class whose bases include `torch.nn.Module`, directly or through classes of the file or imported from the workspace. */

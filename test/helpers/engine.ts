@@ -77,6 +77,17 @@ export async function rankedInRepository(
   }
 }
 
+/** One rule's messages on `rel` of a new temporary repository (tempRepository) holding `files`, linted from its top, every impact level shown. */
+export async function messagesInRepository(ruleId: string, files: Record<string, string>, rel: string, prefix = 'perflens-repo-'): Promise<string[]> {
+  const top = tempRepository(files, prefix);
+  try {
+    const engine = await getEngine();
+    return engine.lintText(files[rel], { select: [ruleId], filePath: path.join(top, rel), projectRoot: top, impact: 'all' }).findings.map((f) => f.message);
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+}
+
 /**
  * The path of `pkg/<module>` in a new temporary repository (tempRepository) holding `files`; its top folder is added to
  * `made`, for the test to remove. For rules that read the project's requirement files.

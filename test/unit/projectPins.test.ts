@@ -181,9 +181,14 @@ describe('project pins', () => {
     assert.deepEqual(floor('a fix is needed to work with PyTorch 1.8.1+. Also tested with PyTorch 1.13.'), [1, 8]);
     assert.deepEqual(floor('```\npip install torch==1.8.1 torchvision\n```'), [1, 8]);
     assert.deepEqual(floor('Requirements: torch>=1.10, pytorch-lightning 1.9'), [1, 10]);
+    // FullSubNet states it in a shields.io badge only (its GradScaler advice needs torch 2.3: judged wrong in review66).
+    assert.deepEqual(floor('![Pytorch Version](https://img.shields.io/badge/PyTorch-%3E%3D1.7-brightgreen)'), [1, 7]);
+    assert.deepEqual(floor('![torch](https://img.shields.io/badge/torch-2.1-blue)'), [2, 1]);
     // Near misses: another package, a cap, a name without a version, a version of something else.
     assert.equal(floor('torchvision 0.8.2, pytorch-lightning 1.9, libtorch 1.8, torch_geometric 2.0'), null);
     assert.equal(floor('Load a model with torch.hub.load; python 3.8. Not tested on torch<2.0.'), null);
+    assert.equal(floor('![a](https://img.shields.io/badge/PyTorch-%3C2.0-red) ![b](https://img.shields.io/badge/pytorch--lightning-1.9-blue)'), null);
+    assert.equal(floor('![c](https://img.shields.io/badge/torchvision-0.8-blue) ![d](https://img.shields.io/badge/python-3.8-blue)'), null);
     assert.equal(floor(''), null);
     // No README at all, and no project.
     assert.equal(documentedFloor('torch', path.join(repo({}), 'main.py'), NODE_FILES), null);

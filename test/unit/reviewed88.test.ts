@@ -1,24 +1,11 @@
 // Round 88 (issue 24): what review65's blind review judged wrong in the advice itself, with the near misses that keep it.
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import * as path from 'node:path';
 import { autotuneName } from '../../server/analysis';
-import { getEngine, rankedFindings, tempRepository } from '../helpers/engine';
+import { messagesInRepository, rankedFindings } from '../helpers/engine';
 
 /** One rule's messages on `source`, every impact level shown. */
 async function messages(ruleId: string, source: string): Promise<string[]> {
   return (await rankedFindings(ruleId, source, '/proj/pkg/mod.py', { impact: 'all' })).map((f) => f.message);
-}
-
-/** One rule's messages on `rel` of a temporary repository holding `files`, every impact level shown. */
-async function messagesInRepository(ruleId: string, files: Record<string, string>, rel: string): Promise<string[]> {
-  const top = tempRepository(files, 'perflens-r88-');
-  try {
-    const engine = await getEngine();
-    return engine.lintText(files[rel], { select: [ruleId], filePath: path.join(top, rel), projectRoot: top, impact: 'all' }).findings.map((f) => f.message);
-  } finally {
-    rmSync(top, { recursive: true, force: true });
-  }
 }
 
 // NSVF's voxel export: the walked tensor is an expression that takes a method only in parentheses.
@@ -125,7 +112,7 @@ describe('review65: advice the blind review judged wrong as written', () => {
     );
     assert.equal(newer.length, 1, newer.join('\n'));
     assert.match(newer[0], /volatile=True/);
-    const silent = await messagesInRepository('torch-eval-without-no-grad', { 'cifar/main.py': VOLATILE_TEST }, 'cifar/main.py');
+    const silent = await messagesInRepository('torch-eval-without-no-grad', { 'cifar/main.py': VOLATILE_TEST }, 'cifar/main.py', 'perflens-r88-');
     assert.equal(silent.length, 1, silent.join('\n'));
   });
 });

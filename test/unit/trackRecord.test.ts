@@ -685,6 +685,19 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review65', rule)), isProvenRecord(recordThrough('review64', rule)), rule);
   });
 
+  it('adds review66 verdicts: no rule changes status', () => {
+    // review66 (40 more repositories of ML and data code), judged on e6388d05 by two reviewers: 4 default findings (3 worth
+    // changing, none wrong); 22 library findings `--preview` adds (10 worth changing, none wrong).
+    assert.deepEqual(roundRecord('review66', 'http-call-without-timeout'), { useful: 3, noise: 1, wrong: 0 });
+    // soundcast's and C-TAM's chained `fillna`/`replace(..., inplace=True)` on columns, under no pandas cap: dropped under pandas 3.
+    assert.deepEqual(roundRecord('review66', 'pandas-chained-inplace'), { useful: 6, noise: 0, wrong: 0 });
+    assert.deepEqual(roundRecord('review66', 'torch-eval-without-no-grad'), { useful: 2, noise: 0, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review66', 'pandas-chained-inplace')), false);
+    assert.equal(isProvenRecord(recordThrough('review66', 'http-call-without-timeout')), true);
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review66', rule)), isProvenRecord(recordThrough('review65', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

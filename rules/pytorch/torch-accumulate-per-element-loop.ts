@@ -230,7 +230,7 @@ function boundToData(loop: Node, facts: FileFacts): boolean {
   return values.length > 0 && values.every((v) => isDataIterable(v, facts));
 }
 
-/** `for i in range(t.size(0))` / `range(t.shape[k])` / `range(len(t))` with t a tensor: the tensor's text. */
+/** `for i in range(t.size(0))` / `range(t.size()[k])` / `range(t.shape[k])` / `range(len(t))` with t a tensor: the tensor's text. */
 function tensorRows(loop: Node, facts: FileFacts): string | null {
   const it = loop.childForFieldName('right');
   if (it?.type !== 'call' || it.childForFieldName('function')?.text !== 'range' || !facts.isBuiltin('range', it)) return null;
@@ -245,6 +245,9 @@ function tensorRows(loop: Node, facts: FileFacts): string | null {
   } else if (bound.type === 'subscript') {
     const value = bound.childForFieldName('value');
     if (value?.type === 'attribute' && value.childForFieldName('attribute')?.text === 'shape') tensor = value.childForFieldName('object');
+    // `range(pred.size()[0])` (TencentPretrain's confusion matrices, a review66 hunt): the size read as a tuple.
+    const sizeFn = value?.type === 'call' && positionalArguments(value).length === 0 ? value.childForFieldName('function') : null;
+    if (sizeFn?.type === 'attribute' && sizeFn.childForFieldName('attribute')?.text === 'size') tensor = sizeFn.childForFieldName('object');
   }
   return tensor && tensorPlacement(tensor, loop, facts) ? bound.text : null;
 }

@@ -350,6 +350,41 @@ const PER_KEY_NEAR_MISSES = [
   '',
 ].join('\n');
 
+// TencentPretrain's classifier evaluation: a confusion matrix filled one prediction at a time over `range(pred.size()[0])`;
+// the near miss adds each row into its own slot (`totals[j]`), which no batched call replaces.
+const CONFUSION_PER_PREDICTION = [
+  'import torch',
+  'from torch import nn',
+  '',
+  '',
+  'def evaluate(args, dataset):',
+  '    src = torch.LongTensor([sample[0] for sample in dataset])',
+  '    tgt = torch.LongTensor([sample[1] for sample in dataset])',
+  '    confusion = torch.zeros(args.labels_num, args.labels_num, dtype=torch.long)',
+  '    args.model.eval()',
+  '    for i, (src_batch, tgt_batch) in enumerate(batch_loader(args.batch_size, src, tgt)):',
+  '        src_batch = src_batch.to(args.device)',
+  '        tgt_batch = tgt_batch.to(args.device)',
+  '        with torch.no_grad():',
+  '            logits = args.model(src_batch)',
+  '        pred = torch.argmax(nn.Softmax(dim=1)(logits), dim=1)',
+  '        gold = tgt_batch',
+  '        for j in range(pred.size()[0]):',
+  '            confusion[pred[j], gold[j]] += 1',
+  '    return confusion',
+  '',
+  '',
+  'def per_row_totals(args, dataset):',
+  '    src = torch.LongTensor([sample[0] for sample in dataset])',
+  '    tgt = torch.LongTensor([sample[1] for sample in dataset])',
+  '    totals = torch.zeros(args.batch_size, dtype=torch.long)',
+  '    for i, (src_batch, tgt_batch) in enumerate(batch_loader(args.batch_size, src, tgt)):',
+  '        for j in range(src_batch.size()[0]):',
+  '            totals[j] += tgt_batch[j]',
+  '    return totals',
+  '',
+].join('\n');
+
 describe('review66 (round 90): findings judged wrong, and their near misses', () => {
   it('numba-jit-candidate leaves a recurrence of a few literal steps, and a running sum of several terms, alone', async () => {
     assert.deepEqual(await messages('numba-jit-candidate', NUMBA_HEADER + INTERCEPTS), []);
@@ -422,5 +457,12 @@ describe('review66 (round 90): findings judged wrong, and their near misses', ()
     // A parameter filtered per distinct value of its own column: most such frames were small label tables (review66, round 90).
     assert.deepEqual(await messages('pandas-filter-per-key-loop', PER_KEY_PARAMETER), []);
     assert.deepEqual(await messages('pandas-filter-per-key-loop', PER_KEY_NEAR_MISSES), []);
+  });
+
+  it('torch-accumulate-per-element-loop reads `range(t.size()[0])` as the rows of t', async () => {
+    const found = await messages('torch-accumulate-per-element-loop', CONFUSION_PER_PREDICTION);
+    assert.deepEqual(found, [
+      'Each pass of `for j in range(pred.size()[0])` adds into `confusion[pred[j], gold[j]]` with its own torch call (one per index of `pred.size()[0]`); gather the indices into tensors and accumulate once with `index_add_`, `index_put_(..., accumulate=True)` or `torch.bincount`',
+    ]);
   });
 });

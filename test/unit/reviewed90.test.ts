@@ -178,6 +178,13 @@ const REFRESHED_ON_CHANGE = [
   '            self.update_fragments()',
   '        return verts * self.weights',
   '',
+  '    def resample(self, maps):',
+  '        h, w = maps.shape[1:3]',
+  '        if (h, w) != self.resolution:',
+  '            self.resolution = (h, w)',
+  '            self.update_fragments()',
+  '        return maps * self.weights',
+  '',
 ].join('\n');
 
 // The near miss: rebuilt on every forward pass given a resolution, changed or not.

@@ -284,11 +284,17 @@ const TRAINS = /\.backward\s*\(|\.step\s*\(/;
  * the diffusion model and runs every model call under `no_grad` in the diffusion module, so `inference` was judged wrong.
  */
 function inFrozenInferenceClass(def: Node, ctx: RuleContext): boolean {
+  const classes = methodClassAndFileBases(def, ctx);
+  return classes.some((c) => FREEZES.test(c.text)) && !classes.some((c) => TRAINS.test(c.text));
+}
+
+/** The class of a method with the bases this file defines for it (the result rests on those bases too); none for a function. */
+function methodClassAndFileBases(def: Node, ctx: RuleContext): Node[] {
   const cls = classOfMethod(def);
-  if (!cls) return false;
+  if (!cls) return [];
   const classes = classAndFileBases(cls, ctx.facts);
   for (const c of classes) if (!c.equals(cls)) ctx.restsOn(c);
-  return classes.some((c) => FREEZES.test(c.text)) && !classes.some((c) => TRAINS.test(c.text));
+  return classes;
 }
 
 /** `self.eval()`, or `self.model = load(...).eval()`: the object puts itself, or the model it holds, in eval mode. */
@@ -301,10 +307,7 @@ const SELF_EVAL_MODE = /\bself\.eval\s*\(\s*\)|\bself\.\w+\s*=[^\n]*\.eval\s*\(\
  * batch's logits, and with them every batch's graph, until the end).
  */
 function inEvalModeModuleClass(def: Node, ctx: RuleContext): boolean {
-  const cls = classOfMethod(def);
-  if (!cls) return false;
-  const classes = classAndFileBases(cls, ctx.facts);
-  for (const c of classes) if (!c.equals(cls)) ctx.restsOn(c);
+  const classes = methodClassAndFileBases(def, ctx);
   return classes.some((c) => SELF_EVAL_MODE.test(c.text)) && !classes.some((c) => TRAINS.test(c.text) || /\.train\s*\(/.test(c.text));
 }
 

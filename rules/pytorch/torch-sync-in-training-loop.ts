@@ -13,6 +13,7 @@ import {
   enclosingFunctionDef,
   enclosingLoop,
   enclosingLoops,
+  enclosingStatement,
   enclosingTrainingLoop,
   enclosingTrainStep,
   FileFacts,
@@ -382,7 +383,8 @@ function otherStepWait(block: Node, syncs: Node[]): string | null {
     const value = LOGS_SCALAR.test(name) ? call.childForFieldName('arguments')?.namedChildren[1] : null;
     // `writer.add_scalar("loss", loss, step)` beside `total += loss.detach().cpu()`, under the same test or none (slt's
     // training loop, review66 judged the sync's "wait" wrong): the logger has read that tensor on the host already.
-    if (value?.type === 'identifier' && syncs.some((s) => receiverRoot(s) === value.text && sameBlock(s, call))) return shortText(call);
+    if (value?.type === 'identifier' && syncs.some((s) => chainRoot(s, { throughCalls: true })?.text === value.text && sameBlock(s, call)))
+      return shortText(call);
     if (guardedWithin(call, body)) continue;
     if (CHECKS_VALUE.test(name) && (call.childForFieldName('arguments')?.namedChildCount ?? 0) > 0) return shortText(call);
     if (value?.type === 'identifier' && new RegExp(`(?<![\\w.])${value.text}\\.(backward|item)\\s*\\(`).test(body.text)) return shortText(call);
@@ -400,21 +402,9 @@ function rowsOfOne(tensor: string, at: Node, facts: FileFacts): boolean {
   return bound.length > 0 && bound.every((v) => ROWS_OF_ONE.test(v.text));
 }
 
-/** The name a chain of calls and attributes starts from: `loss` of `loss.detach().cpu()`. */
-function receiverRoot(expr: Node): string {
-  let n: Node | null = expr;
-  while (n?.type === 'call' || n?.type === 'attribute') n = n.type === 'call' ? n.childForFieldName('function') : n.childForFieldName('object');
-  return n?.type === 'identifier' ? n.text : '';
-}
-
 /** The innermost block around each node is the same: both run, or neither, on a pass. */
 function sameBlock(a: Node, b: Node): boolean {
-  const blockOf = (n: Node) => {
-    let p = n.parent;
-    while (p && p.type !== 'block' && p.type !== 'module') p = p.parent;
-    return p;
-  };
-  const [x, y] = [blockOf(a), blockOf(b)];
+  const [x, y] = [enclosingStatement(a).parent, enclosingStatement(b).parent];
   return !!x && !!y && x.equals(y);
 }
 

@@ -371,8 +371,9 @@ function refreshesCachedState(call: Node): boolean {
     const condition = n.childForFieldName('condition');
     const body = n.childForFieldName('consequence');
     if (!condition || !body || !contains(body, call)) continue;
-    const compared = [condition, ...findDescendants(condition, () => true)]
-      .filter((c) => c.type === 'comparison_operator' && /!=|\bis\s+not\b/.test(c.text))
+    const changeTest = (c: Node) => c.type === 'comparison_operator' && /!=|\bis\s+not\b/.test(c.text);
+    const compared = [condition, ...findDescendants(condition, changeTest)]
+      .filter(changeTest)
       .flatMap((c) => findDescendants(c, (a) => a.type === 'attribute' && a.childForFieldName('object')?.text === 'self'))
       .map((a) => a.text);
     const stored = findDescendants(body, (a) => a.type === 'assignment' && compared.includes(a.childForFieldName('left')?.text ?? ''));

@@ -111,6 +111,20 @@ export async function openCopy(example: string): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(document);
 }
 
+/**
+ * Opens a new Python file in the workspace's scratch folder holding `content`. A file of its own, not an untitled
+ * document: the workbench reuses the name Untitled-1 once the previous one is closed, and a test that opened its
+ * untitled document just after the last test's was reverted was once handed the old one's text (CI stop 85).
+ */
+export async function openScratch(name: string, content: string): Promise<vscode.TextEditor> {
+  const target = vscode.Uri.joinPath(workspaceRoot(), 'scratch', `${++scratchCount}-${Date.now()}-${name}`);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(content));
+  const document = await vscode.workspace.openTextDocument(target);
+  assert.equal(document.languageId, 'python', `${name} did not open as Python`);
+  assert.equal(document.getText(), content, `${name} opened with other text than was written`);
+  return vscode.window.showTextDocument(document);
+}
+
 /** Replaces the text of `line` (0-based) that matches `from`, as a user edit; asserts the line held it. */
 export async function replaceInLine(editor: vscode.TextEditor, line: number, from: string, to: string): Promise<void> {
   const text = editor.document.lineAt(line).text;

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { closeAllEditors, extension, waitFor } from './helpers';
+import { closeAllEditors, extension, openScratch, waitFor } from './helpers';
 
 const PREFIX = 'deco-basic';
 
@@ -57,9 +57,8 @@ function expandDefaults(body: string, typed?: string): string {
 }
 
 async function emptyPythonEditor(content = ''): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: 'python', content });
-  const editor = await vscode.window.showTextDocument(document);
-  const end = document.positionAt(content.length);
+  const editor = await openScratch('template.py', content);
+  const end = editor.document.positionAt(content.length);
   editor.selection = new vscode.Selection(end, end);
   return editor;
 }

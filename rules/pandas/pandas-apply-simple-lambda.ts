@@ -853,7 +853,8 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
   // `.round()` raises on an object column where the built-in rounded each number: a transposed frame is one.
   if (v.kinds.includes('round') && transposedFrame(series)) return;
   // round() also takes a whole Series: only the other forms show that `frame[name]` is a column.
-  const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round');
+  // str() takes a whole Series as well (its repr): only the other forms show that `frame[name]` is a column.
+  const proves = v.kinds.some((k) => k !== 'arithmetic' && k !== 'str' && k !== 'round' && k !== 'astype-str');
   // An `.apply` on a value the layer cannot name (a parameter) is shown to hand the lambda elements the same way.
   const shownByLambda =
     proves &&

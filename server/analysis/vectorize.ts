@@ -519,7 +519,7 @@ export function needsParentheses(node: Node): boolean {
 /** What a row-expression translation used; each brings its own differences from the loop (see the rules' reasons). */
 export type RowVectorKind = 'arithmetic' | 'where' | 'np.where' | 'str' | 'map' | 'map-get';
 /** Element mode (a lambda's body) also translates `min`/`max` with a bound (`clip`) and `float(<comparison>)` (`astype`). */
-export type ElementVectorKind = RowVectorKind | 'clip' | 'astype' | 'round' | 'map-loc';
+export type ElementVectorKind = RowVectorKind | 'clip' | 'astype' | 'astype-str' | 'round' | 'floor' | 'map-loc';
 
 export interface RowVector {
   text: string;
@@ -588,7 +588,9 @@ export function vectorizeElementValue(
 
 /** Row mode never produces the element-only kinds. */
 function rowKinds(kinds: Set<ElementVectorKind>): RowVectorKind[] {
-  return [...kinds].filter((k): k is RowVectorKind => k !== 'clip' && k !== 'astype' && k !== 'round' && k !== 'map-loc');
+  return [...kinds].filter(
+    (k): k is RowVectorKind => k !== 'clip' && k !== 'astype' && k !== 'astype-str' && k !== 'round' && k !== 'floor' && k !== 'map-loc',
+  );
 }
 
 /** `if cond: out.append(a) else: out.append(b)` as one column: `np.where(cond, a, b)`. */
@@ -1007,7 +1009,16 @@ function elementCall(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): strin
   const fn = n.childForFieldName('function');
   const args = n.childForFieldName('arguments');
   const list = args?.type === 'argument_list' ? args.namedChildren.filter((c): c is Node => c !== null) : [];
-  if (fn?.type !== 'identifier' || list.some((a) => a.type === 'comment' || a.type === 'keyword_argument' || a.type.endsWith('splat'))) return null;
+  if (list.some((a) => a.type === 'comment' || a.type === 'keyword_argument' || a.type.endsWith('splat'))) return null;
+  // math.floor(x / 60) / math.ceil(...): numpy's floor and ceil of the column (floats where math gave ints; a whole Series
+  // makes math.floor raise, so the lambda shows its elements are numbers). soundcast's `int(math.floor(row / 60))`, review66.
+  if (fn?.type === 'attribute' && list.length === 1 && occursIn(list[0], env.element!) && mathFloorOrCeil(n, env.facts)) {
+    const value = rowValue(list[0], env, kinds, true);
+    if (value === null) return null;
+    kinds.add('floor');
+    return `${env.numpy}.${fn.childForFieldName('attribute')!.text}(${value})`;
+  }
+  if (fn?.type !== 'identifier') return null;
   if ((fn.text === 'min' || fn.text === 'max') && list.length === 2) {
     // One side is a value of the element (`x`, `round(x)`), the other a number or an invariant.
     const column = list.findIndex((a) => occursIn(a, env.element!));
@@ -1024,6 +1035,13 @@ function elementCall(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): strin
     kinds.add('astype');
     return `${value}.astype(${fn.text})`;
   }
+  // str(x) of a number is the column's astype(str) ("4", "4.5", "nan" alike). Of a Timestamp it is not (astype(str) drops a
+  // midnight time), so the element must be compared with or computed with a number in the same lambda (soundcast's
+  // `"4+" if x >= 4 else str(x)`, review66's recall hunt).
+  if (fn.text === 'str' && list.length === 1 && isElement(list[0], env) && numberUsedWith(n, env.element!)) {
+    kinds.add('astype-str');
+    return `${env.frame}.astype(str)`;
+  }
   // round(x) / round(x, 2): Series.round (both round half to even).
   if (fn.text === 'round' && (list.length === 1 || (list.length === 2 && list[1].type === 'integer')) && occursIn(list[0], env.element!)) {
     const value = receiver(list[0], env, kinds);
@@ -1032,6 +1050,27 @@ function elementCall(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): strin
     return `${value}.round(${list.length === 2 ? list[1].text : ''})`;
   }
   return null;
+}
+
+/** `math.floor(...)` / `math.ceil(...)` of the standard module, as the file imports it. */
+function mathFloorOrCeil(call: Node, facts: FileFacts | undefined): boolean {
+  const name = facts?.calleeName(call);
+  return name === 'math.floor' || name === 'math.ceil';
+}
+
+/** Within the lambda around `n`, the element is compared with or combined with a number literal: it holds numbers. */
+function numberUsedWith(n: Node, element: string): boolean {
+  let lambda: Node | null = n;
+  while (lambda && lambda.type !== 'lambda' && lambda.type !== 'function_definition') lambda = lambda.parent;
+  const root = lambda ?? n;
+  const uses = (node: Node): boolean => {
+    if (node.type === 'comparison_operator' || (node.type === 'binary_operator' && ARITH_OPS.has(node.childForFieldName('operator')?.type ?? ''))) {
+      const operands = node.namedChildren.filter((c): c is Node => c !== null);
+      if (operands.some((o) => o.type === 'identifier' && o.text === element) && operands.some((o) => isNumberLiteral(o))) return true;
+    }
+    return node.namedChildren.some((c) => c !== null && uses(c));
+  };
+  return uses(root);
 }
 
 /** Element mode: `x in values` / `x not in values` with `values` an invariant reference → `s.isin(values)` / `~s.isin(values)`. */
@@ -1078,5 +1117,17 @@ function isElement(n: Node, env: RowEnv): boolean {
 function receiver(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
   const text = rowValue(n, env, kinds, true);
   if (text === null) return null;
-  return /^(identifier|subscript|attribute|call|parenthesized_expression)$/.test(n.type) && !text.includes(' ') ? text : `(${text})`;
+  return /^(identifier|subscript|attribute|call|parenthesized_expression)$/.test(n.type) && (!text.includes(' ') || isOneCall(text)) ? text : `(${text})`;
+}
+
+/** `np.floor(s / 60)`: the text is one call, its first parenthesis closed by its last character. */
+function isOneCall(text: string): boolean {
+  const open = /^[\w.]+\(/.exec(text)?.[0].length;
+  if (!open || !text.endsWith(')')) return false;
+  let depth = 1;
+  for (let i = open; i < text.length - 1; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return false;
+  }
+  return depth === 1;
 }

@@ -363,3 +363,48 @@ describe('vectorize (suggested column forms of a lambda, element mode)', () => {
     assert.equal(r.stdout.trim(), '[]');
   });
 });
+
+describe('vectorize (math.floor / math.ceil and str of a number, element mode)', () => {
+  // soundcast's hour of a minute count and its "4+" household labels (review66's recall hunt).
+  const setup = ['import math', 'import numpy as np'];
+  const lambdas = [
+    'lambda row: int(math.floor(row / 60))',
+    'lambda row: math.floor(row / 60)',
+    'lambda x: math.ceil(x * 2)',
+    'lambda x: "4+" if x >= 4 else str(x)',
+    'lambda x: str(x) if x < 3 else "big"',
+  ];
+  const nearMisses = [
+    // The element is never compared with a number: a Timestamp's str() is not its column's astype(str).
+    'V(lambda x: "none" if x is None else str(x))',
+    'V(lambda x: str(x))',
+    // floor of another module, or the name rebound by the file.
+    'V(lambda x: np.floor(x / 60))',
+    'def floor(v): return v',
+    'V(lambda x: floor(x / 60))',
+  ];
+
+  it('spells numpy floor and ceil, and astype(str) where the element is a number', async () => {
+    const got = await elementValuesWithFacts([...setup, ...lambdas.map((l) => `V(${l})`), ...nearMisses].join('\n'));
+    assert.deepEqual(got, [
+      'np.floor(s / 60).astype(int)',
+      'np.floor(s / 60)',
+      'np.ceil(s * 2)',
+      's.astype(str).mask(s >= 4, "4+")',
+      's.astype(str).where(s < 3, "big")',
+      'none',
+      'none',
+      'none',
+      'none',
+    ]);
+  });
+
+  it('gives the values apply gives, under real pandas', async function () {
+    this.timeout(60000);
+    const forms = await elementValuesWithFacts([...setup, ...lambdas.map((l) => `V(${l})`)].join('\n'));
+    const pairs = lambdas.map((l, i): [string, string] => [`minutes.apply(${l})`, forms[i].replace(/\bs\b/g, 'minutes')]);
+    assert.equal(pandasMismatches([...setup, 'minutes = pd.Series([0, 59, 60, 61, 119, 600, 1439, 3, 4, 5])'], pairs), '[]');
+    const floats = lambdas.map((l, i): [string, string] => [`hours.apply(${l})`, forms[i].replace(/\bs\b/g, 'hours')]);
+    assert.equal(pandasMismatches([...setup, 'hours = pd.Series([0.5, 59.9, 60.0, -0.5, 2.25, 4.0, 7.5])'], floats), '[]');
+  });
+});

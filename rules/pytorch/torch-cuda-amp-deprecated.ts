@@ -179,10 +179,8 @@ export default defineRule({
     // No requirement file names torch, but the README says which torch the project runs on ("developed with PyTorch
     // version 1.7.1" in DINO, "PyTorch 1.8.1+" in MAE): a replacement newer than that would break the documented setup,
     // and the old spelling only costs a warning there. Blind reviews judged all six such hints wrong (review9, in-sample).
-    if (floor === null && pinned === null) {
-      const documented = documentedFloor('torch', ctx.filePath, ctx.files);
-      if (documented && below(documented, REPLACEMENT_SINCE[target.kind])) return;
-    }
+    const documented = floor === null && pinned === null ? documentedFloor('torch', ctx.filePath, ctx.files) : null;
+    if (documented && below(documented, REPLACEMENT_SINCE[target.kind])) return;
 
     // An alias has no arguments to rewrite: the new spelling needs the device bound in (`functools.partial`), left to the author.
     const fix = alias ? null : (groupFix(ctx.facts, ctx.text, callee) ?? siteFix(ctx.facts, ctx.text, site, callee, target));
@@ -199,11 +197,15 @@ export default defineRule({
     // the newest a user gets: GroundingDINO, judged useful).
     const newest = newestAllowed('torch', ctx.filePath, ctx.files);
     const notYetDeprecated = newest !== null && below(newest, DEPRECATED_IN[target.kind]);
-    const lowImpact = unknownSupport
-      ? `the project does not declare which torch it supports, and the replacement needs torch ${since}`
-      : notYetDeprecated && newest
-        ? `the project pins torch ${newest.join('.')}, where \`${callee.text}\` is not deprecated yet: nothing warns until it upgrades`
-        : undefined;
+    // A README or the project's Docker image naming a torch that does not warn yet (vidar's image installs 1.12.1).
+    const documentedOld = documented !== null && below(documented, DEPRECATED_IN[target.kind]);
+    const lowImpact = documentedOld
+      ? `the project documents torch ${documented.join('.')}, where \`${callee.text}\` is not deprecated yet: nothing warns until it upgrades`
+      : unknownSupport
+        ? `the project does not declare which torch it supports, and the replacement needs torch ${since}`
+        : notYetDeprecated && newest
+          ? `the project pins torch ${newest.join('.')}, where \`${callee.text}\` is not deprecated yet: nothing warns until it upgrades`
+          : undefined;
     ctx.report({
       node: site,
       message: `\`${callee.text}\` is deprecated since ${SINCE[target.kind]}; use \`${replacement}\``,

@@ -200,7 +200,7 @@ export default defineRule({
     const ownHandling = OWN_GRAD_HANDLING.test(wrapsInputsOnly ? body.replace(GRAD_CONTEXT_BLOCKS, '') : body);
     if (needsGradients(loop, facts) || (GRAD_CONTEXT.test(body) && !wrapsInputsOnly) || ownHandling) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
-    if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts)) return;
+    if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts) || forwardsOnlyNoGradEntryPoints(loop, facts)) return;
     if (forwardsRunNoGradModels(loop, ctx) || forwardsOnFunctionBundles(loop, ctx)) return;
     if (evalModelOnlyHandedToGuardedCalls(def, loop, facts)) return;
     if (inFrozenInferenceClass(def, ctx) || evalModelsFrozen(def, facts)) return;
@@ -1478,6 +1478,36 @@ function modelRunsOnlyInNoGradCallees(loop: Node, facts: FileFacts): boolean {
 function loopForwards(loop: Node, facts: FileFacts, calls = loopCalls(loop)): Node[] {
   const record = trainingLoops(facts).find((l) => l.node.equals(loop));
   return [...(record?.evidence ?? []), ...calls.filter((c) => isModelForward(c, facts, 0))];
+}
+
+/**
+ * Every model call of the loop is an entry point that turns recording off itself: a transformers model's `generate`
+ * (decorated with `torch.no_grad()`; simpletransformers' `predict`, review67), or `model.test()` after `model.set_input(...)`,
+ * the pix2pix/CycleGAN model protocol whose `test` is `with torch.no_grad(): self.forward()` (gan-compression's
+ * evolution search, review67). Both judged wrong.
+ */
+function forwardsOnlyNoGradEntryPoints(loop: Node, facts: FileFacts): boolean {
+  const calls = loopCalls(loop);
+  const protocolTest = (call: Node): boolean => {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'test') return false;
+    const owner = fn.childForFieldName('object')?.text;
+    return calls.some((c) => isSetInput(c) && c.childForFieldName('function')?.childForFieldName('object')?.text === owner);
+  };
+  const forwards = loopForwards(loop, facts, calls).filter((f) => !isSetInput(f));
+  // The model calls the training-loop layer found, else (a model object that is no nn.Module) the protocol's own test call.
+  if (forwards.length === 0) return calls.some(protocolTest);
+  return forwards.every((f) => {
+    const fn = f.childForFieldName('function');
+    const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+    return method === 'generate' ? facts.importsModule('transformers') : protocolTest(f);
+  });
+}
+
+/** `model.set_input(batch)`: the pix2pix/CycleGAN protocol's way to hand a model its batch. */
+function isSetInput(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'set_input';
 }
 
 /** A gradient context that switches recording off: what a model's own `forward` may run its whole body under. */

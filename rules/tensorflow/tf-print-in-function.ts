@@ -56,6 +56,10 @@ export default defineRule({
     // `print("Tracing with", x)`: a deliberate once-per-trace message (the usual way to watch retracing).
     const first = callArguments(call)[0];
     if (first?.type === 'string' && /trac/i.test(first.text)) return;
+    // Only fixed text (`print('bigger convert_locations_to_boxes')` in the branch a frozen-graph export takes): a note on
+    // which path the trace took, with no value that tf.print would show per call (two judged wrong in review67).
+    const positional = callArguments(call).filter((a) => a.type !== 'keyword_argument');
+    if (positional.length > 0 && positional.every(isPlainString)) return;
     const name = traced.def?.type === 'function_definition' ? traced.def.childForFieldName('name')?.text : null;
     const where = name ? `\`${name}\`` : 'this `tf.function`';
     const args = fixedArguments(ctx.text, call);
@@ -72,6 +76,11 @@ export default defineRule({
     });
   },
 });
+
+/** A string literal with nothing interpolated (not an f-string). */
+function isPlainString(node: Node): boolean {
+  return (node.type === 'string' || node.type === 'concatenated_string') && !isFString(node) && node.descendantsOfType('interpolation').length === 0;
+}
 
 /**
  * Argument edits for tf.print, or null when the call cannot be converted faithfully. Positional

@@ -170,13 +170,29 @@ export function documentedFloor(pkg: string, filePath: string | undefined, files
   if (!root || !files.readText) return null;
   return rememberedFor(documentedFloors, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
     let lowest: Version | null = null;
-    for (const file of INSTALL_NOTES) {
-      for (const version of versionsNamedIn((files.readText!(path.join(root, file)) ?? '').slice(0, NOTES_READ), pkg)) {
+    const notes = INSTALL_NOTES.map((file) => (files.readText!(path.join(root, file)) ?? '').slice(0, NOTES_READ));
+    const images = DOCKER_FILES.map((file) => withBuildVariables(files.readText!(path.join(root, file)) ?? ''));
+    for (const text of [...notes, ...images]) {
+      for (const version of versionsNamedIn(text, pkg)) {
         if (!lowest || below(version, lowest)) lowest = version;
       }
     }
     return lowest;
   });
+}
+
+/**
+ * The image a project ships to run it: vidar has no requirements file, and its docker/Dockerfile installs
+ * `torch==${PYTORCH_VERSION}` with `ENV PYTORCH_VERSION=1.12.1+cu113` (review67 judged the autocast rename wrong there).
+ */
+const DOCKER_FILES = ['Dockerfile', 'docker/Dockerfile'];
+
+/** A Dockerfile's text with its `ARG` / `ENV` values written in where `${NAME}` or `$NAME` reads them. */
+function withBuildVariables(text: string): string {
+  if (text === '') return text;
+  const values = new Map<string, string>();
+  for (const m of text.matchAll(/^[ \t]*(?:ARG|ENV)[ \t]+(\w+)(?:=|[ \t]+)"?([^\s"\\]+)/gim)) values.set(m[1], m[2]);
+  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced?: string, bare?: string) => values.get(braced ?? bare!) ?? whole);
 }
 
 /**

@@ -9,7 +9,7 @@ import { isPureReference, stringLiteralValue } from './numeric';
 import { callArguments } from './callArgs';
 import { classIndex } from './classIndex';
 import type { FileFacts } from './facts';
-import { enclosingClass, enclosingDef, parameterNames } from './scopes';
+import { enclosingClass, enclosingDef, parameterNames, withoutParentheses } from './scopes';
 
 export type VectorKind = 'arithmetic' | 'str' | 'dt';
 
@@ -770,6 +770,9 @@ function literalComparison(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>):
  */
 function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string | null {
   if (env.element !== undefined && !occursIn(condition, env.element)) return null;
+  // `int(x) if x else 0` tests the element's truth (a non-empty string, a non-zero number): the column itself is no mask
+  // for `.where` / `np.where` (alphabase's `mod_sites`, strings, was offered `.where(mod_sites, 0)`; judged wrong in review67).
+  if (env.element !== undefined && isElement(withoutParentheses(condition), env)) return null;
   const cond = rowValue(condition, env, kinds, true);
   const a = cond === null ? null : branchValue(then, env, kinds);
   const b = a === null ? null : branchValue(otherwise, env, kinds);

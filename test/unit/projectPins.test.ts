@@ -190,6 +190,16 @@ describe('project pins', () => {
     assert.equal(floor('![a](https://img.shields.io/badge/PyTorch-%3C2.0-red) ![b](https://img.shields.io/badge/pytorch--lightning-1.9-blue)'), null);
     assert.equal(floor('![c](https://img.shields.io/badge/torchvision-0.8-blue) ![d](https://img.shields.io/badge/python-3.8-blue)'), null);
     assert.equal(floor(''), null);
+    // The project's Docker image (vidar: no requirements file, review67), its build variables written in.
+    const image = (files: Record<string, string>) => documentedFloor('torch', path.join(repo(files), 'main.py'), NODE_FILES);
+    const vidar =
+      'FROM nvidia/cuda:11.3.1-devel\nENV PYTORCH_VERSION=1.12.1+cu113\nRUN pip install \\\n    torch==${PYTORCH_VERSION} \\\n    torchvision==0.13.1\n';
+    assert.deepEqual(image({ 'docker/Dockerfile': vidar }), [1, 12]);
+    assert.deepEqual(image({ Dockerfile: 'ARG TORCH 2.1.0\nRUN pip install torch==$TORCH\n' }), [2, 1]);
+    assert.deepEqual(image({ Dockerfile: 'FROM pytorch/pytorch:1.13.1-cuda11.6-cudnn8-runtime\n' }), [1, 13]);
+    // An unset variable, or a Dockerfile elsewhere in the tree, says nothing.
+    assert.equal(image({ Dockerfile: 'RUN pip install torch==${TORCH_VERSION} torchvision\n' }), null);
+    assert.equal(image({ 'tools/docker/Dockerfile': 'RUN pip install torch==1.8.0\n' }), null);
     // No README at all, and no project.
     assert.equal(documentedFloor('torch', path.join(repo({}), 'main.py'), NODE_FILES), null);
     assert.equal(documentedFloor('torch', undefined, NODE_FILES), null);

@@ -378,6 +378,9 @@ describe('vectorize (math.floor / math.ceil and str of a number, element mode)',
     // The element is never compared with a number: a Timestamp's str() is not its column's astype(str).
     'V(lambda x: "none" if x is None else str(x))',
     'V(lambda x: str(x))',
+    // A truth test of the element (alphabase's strings, review67): the column is no mask for `.where`.
+    'V(lambda x: int(x) if x else 0)',
+    'V(lambda x: 0 if (x) else x + 1)',
     // floor of another module, or the name rebound by the file.
     'V(lambda x: np.floor(x / 60))',
     'def floor(v): return v',
@@ -392,6 +395,8 @@ describe('vectorize (math.floor / math.ceil and str of a number, element mode)',
       'np.ceil(s * 2)',
       's.astype(str).mask(s >= 4, "4+")',
       's.astype(str).where(s < 3, "big")',
+      'none',
+      'none',
       'none',
       'none',
       'none',

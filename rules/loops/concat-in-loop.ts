@@ -812,6 +812,10 @@ function firstPassTest(condition: Node | null, acc: string, partners: string[] =
   // `i > 0` / `i != 0`: the update's test, one counter.
   const later = counterAtZero(condition, ['>', '!=']);
   if (later) return { startsWhenTrue: false, counters: [later] };
+  // `if acc.nelement():` / `if len(acc):` / `if not acc.empty:` (MIMIC-IV's dl_train gathers each sample's tensors so,
+  // review67's recall hunt): a test of the accumulator's own emptiness, true from the second piece on.
+  const emptiness = emptinessTest(condition, acc);
+  if (emptiness) return { startsWhenTrue: emptiness === 'empty', counters: null };
   // `if not i:` / `if i:` (beir's faiss search, `if not batch_num:`): the same tests on an integer counter, written by
   // its truth. The caller follows them only when `i` counts a loop's passes from 0 (an enumerate, a range, `i += 1`).
   // A bare name is a once-flag's test too (`if first:`), which firstPass tries before this.
@@ -828,6 +832,32 @@ function firstPassTest(condition: Node | null, acc: string, partners: string[] =
   }
   const name = counterAtZero(rest, ['==']);
   return name ? { startsWhenTrue: true, counters: [name, ...counters] } : null;
+}
+
+/**
+ * Whether `condition` asks if the accumulator `acc` (or a row of it, `acc[0]`) holds anything: `acc.nelement()`,
+ * `acc.numel()` and `len(acc)` are true once it does ('filled'), `acc.empty` while it does not ('empty'); `not` flips
+ * them. Null for any other test.
+ */
+function emptinessTest(condition: Node, acc: string): 'empty' | 'filled' | null {
+  if (condition.type === 'not_operator') {
+    const inner = condition.childForFieldName('argument');
+    const test = inner ? emptinessTest(inner, acc) : null;
+    return test === null ? null : test === 'empty' ? 'filled' : 'empty';
+  }
+  const ofAcc = (n: Node | null | undefined): boolean => {
+    if (n?.type === 'identifier') return n.text === acc;
+    return n?.type === 'subscript' && n.childForFieldName('value')?.type === 'identifier' && n.childForFieldName('value')?.text === acc;
+  };
+  if (condition.type === 'attribute') {
+    return condition.childForFieldName('attribute')?.text === 'empty' && ofAcc(condition.childForFieldName('object')) ? 'empty' : null;
+  }
+  if (condition.type !== 'call' || (condition.childForFieldName('arguments')?.namedChildCount ?? 0) > 1) return null;
+  const fn = condition.childForFieldName('function');
+  const args = condition.childForFieldName('arguments')?.namedChildren ?? [];
+  if (fn?.type === 'identifier' && fn.text === 'len') return args.length === 1 && ofAcc(args[0]) ? 'filled' : null;
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  return (method === 'nelement' || method === 'numel') && args.length === 0 && ofAcc(fn!.childForFieldName('object')) ? 'filled' : null;
 }
 
 /**

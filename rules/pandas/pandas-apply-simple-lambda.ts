@@ -144,6 +144,7 @@ export default defineRule({
       reportMathFunction(call, mathFunction, series, ctx);
       return;
     }
+    if (m.get('function') && reportBuiltinCast(call, m.need('function'), series, method, ctx)) return;
     if (
       method === 'apply' &&
       reportMissingGuarded(call, m.get('function') ?? call.childForFieldName('arguments')!.namedChildren.find((c) => c?.type === 'lambda')!, series, ctx)
@@ -767,7 +768,8 @@ function columnOfKnownFrame(receiver: Node, facts: FileFacts): boolean {
 
 /** A column key held by a name or an attribute (`df[COL]`, `df[self.col_item]`). */
 function namedKey(key: Node): boolean {
-  return key.type === 'identifier' || (key.type === 'attribute' && isPureReference(key));
+  // `df[defaults["order_id"]]` (pyBKT's configured column names, review67's recall hunt): an entry read by a literal key.
+  return key.type === 'identifier' || ((key.type === 'attribute' || key.type === 'subscript') && isPureReference(key));
 }
 
 /**
@@ -891,6 +893,26 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
     message: `\`${shownCall(call)}\` calls Python once per element; ${condition}write ${text} instead (check the result's dtype${lookup}${index})`,
     ...quietOnSmallColumn(series, ctx),
   });
+}
+
+/**
+ * `df[col].apply(int)` / `.map(float)` (pyBKT's order ids and answers, review67's recall hunt): the built-in cast of each
+ * element is the column's `astype` (both truncate floats toward zero, parse numeric strings and raise on NaN). int() and
+ * float() of a whole column raise, so a call that works shows its receiver hands them elements. Suggested, not applied:
+ * the result's dtype can differ. True when the function is such a cast (reported or not).
+ */
+function reportBuiltinCast(call: Node, fn: Node, series: Node, method: string, ctx: RuleContext): boolean {
+  if ((fn.text !== 'int' && fn.text !== 'float') || !ctx.facts.isBuiltin(fn.text, fn)) return false;
+  const keys = series.type === 'subscript' ? series.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
+  const namedColumn = keys.length === 1 && namedKey(keys[0]!) && isPureReference(series.childForFieldName('value')!);
+  if (!isPureReference(series) && !namedColumn) return true;
+  if (!isSeries(series, method, ctx.facts) && !columnSelection(series, ctx.facts, method)) return true;
+  ctx.report({
+    node: call,
+    message: `\`${shownCall(call)}\` calls Python once per element; write \`${series.text}.astype(${fn.text})\` instead (check the result's dtype)`,
+    ...quietOnSmallColumn(series, ctx),
+  });
+  return true;
 }
 
 /** Handlers that catch a missing key: `except KeyError`, `except LookupError`, `except Exception`, a bare `except:`. */

@@ -844,7 +844,7 @@ function dictLookup(n: Node, env: RowEnv, kinds: Set<ElementVectorKind>): string
   const keyText = rowValue(key, env, kinds, false);
   if (keyText === null) return null;
   kinds.add(n.type === 'subscript' ? 'map' : 'map-get');
-  const mapped = `${/^[\w.]+(\[[^\]]+\])?$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
+  const mapped = `${/^[\w.]+(\[[^\]]+\])?$/.test(keyText) || /^[\w.]+\[[\w.]+\[[^\]\s]+\]\]$/.test(keyText) ? keyText : `(${keyText})`}.map(${mapping.text})`;
   return fallback ? `${mapped}.fillna(${fallback.text})` : mapped;
 }
 

@@ -6,31 +6,32 @@ import {
   callsOf,
   chainRoot,
   contains,
+  declaresPackage,
   definitionsNamed,
-  identifiersSpelled,
-  identifiersSpelledInFile,
   enclosingClass,
   enclosingDef,
-  enclosingStatement,
   enclosingLoop,
-  findDescendants,
-  FileFacts,
+  enclosingStatement,
   enclosingTrainStep,
+  FileFacts,
+  findDescendants,
+  graphModeSwitch,
   hasSplatArguments,
+  identifiersSpelled,
+  identifiersSpelledInFile,
   isSmallLiteralLoop,
   keywordValue,
+  localDefinition,
   methodNamed,
-  returnedBySoleFunction,
+  ownReturnStatements,
   parameterNames,
   positionalArguments,
+  returnedBySoleFunction,
+  rootName,
   targetNames,
   tfDataPipeline,
-  valuesAssignedTo,
   values,
-  graphModeSwitch,
-  localDefinition,
-  ownReturnStatements,
-  rootName,
+  valuesAssignedTo,
 } from '../../server/analysis';
 
 /**
@@ -93,7 +94,12 @@ export default defineRule({
   check(m, ctx) {
     const call = m.need('call');
     const facts = ctx.facts;
-    if (!KERAS_MODULES.some((k) => facts.importsModule(k)) && values(facts).valueOf(m.need('model'))?.kind !== 'keras-model') return;
+    if (
+      !KERAS_MODULES.some((k) => facts.importsModule(k)) &&
+      values(facts).valueOf(m.need('model'))?.kind !== 'keras-model' &&
+      !kerasOnlyCall(m.need('method').text, ctx)
+    )
+      return;
     const loop = enclosingLoop(call) ?? enclosingComprehension(call);
     if (!loop) {
       reportPerCall(call, m.need('model'), m.need('method').text, ctx);
@@ -814,6 +820,15 @@ function mayBeKerasModel(model: Node, facts: FileFacts): boolean {
   // with a `predict` of its own and no `__call__`; review61 judged the direct-call advice wrong there).
   if (held.some((v) => loadedByOtherModule(v, facts))) return false;
   return !OTHER_PREDICTORS.some((lib) => facts.importsModule(lib));
+}
+
+/**
+ * `predict_on_batch` is Keras' own name (scikit-learn and the others spell only `predict`): in a project that installs
+ * TensorFlow or Keras, a module that is handed the model and never imports them runs it too (MultiPlanarUNet's
+ * fuse_and_predict, one patch per call; review67's recall hunt).
+ */
+function kerasOnlyCall(method: string, ctx: RuleContext): boolean {
+  return method === 'predict_on_batch' && KERAS_MODULES.some((k) => declaresPackage(k, ctx.filePath, ctx.files) === true);
 }
 
 /** A call of a name imported from outside TensorFlow and Keras (`wrappers.load_model(...)`, `from .io import load`). */

@@ -362,4 +362,19 @@ describe('project pins', () => {
     assert.equal(lint({ 'requirements.txt': 'torch==2.4.0\n' }, 'auto').length, 1);
     assert.equal(lint({ 'requirements.txt': 'torch>=2.0.1\n' }, 'auto').length, 1);
   });
+
+  it('tf-keras-predict-per-sample: predict_on_batch in a module that never imports Keras counts where the project installs TensorFlow', async () => {
+    const engine = await getEngine();
+    // MultiPlanarUNet's fuse_and_predict (review67's recall hunt): handed the model, one patch per call.
+    const source = (method: string) =>
+      'import numpy as np\n\n\ndef predict_boxes(model, boxes):\n    out = []\n    for im in boxes:\n' +
+      `        out.append(model.${method}(np.expand_dims(im, 0))[0])\n    return out\n`;
+    const lint = (files: Record<string, string>, method = 'predict_on_batch') =>
+      engine.lintText(source(method), { select: ['tf-keras-predict-per-sample'], filePath: path.join(repo(files), 'pkg', 'fuse.py') }).findings.length;
+    assert.equal(lint({ 'requirements.txt': 'tensorflow==2.3.2\nnumpy\n' }), 1);
+    assert.equal(lint({ 'setup.py': 'install_requires=["keras>=2.4"]' }), 1);
+    // Near misses: a project that does not install them, and `predict`, which scikit-learn's models have too.
+    assert.equal(lint({ 'requirements.txt': 'numpy\nscikit-learn\n' }), 0);
+    assert.equal(lint({ 'requirements.txt': 'tensorflow==2.3.2\n' }, 'predict'), 0);
+  });
 });

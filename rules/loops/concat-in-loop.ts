@@ -861,7 +861,7 @@ function emptinessTest(condition: Node, acc: string): 'empty' | 'filled' | null 
 }
 
 /**
- * The name counting a loop's passes from 0: `i` in `for i in range(n)` / `range(0, n)` / `for i, x in enumerate(xs)`.
+ * The name counting a loop's passes from 0: `i` in `for i in range(n)` / `range(0, n)` / `range(0, n, step)` / `for i, x in enumerate(xs)`.
  * Null for any other loop.
  */
 function passCounter(loop: Node, ctx: RuleContext): string | null {
@@ -871,7 +871,8 @@ function passCounter(loop: Node, ctx: RuleContext): string | null {
   const fn = right?.type === 'call' ? right.childForFieldName('function')?.text : null;
   if (!left || !right || !fn || !ctx.facts.isBuiltin(fn, right)) return null;
   const args = callArguments(right);
-  if (fn === 'range' && left.type === 'identifier' && (args.length === 1 || (args.length === 2 && args[0].text === '0'))) return left.text;
+  // `range(0, len(x), batch)` counts from 0 too (ISR's patch batches: `if i == 0: collect = batch else: np.append(...)`).
+  if (fn === 'range' && left.type === 'identifier' && (args.length === 1 || (args.length >= 2 && args.length <= 3 && args[0].text === '0'))) return left.text;
   const first = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChild(0) : null;
   if (fn === 'enumerate' && args.length === 1 && args[0].type !== 'keyword_argument' && first?.type === 'identifier') return first.text;
   return null;

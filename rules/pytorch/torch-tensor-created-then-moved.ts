@@ -2,31 +2,32 @@ import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   contains,
-  hasMainGuard,
   enclosingFunctionDef,
   enclosingLoop,
   enclosingStatement,
-  withinOwnScope,
   enclosingTrainingLoop,
   findDescendants,
+  hasMainGuard,
+  ifBranchesAround,
   isCudaDestination,
   isSmallLiteralLoop,
   isTestCode,
   isTestFile,
   keywordValue,
+  lastBindingOnPath,
   moduleMethodRole,
   occurrences,
+  parameterAnnotation,
   parameterNames,
   positionalArguments,
+  skippedByDefault,
+  tensorPlacement,
   trainingLoops,
   transferDeviceTypes,
+  type FileFacts,
   unpackedValuesOf,
   valuesAssignedTo,
-  type FileFacts,
-  ifBranchesAround,
-  lastBindingOnPath,
-  parameterAnnotation,
-  tensorPlacement,
+  withinOwnScope,
 } from '../../server/analysis';
 import { appendArgument, replaceRange } from '../../server/fixes';
 
@@ -137,6 +138,8 @@ export default defineRule({
     if (requiresGrad(factory)) return;
     // `if res is None: res = torch.zeros(...).to(dev)`: a lazy first-time init, made once however often the code runs.
     if (source.creations.some(lazyInit)) return;
+    // `if Woodbury: ... else: torch.eye(d).to(dev)` where every call leaves `Woodbury=True`: the branch never runs.
+    if (skippedByDefault(transfer, facts)) return;
     const destination = destinationOf(transfer, facts);
     if (!destination) return;
     const kind = factoryKind(factory, facts);

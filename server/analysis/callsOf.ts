@@ -247,3 +247,69 @@ function readBoundClassName(receiver: Node, scope: Node): string | null {
   const [only] = classes;
   return bound.length > 0 && classes.size === 1 && only ? only : null;
 }
+
+/**
+ * True when `node` sits in the branch of `if flag:` (its `else`, or the body of `if not flag:`) that the default of the
+ * function's parameter `flag` skips, and every call of the function in the file leaves `flag` at that default: FRN's
+ * `get_recon_dist(..., Woodbury=True)`, whose non-Woodbury branch no caller takes (review67 judged a finding there
+ * wrong). False when the file has no call of the function, or a call passes arguments by `*` or `**`.
+ */
+export function skippedByDefault(node: Node, facts: FileFacts): boolean {
+  const def = enclosingDef(node);
+  if (!def) return false;
+  for (let n: Node | null = node; n && !n.equals(def); n = n.parent) {
+    const branch = n.parent;
+    const ifStmt = branch?.type === 'else_clause' ? branch.parent : branch?.type === 'block' && branch.parent?.type === 'if_statement' ? branch.parent : null;
+    if (ifStmt?.type !== 'if_statement') continue;
+    // Which truth of the flag leads into this branch: the consequence of `if flag:` needs it true, the `else` false.
+    const inElse = branch!.type === 'else_clause';
+    if (!inElse && !ifStmt.childForFieldName('consequence')?.equals(branch!)) continue;
+    const condition = ifStmt.childForFieldName('condition');
+    const negated = condition?.type === 'not_operator';
+    const flag = negated ? condition!.childForFieldName('argument') : condition;
+    if (flag?.type !== 'identifier') continue;
+    const needs = inElse === negated;
+    const given = defaultTruth(def, flag.text);
+    if (given === null || given === needs) continue;
+    if (leftAtDefault(def, flag.text, facts)) return true;
+  }
+  return false;
+}
+
+/** The truth of a parameter's literal default (`True`, `False`, `None`, a number), or null when it has none. */
+function defaultTruth(def: Node, name: string): boolean | null {
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || (p.type !== 'default_parameter' && p.type !== 'typed_default_parameter') || p.childForFieldName('name')?.text !== name) continue;
+    const value = p.childForFieldName('value')?.text;
+    if (value === 'True') return true;
+    if (value === 'False' || value === 'None' || value === '0') return false;
+    return null;
+  }
+  return null;
+}
+
+/** The file calls `def` at least once, and no call passes `name` (by keyword, or by position up to it, or through a splat). */
+function leftAtDefault(def: Node, name: string, facts: FileFacts): boolean {
+  const calls = callsOf(def, facts);
+  if (calls.length === 0) return false;
+  const params = def.childForFieldName('parameters')?.namedChildren.filter((p): p is Node => p !== null && p.type !== 'comment') ?? [];
+  const names = params.map((p) =>
+    p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'))?.text,
+  );
+  // A method called as `self.m(...)` binds its first parameter itself.
+  const bound = enclosingClassOf(def) && (names[0] === 'self' || names[0] === 'cls') ? 1 : 0;
+  const position = names.indexOf(name) - bound;
+  return calls.every((call) => {
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    if (args.some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) return false;
+    const positional = args.filter((a) => a.type !== 'keyword_argument').length;
+    return positional <= position && !args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
+  });
+}
+
+/** The class whose body holds `def` directly. */
+function enclosingClassOf(def: Node): Node | null {
+  const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
+  const body = holder.parent;
+  return body?.type === 'block' && body.parent?.type === 'class_definition' ? body.parent : null;
+}

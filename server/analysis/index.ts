@@ -85,7 +85,7 @@ export {
 export { pointSeriesLoop } from './pointSeries';
 export type { Independence } from './independence';
 export { DATAFRAME_ONLY_METHODS, FRAME_ATTRIBUTES, isNumberLiteral, isStrParameter, localTypes } from './localTypes';
-export { callsOf, classAround, referencesTo } from './callsOf';
+export { callsOf, classAround, referencesTo, skippedByDefault } from './callsOf';
 export { inFolderNamed, isDataIterable, loopGrowsWithData, loopRunsOverFewThings } from './impact';
 export {
   costlyWorkEachPass,

@@ -62,7 +62,12 @@ export default defineRule({
     const atEnd = isLengthOf(key, frame.text);
     if (!atEnd && (!startedEmptyBefore(frame, loops[loops.length - 1], ctx) || !readsLoopName(key, loops[0]))) return;
     // Rebuilt inside the loop (a table per group): its size is bounded there. A loop over a few literal values adds a few rows.
-    if (assignedWithin(frame.text, loops[loops.length - 1]) || loops.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
+    const top = loops[loops.length - 1];
+    if (assignedWithin(frame.text, top) || loops.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
+    // The loop reads the frame it grows (solar-data-tools' Monte Carlo loop takes a running median of `output["deg"]` and
+    // stops on `np.diff(running_stats)`; review67 judged the advice wrong there): rows gathered in a list would not be
+    // there to read. As concat-in-loop, such a loop is left alone.
+    if (readsFrameElsewhere(frame, m.need('row'), top)) return;
     ctx.report({
       node: stmt,
       ...rankingOf(loops, ctx),
@@ -135,6 +140,12 @@ function readsLoopName(key: Node, loop: Node): boolean {
   }
   const names = key.type === 'identifier' ? [key] : key.descendantsOfType('identifier').filter((x): x is Node => x !== null);
   return names.some((id) => bound.has(id.text));
+}
+
+/** The loop spells `frame` anywhere besides this store's own `frame.loc[...]` target (a read, another store, a call on it). */
+function readsFrameElsewhere(frame: Node, row: Node, loop: Node): boolean {
+  const spelled = findDescendants(loop, (n) => n.type === frame.type && n.text === frame.text, isNestedScope);
+  return spelled.some((n) => !(n.startIndex >= row.startIndex && n.endIndex <= row.endIndex));
 }
 
 /** Something inside `loop` assigns `frame` itself (not a row of it). */

@@ -839,11 +839,18 @@ function callsStrOnlyMethod(body: Node, param: string): boolean {
  * form also fails on a whole column (a Series' truth value is ambiguous, a Series is unhashable), so a column
  * selection `frame[name]`, or the receiver of an `.apply` the value layer cannot name, is shown to be a Series by the lambda itself.
  */
-function suggestColumnForm(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): void {
-  // The suggestion repeats the receiver: it must read the same column each time (`df[COL]` with a name as key does).
+/**
+ * A suggestion repeats the receiver, so it must read the same column each time: a pure reference, or a column of one picked
+ * by a name (`df[COL]`, `df[defaults["order_id"]]`).
+ */
+function repeatableReceiver(series: Node): boolean {
+  if (isPureReference(series)) return true;
   const keys = series.type === 'subscript' ? series.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
-  const namedColumn = keys.length === 1 && namedKey(keys[0]!) && isPureReference(series.childForFieldName('value')!);
-  if (!isPureReference(series) && !namedColumn) return;
+  return keys.length === 1 && namedKey(keys[0]!) && isPureReference(series.childForFieldName('value')!);
+}
+
+function suggestColumnForm(call: Node, body: Node, param: string, series: Node, method: string, ctx: RuleContext): void {
+  if (!repeatableReceiver(series)) return;
   const np = numpyModuleRef(ctx.facts) ?? 'np';
   const v = vectorizeElementValue(body, param, series.text, np, ctx.facts);
   if (!v) return;
@@ -903,9 +910,7 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
  */
 function reportBuiltinCast(call: Node, fn: Node, series: Node, method: string, ctx: RuleContext): boolean {
   if ((fn.text !== 'int' && fn.text !== 'float') || !ctx.facts.isBuiltin(fn.text, fn)) return false;
-  const keys = series.type === 'subscript' ? series.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment') : [];
-  const namedColumn = keys.length === 1 && namedKey(keys[0]!) && isPureReference(series.childForFieldName('value')!);
-  if (!isPureReference(series) && !namedColumn) return true;
+  if (!repeatableReceiver(series)) return true;
   if (!isSeries(series, method, ctx.facts) && !columnSelection(series, ctx.facts, method)) return true;
   ctx.report({
     node: call,

@@ -14,6 +14,7 @@ import {
   loopRunsOverFewThings,
   positionalArguments,
   scopeOf,
+  targetNames,
 } from '../../server/analysis';
 
 export default defineRule({
@@ -61,13 +62,14 @@ export default defineRule({
     // changes from pass to pass (a name the loop binds): a fixed key overwrites the same row.
     const atEnd = isLengthOf(key, frame.text);
     if (!atEnd && (!startedEmptyBefore(frame, loops[loops.length - 1], ctx) || !readsLoopName(key, loops[0]))) return;
-    // Rebuilt inside the loop (a table per group): its size is bounded there. A loop over a few literal values adds a few rows.
+    // A loop over a few literal values adds a few rows.
     const top = loops[loops.length - 1];
-    if (assignedWithin(frame.text, top) || loops.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
-    // The loop reads the frame it grows (solar-data-tools' Monte Carlo loop takes a running median of `output["deg"]` and
-    // stops on `np.diff(running_stats)`; review67 judged the advice wrong there): rows gathered in a list would not be
-    // there to read. As concat-in-loop, such a loop is left alone.
-    if (readsFrameElsewhere(frame, m.need('row'), top)) return;
+    if (loops.every((l) => isSmallLiteralLoop(l, ctx.facts))) return;
+    // The loop spells the frame elsewhere: it rebuilds it (a table per group, bounded there), or reads what it grows
+    // (solar-data-tools' Monte Carlo loop takes a running median of `output["deg"]` and stops on `np.diff(running_stats)`;
+    // review67 judged the advice wrong there), where rows gathered in a list would not be there to read. As concat-in-loop,
+    // such a loop is left alone.
+    if (spelledElsewhere(frame, m.need('row'), top)) return;
     ctx.report({
       node: stmt,
       ...rankingOf(loops, ctx),
@@ -130,10 +132,8 @@ function startedEmptyBefore(frame: Node, loop: Node, ctx: RuleContext): boolean 
 
 /** The key reads a name the loop binds: its target, or a name assigned in its body. */
 function readsLoopName(key: Node, loop: Node): boolean {
-  const bound = new Set<string>();
   const target = loop.childForFieldName('left');
-  if (target?.type === 'identifier') bound.add(target.text);
-  for (const id of target?.descendantsOfType('identifier') ?? []) if (id) bound.add(id.text);
+  const bound = new Set(target ? targetNames(target) : []);
   for (const a of findDescendants(loop, (n) => n.type === 'assignment' || n.type === 'augmented_assignment', isNestedScope)) {
     const left = a.childForFieldName('left');
     if (left?.type === 'identifier') bound.add(left.text);
@@ -143,12 +143,7 @@ function readsLoopName(key: Node, loop: Node): boolean {
 }
 
 /** The loop spells `frame` anywhere besides this store's own `frame.loc[...]` target (a read, another store, a call on it). */
-function readsFrameElsewhere(frame: Node, row: Node, loop: Node): boolean {
+function spelledElsewhere(frame: Node, row: Node, loop: Node): boolean {
   const spelled = findDescendants(loop, (n) => n.type === frame.type && n.text === frame.text, isNestedScope);
   return spelled.some((n) => !(n.startIndex >= row.startIndex && n.endIndex <= row.endIndex));
-}
-
-/** Something inside `loop` assigns `frame` itself (not a row of it). */
-function assignedWithin(frame: string, loop: Node): boolean {
-  return findDescendants(loop, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text === frame, isNestedScope).length > 0;
 }

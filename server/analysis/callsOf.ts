@@ -5,7 +5,7 @@
 // (the dense texts of the cost tests) costs one pass, not one pass per def.
 import type { FileFacts } from './facts';
 import { classIndex, type ClassInfo } from './classIndex';
-import { ancestors, enclosingDef, parameterAnnotation } from './scopes';
+import { ancestors, classOfMethod, enclosingDef, parameterAnnotation, parameterNames } from './scopes';
 import { identifierAt, plainAssignments, scopeOf } from './names';
 import type { Node } from '../syntax/parser';
 
@@ -292,12 +292,9 @@ function defaultTruth(def: Node, name: string): boolean | null {
 function leftAtDefault(def: Node, name: string, facts: FileFacts): boolean {
   const calls = callsOf(def, facts);
   if (calls.length === 0) return false;
-  const params = def.childForFieldName('parameters')?.namedChildren.filter((p): p is Node => p !== null && p.type !== 'comment') ?? [];
-  const names = params.map((p) =>
-    p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'))?.text,
-  );
+  const names = parameterNames(def);
   // A method called as `self.m(...)` binds its first parameter itself.
-  const bound = enclosingClassOf(def) && (names[0] === 'self' || names[0] === 'cls') ? 1 : 0;
+  const bound = classOfMethod(def) && (names[0] === 'self' || names[0] === 'cls') ? 1 : 0;
   const position = names.indexOf(name) - bound;
   return calls.every((call) => {
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
@@ -305,11 +302,4 @@ function leftAtDefault(def: Node, name: string, facts: FileFacts): boolean {
     const positional = args.filter((a) => a.type !== 'keyword_argument').length;
     return positional <= position && !args.some((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name);
   });
-}
-
-/** The class whose body holds `def` directly. */
-function enclosingClassOf(def: Node): Node | null {
-  const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
-  const body = holder.parent;
-  return body?.type === 'block' && body.parent?.type === 'class_definition' ? body.parent : null;
 }

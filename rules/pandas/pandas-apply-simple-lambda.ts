@@ -14,6 +14,7 @@ import {
   inTestOf,
   isKnownScalar,
   isNestedScope,
+  isNumberLiteral,
   isPureReference,
   isScalarProperty,
   isStrParameter,
@@ -964,14 +965,31 @@ function suggestColumnForm(call: Node, body: Node, param: string, series: Node, 
  */
 function reportBuiltinCast(call: Node, fn: Node, series: Node, method: string, ctx: RuleContext): boolean {
   if ((fn.text !== 'int' && fn.text !== 'float') || !ctx.facts.isBuiltin(fn.text, fn)) return false;
-  if (!repeatableReceiver(series)) return true;
-  if (!isSeries(series, method, ctx.facts) && !columnSelection(series, ctx.facts, method)) return true;
+  const column = scaledColumn(series) ?? series;
+  if (!repeatableReceiver(column)) return true;
+  if (!isSeries(column, method, ctx.facts) && !columnSelection(column, ctx.facts, method)) return true;
   ctx.report({
     node: call,
     message: `\`${shownCall(call)}\` calls Python once per element; write \`${series.text}.astype(${fn.text})\` instead (check the result's dtype)`,
     ...quietOnSmallColumn(series, ctx),
   });
   return true;
+}
+
+/**
+ * The column inside `(frame["net_value"] * 100)` (serenata-de-amor's cents, review68's recall hunt): arithmetic of a column
+ * with a number literal is a Series too, and `.astype` is called on the whole parenthesised expression, evaluated once as
+ * the apply's receiver was.
+ */
+function scaledColumn(series: Node): Node | null {
+  if (series.type !== 'parenthesized_expression') return null;
+  const inner = series.namedChildren.filter((c) => c && c.type !== 'comment');
+  const op = inner.length === 1 && inner[0]!.type === 'binary_operator' ? inner[0]! : null;
+  const left = op?.childForFieldName('left');
+  const right = op?.childForFieldName('right');
+  if (!op || !left || !right || !/^[-+*/]$/.test(op.childForFieldName('operator')?.text ?? '')) return null;
+  if (isNumberLiteral(right)) return left;
+  return isNumberLiteral(left) ? right : null;
 }
 
 /** Handlers that catch a missing key: `except KeyError`, `except LookupError`, `except Exception`, a bare `except:`. */

@@ -686,8 +686,8 @@ function firstPass(update: Node, acc: string): { stmt: Node; counters: string[] 
   // The branch's statement for `acc`. Others may start or grow other accumulators beside it (peft's token
   // classification gathers `preds` and `out_label_ids` in one `if preds is None: ... else: ...`): plain stores to
   // other names that do not read `acc`.
-  const only = (b: Node | null | undefined) => {
-    const statements = b?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const only = (b: Node | null | undefined, skip?: Node) => {
+    const statements = b?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !(skip && c.equals(skip))) ?? [];
     if (statements.length === 1) return statements[0];
     const own = statements.filter((st) => storedName(st) === acc);
     const others = statements.filter((st) => {
@@ -714,7 +714,8 @@ function firstPass(update: Node, acc: string): { stmt: Node; counters: string[] 
   const updateInElse = branch.type === 'else_clause';
   if (updateInElse !== test.startsWhenTrue) return null;
   const startBlock = updateInElse ? ifStmt.childForFieldName('consequence') : clauses[0]!.childForFieldName('body');
-  const start = (flag ? onlyBesides(startBlock, flag) : only(startBlock))?.namedChild(0);
+  // CDAN's evaluation starts `all_output` and `all_label` in one `if start_test:` and grows both in its else.
+  const start = (flag ? only(startBlock, flag) : only(startBlock))?.namedChild(0);
   const left = start?.type === 'assignment' ? start.childForFieldName('left') : null;
   if (left?.type !== 'identifier' || left.text !== acc) return null;
   // A start that reads the accumulator is not a fresh start.
@@ -729,12 +730,6 @@ function storedName(stmt: Node): string | null {
   return left?.type === 'identifier' ? left.text : null;
 }
 
-/** The one statement of a block besides the `flag = False` that closes a once-flag, or null. */
-function onlyBesides(block: Node | null | undefined, flag: Node): Node | null {
-  const statements = block?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !c.equals(flag)) ?? [];
-  return statements.length === 1 ? statements[0] : null;
-}
-
 /** `name = True` / `name = False` as a statement: the name and the value, or null. */
 function flagStore(stmt: Node | null | undefined): { name: string; value: boolean } | null {
   const assign = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
@@ -747,8 +742,9 @@ function flagStore(stmt: Node | null | undefined): { name: string; value: boolea
 /**
  * `first = True` before the loop, then `if first: ...; first = False` in it (FinRL's tick processors, its plot helper):
  * the branch runs on the first pass only. Holds when the test is the bare name, the branch itself lowers the flag
- * (a statement of its block), and every other store of the name in the function is `name = True` before and outside
- * every loop enclosing the `if` (nothing raises it again per pass). Returns the lowering statement, or null.
+ * (a statement of its block), and every other store of the name in the function that is not `name = False` is
+ * `name = True` before and outside every loop enclosing the `if` (nothing raises it again per pass). Returns the lowering
+ * statement, or null.
  */
 function onceFlag(ifStmt: Node): Node | null {
   const condition = ifStmt.childForFieldName('condition');
@@ -760,7 +756,9 @@ function onceFlag(ifStmt: Node): Node | null {
     ?.namedChildren.find((c): c is Node => c !== null && flagStore(c)?.name === name && flagStore(c)?.value === false);
   if (!lower) return null;
   const stores = localOccurrences(scopeOf(ifStmt), name).filter((id) => bindingOf(id) !== null);
-  const raised = stores.filter((id) => !lower.equals(id.parent?.parent ?? id));
+  // Lowered elsewhere too (CDAN's evaluation has one such `if` in each of two loops sharing the flag): a store of False
+  // never lets a branch run again, so only the stores that raise it matter.
+  const raised = stores.filter((id) => !lower.equals(id.parent?.parent ?? id) && flagStore(id.parent?.parent)?.value !== false);
   if (raised.length === 0) return null;
   for (const id of raised) {
     const f = flagStore(id.parent?.parent);

@@ -137,17 +137,20 @@ function perPassLoop(target: Node, update: Node): Node | null {
   return null;
 }
 
-/** Every key of `T[i]` / `T[i, j]` is the counter of a `for ... in range(...)` loop around the update: distinct places. */
+/** Every key of `T[i]` / `T[i, j]` is the counter of a `for ... in range(...)` or `enumerate(...)` loop around the update: distinct places. */
 function keysAreRangeCounters(target: Node, update: Node, facts: FileFacts): boolean {
   const keys = target.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
   const counters = new Set<string>();
   for (const loop of enclosingLoops(update)) {
     const left = loop.childForFieldName('left');
     const right = loop.childForFieldName('right');
-    if (loop.type === 'for_statement' && left?.type === 'identifier' && right?.type === 'call') {
-      const fn = right.childForFieldName('function');
-      if (fn?.type === 'identifier' && fn.text === 'range' && facts.isBuiltin('range', right)) counters.add(left.text);
-    }
+    if (loop.type !== 'for_statement' || right?.type !== 'call') continue;
+    const fn = right.childForFieldName('function');
+    if (left?.type === 'identifier' && fn?.type === 'identifier' && fn.text === 'range' && facts.isBuiltin('range', right)) counters.add(left.text);
+    // `for i, entry in enumerate(batch)` (VL-T5's collate functions filling `boxes[i] += entry["boxes"]`, review68): the
+    // count is distinct on every pass too.
+    const first = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChild(0) : null;
+    if (first?.type === 'identifier' && fn?.type === 'identifier' && fn.text === 'enumerate' && facts.isBuiltin('enumerate', right)) counters.add(first.text);
   }
   return keys.length > 0 && keys.every((k) => k.type === 'identifier' && counters.has(k.text));
 }

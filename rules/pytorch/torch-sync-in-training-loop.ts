@@ -445,14 +445,33 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
     : walk.indexed
       ? `convert once with \`${shown}${flatten}.tolist()\` before the loop and index the list`
       : `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`;
+  // A tensor in host memory (kraken's `enumerate(torch.randint(...))`, mmaction's `torch.unique(x.cpu())`): no device wait,
+  // only a torch call per element, which matters for long walks alone.
+  const host = walkedHostTensor(walk.loop, ctx.facts);
+  const cost = host
+    ? 'each is a separate torch call (the tensor is in host memory, so no device wait)'
+    : 'each is a separate torch call, and on a GPU a wait for the device';
   ctx.report({
     start: method.startIndex,
     end: call.endIndex,
     construct: walk.loop,
-    message: `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: each is a separate torch call, and on a GPU a wait for the device; ${advice}`,
+    message: `\`${recv}.item()\` runs once per element of \`${shown}\`${more}: ${cost}; ${advice}`,
     ...(walk.hot ? {} : { severity: 'hint' as const }),
-    ...(written ? { lowImpact: `each pass also writes a file (\`${written}(...)\`), which costs far more than a torch call per element` } : {}),
+    ...(written
+      ? { lowImpact: `each pass also writes a file (\`${written}(...)\`), which costs far more than a torch call per element` }
+      : host && !walk.hot
+        ? { lowImpact: `\`${shown}\` is in host memory: each \`.item()\` costs a torch call, not a wait for a device` }
+        : {}),
   });
+}
+
+/** The loop (or comprehension clause) walks a tensor in host memory (see hostIterable), directly or through `enumerate`. */
+function walkedHostTensor(loop: Node, facts: FileFacts): boolean {
+  const clause = loop.type === 'for_statement' ? loop : loop.namedChildren.find((c) => c?.type === 'for_in_clause');
+  let iterable = clause?.childForFieldName('right') ?? null;
+  const fn = iterable?.type === 'call' ? iterable.childForFieldName('function') : null;
+  if (fn?.type === 'identifier' && fn.text === 'enumerate' && facts.isBuiltin('enumerate', fn)) iterable = positionalArguments(iterable!)[0] ?? null;
+  return !!iterable && hostIterable(iterable, loop, facts, 0);
 }
 
 /** Calls that encode and write a file: an image, an array, a checkpoint. */
@@ -1240,7 +1259,53 @@ function knownNotTensor(recv: Node, facts: FileFacts): boolean {
 function isHostTensor(recv: Node, facts: FileFacts): boolean {
   if (/\bset_default_(?:device|tensor_type)\b/.test(facts.text)) return false;
   const value = values(facts).valueOf(recv);
-  return value?.kind === 'tensor' && value.device === 'cpu';
+  if (value?.kind === 'tensor' && value.device === 'cpu') return true;
+  return recv.type === 'identifier' && elementOfHostTensor(recv, facts);
+}
+
+/**
+ * `for i, idx in enumerate(torch.randint(n, (16,)))` (kraken's sample logging) or `for img_id in img_ids` after
+ * `img_ids = torch.unique(rois[:, 0].cpu())` (mmaction's roi2bbox): the name is an element of a tensor in host memory,
+ * whose `.item()` waits for no device. Review68 judged both such findings wrong.
+ */
+function elementOfHostTensor(id: Node, facts: FileFacts): boolean {
+  for (const loop of enclosingLoops(id)) {
+    if (loop.type !== 'for_statement') continue;
+    let target = loop.childForFieldName('left');
+    let iterable = loop.childForFieldName('right');
+    const fn = iterable?.type === 'call' ? iterable.childForFieldName('function') : null;
+    if (
+      fn?.type === 'identifier' &&
+      fn.text === 'enumerate' &&
+      facts.isBuiltin('enumerate', fn) &&
+      (target?.type === 'pattern_list' || target?.type === 'tuple_pattern')
+    ) {
+      target = target.namedChild(1);
+      iterable = positionalArguments(iterable!)[0] ?? null;
+    }
+    if (target?.type !== 'identifier' || target.text !== id.text || !iterable) continue;
+    return hostIterable(iterable, loop, facts, 0);
+  }
+  return false;
+}
+
+/** Torch functions whose result stays where their input is. */
+const SAME_PLACE = new Set(['torch.unique', 'torch.sort', 'torch.flatten', 'torch.nonzero', 'torch.argsort']);
+
+/** A tensor in host memory: a host factory, a `.cpu()` copy, one of SAME_PLACE of either, or a name bound once to one. */
+function hostIterable(expr: Node, at: Node, facts: FileFacts, depth: number): boolean {
+  if (depth > 3) return false;
+  if (expr.type === 'identifier') {
+    const bound = valuesAssignedTo(expr.text, at, facts);
+    return bound.length === 1 && hostIterable(bound[0]!, at, facts, depth + 1);
+  }
+  const value = values(facts).valueOf(expr);
+  if (value?.kind === 'tensor' && value.device === 'cpu') return true;
+  if (expr.type !== 'call') return false;
+  const fn = expr.childForFieldName('function');
+  if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'cpu' && positionalArguments(expr).length === 0) return true;
+  const first = positionalArguments(expr)[0];
+  return SAME_PLACE.has(facts.calleeName(expr) ?? '') && !!first && hostIterable(first, at, facts, depth + 1);
 }
 
 /**

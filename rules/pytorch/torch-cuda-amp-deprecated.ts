@@ -176,6 +176,12 @@ export default defineRule({
       return;
     }
 
+    // `if LooseVersion(torch.__version__) >= LooseVersion("1.6.0"): scaler = torch.cuda.amp.GradScaler()` elsewhere in the
+    // file (neural_sp's trainers): the code turns native AMP on from torch 1.6, so it runs on versions that lack the
+    // replacement. One of review68's reviewers judged the two autocasts there wrong, the other noise.
+    const checked = versionCheckFloor(ctx.facts.text);
+    if (checked && below(checked, REPLACEMENT_SINCE[target.kind])) return;
+
     // No requirement file names torch, but the README says which torch the project runs on ("developed with PyTorch
     // version 1.7.1" in DINO, "PyTorch 1.8.1+" in MAE): a replacement newer than that would break the documented setup,
     // and the old spelling only costs a warning there. Blind reviews judged all six such hints wrong (review9, in-sample).
@@ -217,6 +223,19 @@ export default defineRule({
     });
   },
 });
+
+/** `V(torch.__version__) >= V("1.6.0")` (LooseVersion, version.parse, Version) or `torch.__version__ >= "1.6"`. */
+const TORCH_VERSION_AT_LEAST = /(?:\b\w+\s*\(\s*torch\.__version__\s*\)|\btorch\.__version__)\s*>=\s*(?:\b[\w.]+\s*\(\s*)?["'](\d+)\.(\d+)/g;
+
+/** The lowest torch version the file tests the running torch against with `>=`, or null. */
+function versionCheckFloor(text: string): Version | null {
+  let lowest: Version | null = null;
+  for (const m of text.matchAll(TORCH_VERSION_AT_LEAST)) {
+    const v: Version = [Number(m[1]), Number(m[2])];
+    if (!lowest || below(v, lowest)) lowest = v;
+  }
+  return lowest;
+}
 
 /** The site is in the `__main__` block of a module that defines a class: a harness that exercises the module's definitions. */
 function smokeTestOfDefinitions(site: Node, root: Node): boolean {

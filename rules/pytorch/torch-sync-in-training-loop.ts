@@ -2747,10 +2747,27 @@ const TEXT_DEPTH = 3;
  * them), or a display or logging call given one, not under an `if` of the step (a logging guard, a `main process` test)
  * nor in a function defined in it. Such a step needs the number on the host each step whatever this rule advises.
  */
+/** Flags a process sets once (verbosity, being the main process): a branch on one runs on every step or on none. */
+const PROCESS_FLAG = /^(?:(?:self|args|self\.args|cfg|config|opt)\.)?(?:verbose|is_main_process|main_process|is_master|master_process)$/;
+
+/** `child` is the consequence of an `if` on a process flag alone (PROCESS_FLAG), with no elif or else. */
+function processFlagBranch(ifNode: Node, child: Node): boolean {
+  const condition = ifNode.childForFieldName('condition');
+  return (
+    !!condition &&
+    PROCESS_FLAG.test(condition.text) &&
+    ifNode.childForFieldName('consequence')?.equals(child) === true &&
+    ifNode.childrenForFieldName('alternative').filter((c) => c !== null).length === 0
+  );
+}
+
 function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): string | null {
   const sink = (node: Node, guarded: boolean): Node | null => {
-    for (let n = node.parent; n && !n.equals(block); n = n.parent) {
-      if (isNestedScope(n) || (!guarded && (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'else_clause'))) return null;
+    for (let child = node, n = node.parent; n && !n.equals(block); child = n, n = n.parent) {
+      if (isNestedScope(n)) return null;
+      // `if self.verbose:` (VL-T5's trainers: the main process draws the progress bar on every step) is no per-step guard.
+      if (n.type === 'if_statement' && processFlagBranch(n, child)) continue;
+      if (!guarded && (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'else_clause')) return null;
     }
     for (let n = node.parent; n && !n.equals(block); n = n.parent) {
       if (n.type === 'interpolation') return n;
@@ -2825,7 +2842,8 @@ function nameBoundFrom(node: Node, block: Node): string | null {
 function displayedEachStep(call: Node, block: Node, facts: FileFacts): Node | null {
   const display = (node: Node): Node | null => {
     let shownBy: Node | null = null;
-    for (let n = node.parent; n && !n.equals(block); n = n.parent) {
+    for (let child = node, n = node.parent; n && !n.equals(block); child = n, n = n.parent) {
+      if (n.type === 'if_statement' && processFlagBranch(n, child)) continue;
       if (isNestedScope(n) || n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'else_clause') return null;
       if (!shownBy && n.type === 'call' && !n.childForFieldName('function')?.equals(node) && isDisplayCall(n, facts)) shownBy = n;
     }

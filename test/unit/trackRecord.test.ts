@@ -711,6 +711,19 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review67', rule)), isProvenRecord(recordThrough('review66', rule)), rule);
   });
 
+  it('adds review68 verdicts: no rule changes status', () => {
+    // review68 (40 more repositories of ML and data code), judged on b6480658 by two reviewers: 26 default findings (22 worth
+    // changing, none wrong); 52 library findings `--preview` adds (5 worth changing, 4 wrong: fixed since).
+    assert.deepEqual(roundRecord('review68', 'http-call-without-timeout'), { useful: 22, noise: 4, wrong: 0 });
+    // NeuralRecon's `test_sample` under `@make_nograd_func`, a no_grad wrapper its utils.py defines.
+    assert.deepEqual(roundRecord('review68', 'torch-eval-without-no-grad'), { useful: 0, noise: 2, wrong: 2 });
+    assert.deepEqual(roundRecord('review68', 'torch-sync-in-training-loop'), { useful: 0, noise: 9, wrong: 0 });
+    assert.equal(isProvenRecord(recordThrough('review68', 'http-call-without-timeout')), true);
+    assert.equal(isProvenRecord(recordThrough('review68', 'torch-eval-without-no-grad')), false);
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review68', rule)), isProvenRecord(recordThrough('review67', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

@@ -2823,6 +2823,16 @@ function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): st
  */
 function nameBoundFrom(node: Node, block: Node): string | null {
   for (let n = node.parent; n && !n.equals(block); n = n.parent) {
+    // `loss_meter.update(loss.item())` (an AverageMeter, VL-T5's captioning trainer): the meter holds the number, and its
+    // `.val` or `.avg` shown later shows it.
+    const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+    if (
+      fn?.type === 'attribute' &&
+      fn.childForFieldName('attribute')?.text === 'update' &&
+      fn.childForFieldName('object')?.type === 'identifier' &&
+      n.parent?.type === 'expression_statement'
+    )
+      return fn.childForFieldName('object')!.text;
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
       let left = n.childForFieldName('left');
       while (left && (left.type === 'subscript' || left.type === 'attribute')) left = left.childForFieldName(left.type === 'subscript' ? 'value' : 'object');

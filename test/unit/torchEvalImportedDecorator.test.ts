@@ -3,7 +3,7 @@
 // findings there (`test`, which calls `test_sample` per batch, and `test_sample` itself) were wrong. A decorator of the
 // same name that does not enter a gradient context keeps the findings.
 import * as assert from 'node:assert/strict';
-import { getEngine } from '../helpers/engine';
+import { messagesInRepository } from '../helpers/engine';
 
 const RULE = 'torch-eval-without-no-grad';
 
@@ -44,27 +44,17 @@ if __name__ == "__main__":
     test(DataLoader(dataset(), batch_size=1))
 `;
 
-async function findingLines(utils: string): Promise<number[]> {
-  const engine = await getEngine();
-  const files: Record<string, string> = { '/proj/utils.py': utils, '/proj/main.py': MAIN };
-  const before = engine.files;
-  engine.files = { exists: (p) => p in files, fileSize: (p) => (p in files ? files[p].length : null), readText: (p) => files[p] ?? null };
-  try {
-    return engine
-      .lintText(MAIN, { select: [RULE], filePath: '/proj/main.py', projectRoot: '/proj', impact: 'all', preview: true })
-      .findings.filter((f) => f.ruleId === RULE)
-      .map((f) => MAIN.slice(0, f.start).split('\n').length);
-  } finally {
-    engine.files = before;
-  }
+/** The rule's messages on main.py of a repository whose utils.py is `utils`. */
+function messages(utils: string): Promise<string[]> {
+  return messagesInRepository(RULE, { 'utils.py': utils, 'main.py': MAIN }, 'main.py');
 }
 
 describe('torch-eval-without-no-grad: a gradient-context decorator imported from the workspace', () => {
   it('is silent when the imported decorator runs the function under torch.no_grad()', async () => {
-    assert.deepEqual(await findingLines(UTILS(GUARDED)), []);
+    assert.deepEqual(await messages(UTILS(GUARDED)), []);
   });
 
   it('still reports when the decorator of that name does not touch the gradient mode', async () => {
-    assert.ok((await findingLines(UTILS(UNGUARDED))).length > 0);
+    assert.equal((await messages(UTILS(UNGUARDED))).length, 2);
   });
 });

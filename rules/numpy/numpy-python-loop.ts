@@ -2099,8 +2099,22 @@ function ownContainerKind(value: Node, facts: FileFacts): ContainerKind | null {
   return values(facts).isA(value, 'ndarray') ? 'sequence' : null;
 }
 
-/** A module-level constant by Python's naming convention: `SEQ_VOCAB`, `CLASSES`. */
-const MODULE_CONSTANT = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+/** A constant by Python's naming convention: `SEQ_VOCAB`, `CLASSES`. */
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+
+/**
+ * A module-level constant: a capitalised name of another module (`dc_constants.SEQ_VOCAB`) or one the function neither
+ * takes nor binds. Not a class's `self.PALETTE` (a dataset's palette of up to 150 colours stays a hint).
+ */
+function moduleConstant(iter: Node, loop: Node): boolean {
+  if (iter.type === 'attribute') {
+    const owner = iter.childForFieldName('object');
+    return owner?.type === 'identifier' && owner.text !== 'self' && owner.text !== 'cls' && CONSTANT_NAME.test(iter.childForFieldName('attribute')?.text ?? '');
+  }
+  if (iter.type !== 'identifier' || !CONSTANT_NAME.test(iter.text)) return false;
+  const def = enclosingDef(loop);
+  return !def || (!parameterNames(def).includes(iter.text) && plainAssignments(def, iter.text).length === 0);
+}
 
 /**
  * The loop visits a handful of values the code spells out: `for g in groups` after `groups = groups[:3]`, or a slice with
@@ -2115,12 +2129,7 @@ function fewValues(loop: Node, facts: FileFacts): boolean {
   if (dict) return literalDict(dict, loop, facts);
   // `for k, base in enumerate(dc_constants.SEQ_VOCAB)` (deepconsensus's five-symbol vocabulary, judged wrong in review68:
   // five scans, of a character array no lookup table can index): a module constant, named in capitals, or a string.
-  if (
-    iter &&
-    (iter.type === 'string' ||
-      MODULE_CONSTANT.test(iter.type === 'attribute' ? (iter.childForFieldName('attribute')?.text ?? '') : iter.type === 'identifier' ? iter.text : ''))
-  )
-    return true;
+  if (iter && (iter.type === 'string' || moduleConstant(iter, loop))) return true;
   if (iter?.type === 'identifier') {
     const before = plainAssignments(scopeBody(loop), iter.text).filter((a) => a.id.endIndex <= loop.startIndex);
     iter = before.length > 0 ? before[before.length - 1].value : iter;

@@ -157,7 +157,7 @@ export default defineRule({
 (if_statement condition: (_) @cond consequence: (block) @then) @if
 (call function: (attribute attribute: (identifier) @step) arguments: (argument_list . (_) @action) (#eq? @step "step")) @envstep`,
   check(m, ctx) {
-    importedGradDecorators.set(ctx.facts.tree, namesInImportedModules(ctx.facts, gradDecoratorNames));
+    lintFactsOfTree.set(ctx.facts.tree, ctx.facts);
     // Code for PyTorch 0.3 (`loss.data[0]`, or `volatile=True` under a pin of 0.3.1): `torch.no_grad` does not exist there.
     if (runsOnlyOnLegacyTorch(ctx.facts, ctx.filePath, ctx.files)) return;
     if (m.pattern === 1) {
@@ -1383,17 +1383,20 @@ function isGradDecorator(decorator: Node): boolean {
   const expr = decorator.namedChildren.find((c) => c?.type !== 'comment');
   const name = expr?.type === 'call' ? expr.childForFieldName('function') : expr;
   if (name?.type !== 'identifier') return false;
-  return ownGradDecorators(decorator.tree).has(name.text) || (importedGradDecorators.get(decorator.tree)?.has(name.text) ?? false);
+  if (ownGradDecorators(decorator.tree).has(name.text)) return true;
+  // Asked only for a decorator the file does not define: reading the imported modules' defs costs a lookup per module.
+  const facts = lintFactsOfTree.get(decorator.tree);
+  return !!facts && namesInImportedModules(facts, gradDecoratorNames).has(name.text);
 }
 
 const gradDecoratorsOf = new WeakMap<object, Set<string>>();
 
 /**
- * Per tree, the decorators of that kind that workspace modules the file imports from define: NeuralRecon's
- * `@make_nograd_func` on `test_sample` comes from its utils.py (review68: judged wrong when reported). Set from the lint's
- * facts as each check starts, since isGradDecorator sees only the tree.
+ * Per tree, the facts of the lint under way, set as each check starts (isGradDecorator sees only the tree): with them it
+ * asks which decorators of that kind the workspace modules the file imports from define. NeuralRecon's
+ * `@make_nograd_func` on `test_sample` comes from its utils.py (review68: judged wrong when reported).
  */
-const importedGradDecorators = new WeakMap<object, ReadonlySet<string>>();
+const lintFactsOfTree = new WeakMap<object, FileFacts>();
 
 /** For namesInImportedModules: a module's own gradient-context decorators. */
 const gradDecoratorNames = (facts: FileFacts): ReadonlySet<string> => ownGradDecorators(facts.tree);

@@ -201,7 +201,7 @@ export default defineRule({
               kind === 'scalar'
                 ? 'a single number'
                 : where.strong && destination.gpu && !large
-                  ? SMALL_TENSOR
+                  ? (squareOfUnknownSize(factory, facts) ?? SMALL_TENSOR)
                   : where.strong
                     ? 'the device is a parameter here'
                     : where.doubt
@@ -214,6 +214,20 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * `torch.eye(self.vocab)`: one size argument, but n x n elements, so "a few kilobytes" would be a guess (neural_sp's MBR
+ * training builds a vocabulary-sized identity for each utterance; a review68 reviewer found the size claim wrong). The
+ * wording for an identity whose size the code does not spell, or null.
+ */
+function squareOfUnknownSize(factory: Node, facts: FileFacts): string | null {
+  if (facts.calleeName(factory) !== 'torch.eye') return null;
+  // sizeArguments reads `torch.eye(n)` as (n, n).
+  const sizes = sizeArguments(factory, facts);
+  if (sizes.length !== 2 || !sizes[0]!.equals(sizes[1]!) || sizes[0]!.type === 'integer') return null;
+  const n = sizes[0]!.text.length <= 30 ? sizes[0]!.text : 'n';
+  return `a \`${n}\` x \`${n}\` identity: its size grows with the square of \`${n}\`, which the code does not show`;
+}
 
 /** Why a tensor that is not plausibly large (largeTensor) is a hint. */
 const SMALL_TENSOR = 'its shape does not show a large tensor: a copy of a few kilobytes beside the forward pass';

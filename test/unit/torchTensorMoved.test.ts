@@ -80,7 +80,12 @@ class Net(nn.Module):
         found.map((f) => f.severity),
         [severity],
       );
-      if (severity === 'hint') assert.match(found[0].message, /does not show a large tensor/);
+      // An identity of a named size says its size is the square of that name (review68), the others that nothing shows a large tensor.
+      if (severity === 'hint')
+        assert.match(
+          found[0].message,
+          made.startsWith('torch.eye') ? /grows with the square of `self\.num_heads`, which the code does not show/ : /does not show a large tensor/,
+        );
       assert.match(found[0].message, /allocated in host memory and copied to the GPU with a blocking transfer on every forward pass/);
     });
   }
@@ -381,5 +386,32 @@ if __name__ == "__main__":
     const withCase = `${SCRIPT}\n\nclass TestSample:\n    pass\n`;
     const noGuard = SCRIPT.slice(0, SCRIPT.indexOf('if __name__'));
     for (const source of [withTest, withPytest, withCase, noGuard]) assert.deepEqual(await findingsAt(source, '/proj/test_ddgan.py'), []);
+  });
+});
+
+describe('torch-tensor-created-then-moved: an identity of a size the code does not show', () => {
+  // review68: neural_sp's MBR training builds `torch.eye(self.vocab).to(eouts.device)` for each utterance; the hint said
+  // "a copy of a few kilobytes", where an identity has the square of its size in elements.
+  const decoder = (size: string) => `${HEADER}
+class Decoder(nn.Module):
+    def forward(self, eouts, ys):
+        grad = eouts.new_zeros(ys.size(0), self.vocab)
+        for b in range(ys.size(0)):
+            onehot = torch.eye(${size}).to(eouts.device)[ys[b]]
+            grad[b] = onehot.sum(0)
+        return grad
+`;
+
+  it('says the size grows with the square of a size the code does not show', async () => {
+    const [found] = await findingsOf(decoder('self.vocab'));
+    assert.ok(found, 'reported');
+    assert.match(found.message, /a `self\.vocab` x `self\.vocab` identity: its size grows with the square/);
+    assert.doesNotMatch(found.message, /few kilobytes/);
+  });
+
+  it('keeps the small-copy wording for a literal size', async () => {
+    const [found] = await findingsOf(decoder('8'));
+    assert.ok(found, 'reported');
+    assert.doesNotMatch(found.message, /grows with the square/);
   });
 });

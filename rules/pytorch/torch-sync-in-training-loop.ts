@@ -447,7 +447,7 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
       : `convert once with \`${shown}.tolist()\`${flat ? '' : ' (flattened first when it is not 1-D)'} and loop over the numbers`;
   // A tensor in host memory (kraken's `enumerate(torch.randint(...))`, mmaction's `torch.unique(x.cpu())`): no device wait,
   // only a torch call per element, which matters for long walks alone.
-  const host = walkedHostTensor(walk.loop, ctx.facts);
+  const host = !!walk.iterable && hostIterable(walk.iterable, walk.loop, ctx.facts, 0);
   const cost = host
     ? 'each is a separate torch call (the tensor is in host memory, so no device wait)'
     : 'each is a separate torch call, and on a GPU a wait for the device';
@@ -463,15 +463,6 @@ function reportElementWalk(call: Node, method: Node, ctx: RuleContext): void {
         ? { lowImpact: `\`${shown}\` is in host memory: each \`.item()\` costs a torch call, not a wait for a device` }
         : {}),
   });
-}
-
-/** The loop (or comprehension clause) walks a tensor in host memory (see hostIterable), directly or through `enumerate`. */
-function walkedHostTensor(loop: Node, facts: FileFacts): boolean {
-  const clause = loop.type === 'for_statement' ? loop : loop.namedChildren.find((c) => c?.type === 'for_in_clause');
-  let iterable = clause?.childForFieldName('right') ?? null;
-  const fn = iterable?.type === 'call' ? iterable.childForFieldName('function') : null;
-  if (fn?.type === 'identifier' && fn.text === 'enumerate' && facts.isBuiltin('enumerate', fn)) iterable = positionalArguments(iterable!)[0] ?? null;
-  return !!iterable && hostIterable(iterable, loop, facts, 0);
 }
 
 /** Calls that encode and write a file: an image, an array, a checkpoint. */
@@ -1269,24 +1260,12 @@ function isHostTensor(recv: Node, facts: FileFacts): boolean {
  * whose `.item()` waits for no device. Review68 judged both such findings wrong.
  */
 function elementOfHostTensor(id: Node, facts: FileFacts): boolean {
-  for (const loop of enclosingLoops(id)) {
-    if (loop.type !== 'for_statement') continue;
-    let target = loop.childForFieldName('left');
-    let iterable = loop.childForFieldName('right');
-    const fn = iterable?.type === 'call' ? iterable.childForFieldName('function') : null;
-    if (
-      fn?.type === 'identifier' &&
-      fn.text === 'enumerate' &&
-      facts.isBuiltin('enumerate', fn) &&
-      (target?.type === 'pattern_list' || target?.type === 'tuple_pattern')
-    ) {
-      target = target.namedChild(1);
-      iterable = positionalArguments(iterable!)[0] ?? null;
-    }
-    if (target?.type !== 'identifier' || target.text !== id.text || !iterable) continue;
-    return hostIterable(iterable, loop, facts, 0);
-  }
-  return false;
+  const bound = walkBinding(id, id.text);
+  if (bound?.loop.type !== 'for_statement' || bound.row.length !== 1) return false;
+  // walkBinding unwraps `enumerate` by name; only the builtin hands over the elements it is given.
+  const right = bound.loop.childForFieldName('right');
+  if (!right?.equals(bound.iterable) && !facts.isBuiltin('enumerate', right!)) return false;
+  return hostIterable(bound.iterable, bound.loop, facts, 0);
 }
 
 /** Torch functions whose result stays where their input is. */
@@ -2376,6 +2355,8 @@ interface ElementWalk {
   indexed: boolean;
   /** The part of the tensor the range indices reach, when less than all of it (`ys[:rows, :cols]`). */
   reached?: string;
+  /** The expression the loop takes the elements from (`enumerate` unwrapped), for walks by the loop itself. */
+  iterable?: Node;
 }
 
 /**
@@ -2403,7 +2384,7 @@ function elementWalkOf(call: Node, facts: FileFacts): ElementWalk | null {
   const moved = iterable.type === 'identifier' && movedToDeviceJustBefore(iterable.text, loop) ? iterable.text : null;
   const tensor = tensorWalked(iterable, loop, facts, 0) ?? moved ?? (row.length > 1 ? nonzeroRows(iterable, loop, facts) : null);
   if (!tensor) return null;
-  return { loop, tensor, hot: FLATTENED.test(tensor) || enclosingLoop(loop, true) !== null, indexed: false };
+  return { loop, tensor, hot: FLATTENED.test(tensor) || enclosingLoop(loop, true) !== null, indexed: false, iterable };
 }
 
 /**
@@ -2741,12 +2722,6 @@ const LOG_METHODS = new Set(['log', 'log_dict', 'log_metrics', 'add_scalar', 'ad
 /** How many names bound from a synced value are followed to the text or log that shows it (`loss_dict` → `pbar_dict`). */
 const TEXT_DEPTH = 3;
 
-/**
- * The short text of what turns one of the step's synced numbers into text or a log entry on every step, or null: an f-string
- * or `%` formatting that reads the sync or a name bound from it (a running total `train_loss += loss.item()`, a dict of
- * them), or a display or logging call given one, not under an `if` of the step (a logging guard, a `main process` test)
- * nor in a function defined in it. Such a step needs the number on the host each step whatever this rule advises.
- */
 /** Flags a process sets once (verbosity, being the main process): a branch on one runs on every step or on none. */
 const PROCESS_FLAG = /^(?:(?:self|args|self\.args|cfg|config|opt)\.)?(?:verbose|is_main_process|main_process|is_master|master_process)$/;
 
@@ -2761,6 +2736,13 @@ function processFlagBranch(ifNode: Node, child: Node): boolean {
   );
 }
 
+/**
+ * The short text of what turns one of the step's synced numbers into text or a log entry on every step, or null: an f-string
+ * or `%` formatting that reads the sync or a name bound from it (a running total `train_loss += loss.item()`, a dict of
+ * them), or a display or logging call given one, not under an `if` of the step (a logging guard, a `main process` test)
+ * other than a branch on a flag alone that the process sets once (processFlagBranch), nor in a function defined in it.
+ * Such a step needs the number on the host each step whatever this rule advises.
+ */
 function textEachStep(syncs: readonly Node[], block: Node, facts: FileFacts): string | null {
   const sink = (node: Node, guarded: boolean): Node | null => {
     for (let child = node, n = node.parent; n && !n.equals(block); child = n, n = n.parent) {

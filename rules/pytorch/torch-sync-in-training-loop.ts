@@ -414,13 +414,33 @@ function shortText(call: Node): string {
   return text.length > 50 ? `${text.slice(0, 47)}...` : text;
 }
 
-/** Call sits under an `if`, `try` handler or loop of its own inside body: it may not run on every step. */
+/**
+ * Call sits under an `if`, `try` handler or loop of its own inside body: it may not run on every step. The parts such a
+ * statement evaluates each time it is reached are not guarded by it: an `if`'s or `while`'s condition (`if
+ * self._check_nan(loss):`, MMRec's trainer, review68), a `for`'s iterable, a test's first operand or condition.
+ */
 function guardedWithin(call: Node, body: Node): boolean {
-  for (let n = call.parent; n && !n.equals(body); n = n.parent) {
-    if (/^(if_statement|elif_clause|else_clause|except_clause|for_statement|while_statement|conditional_expression|boolean_operator)$/.test(n.type))
-      return true;
+  let child: Node = call;
+  for (let n = call.parent; n && !n.equals(body); child = n, n = n.parent) {
+    if (!/^(if_statement|elif_clause|else_clause|except_clause|for_statement|while_statement|conditional_expression|boolean_operator)$/.test(n.type)) continue;
+    if (!evaluatedWhenReached(n, child)) return true;
   }
   return false;
+}
+
+/** `child` of `statement` runs whenever the statement is reached: its condition, iterable or first operand. */
+function evaluatedWhenReached(statement: Node, child: Node): boolean {
+  const field =
+    statement.type === 'if_statement' || statement.type === 'while_statement'
+      ? statement.childForFieldName('condition')
+      : statement.type === 'for_statement'
+        ? statement.childForFieldName('right')
+        : statement.type === 'boolean_operator'
+          ? statement.childForFieldName('left')
+          : statement.type === 'conditional_expression'
+            ? statement.namedChildren[1]
+            : null;
+  return !!field && field.equals(child);
 }
 
 /**

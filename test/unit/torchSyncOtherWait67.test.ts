@@ -68,6 +68,22 @@ describe('torch-sync-in-training-loop: a step that waits elsewhere too (round 67
     assert.doesNotMatch(f.impact?.reasons.join(';') ?? '', /waits for the device elsewhere/);
   });
 
+  // Round 93 (review68): MMRec's trainer tests the loss in the `if` itself (`if self._check_nan(loss): return`); the
+  // condition runs on every step, so the step waits there as surely as with a bare call.
+  it('counts a NaN check that is the condition of an if as a wait each step', async () => {
+    const [f] = await findings(step('                if self._check_nan(loss):\n                    return loss'));
+    assert.ok(f);
+    assert.match(f.message, /also waits for the device at `self\._check_nan\(loss\)` each step/);
+    assert.equal(f.impact?.level, 'low');
+  });
+
+  it('keeps the advice when the NaN check sits in the body of an every-N-steps test (near miss)', async () => {
+    const [f] = await findings(step('                if step % 100 == 0 and self._check_nan(loss):\n                    return loss'));
+    assert.ok(f);
+    assert.match(f.message, /keep it on the device and sync every N steps/);
+    assert.doesNotMatch(f.impact?.reasons.join(';') ?? '', /waits for the device elsewhere/);
+  });
+
   it('keeps the advice when add_scalar is handed a plain number (near miss)', async () => {
     const [f] = await findings(step('                writer.add_scalar("train/lr", lr, step)'));
     assert.ok(f);

@@ -15,6 +15,7 @@ import {
   isLiteralDataset,
   isNestedScope,
   isTestFile,
+  loopOnlyCollects,
   loopOnlyDisplays,
   parameterNames,
   pinnedCeiling,
@@ -125,11 +126,13 @@ export default defineRule({
       ? 'its batches are slices of arrays in memory, so prefetching gains little'
       : mapped
         ? 'its elements are computed from arrays in memory by light maps (no reading or decoding), so prefetching gains little'
-        : few !== null
-          ? `\`take(${few})\` keeps at most ${few} elements, so prefetching gains little`
-          : injected === 'from 2.12'
-            ? `TensorFlow 2.12 and later add this prefetch themselves after a synchronous last step like \`${pipeline.methods.at(-1)}\`, so it matters on older versions`
-            : null;
+        : consumer.endsWith(COLLECTED)
+          ? 'that loop does next to nothing per element, so there is little work for loading to overlap with'
+          : few !== null
+            ? `\`take(${few})\` keeps at most ${few} elements, so prefetching gains little`
+            : injected === 'from 2.12'
+              ? `TensorFlow 2.12 and later add this prefetch themselves after a synchronous last step like \`${pipeline.methods.at(-1)}\`, so it matters on older versions`
+              : null;
     ctx.report({
       start: m.need('m').startIndex,
       end: call.endIndex,
@@ -275,7 +278,10 @@ function directConsumer(expr: Node, facts: FileFacts): string | null | undefined
     return undefined;
   }
   // `for b in ds_batched: print("Batch shape:", b[0].shape)`: a look at the data, not an input to training.
-  if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.equals(expr)) return loopOnlyDisplays(parent, facts) ? undefined : 'iterated';
+  if (parent?.type === 'for_statement' && parent.childForFieldName('right')?.equals(expr)) {
+    if (loopOnlyDisplays(parent, facts)) return undefined;
+    return loopOnlyCollects(parent, facts) ? COLLECTED : 'iterated';
+  }
   if (parent?.type === 'return_statement') return returnedConsumer(parent, facts, null);
   // `return train_ds, test_ds`: one of several values returned together.
   if (parent?.type === 'expression_list' && parent.parent?.type === 'return_statement') {
@@ -333,6 +339,8 @@ function returnedConsumer(ret: Node, facts: FileFacts, element: number | null): 
 
 /** Returned from a builder whose callers in view do not consume it (or that has none). */
 const RETURNED = 'returned';
+/** Iterated by a loop that only copies each element into NumPy (loopOnlyCollects). */
+const COLLECTED = 'iterated by a loop that only copies its elements into NumPy,';
 const RETURNED_OUT_OF_VIEW = 'returned to callers outside this file';
 const RETURNED_WRAPPED = 'returned to a caller that wraps it in an object';
 

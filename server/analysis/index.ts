@@ -219,6 +219,7 @@ export {
   isInMemoryPipeline,
   isInMemorySlicing,
   isLiteralDataset,
+  loopOnlyCollects,
   loopOnlyDisplays,
   mapFunctionWork,
   onlyDisplayedAfter,

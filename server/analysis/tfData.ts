@@ -498,6 +498,59 @@ export function loopOnlyDisplays(loop: Node, facts: FileFacts): boolean {
   return shows;
 }
 
+/** Methods a collecting loop may call on its elements and the arrays it makes of them: conversions, reshapes, list growth, reductions. */
+const COLLECTING_METHODS = new Set([
+  'numpy',
+  'tolist',
+  'decode',
+  'append',
+  'extend',
+  'reshape',
+  'astype',
+  'flatten',
+  'ravel',
+  'squeeze',
+  'transpose',
+  'copy',
+  'sum',
+  'any',
+  'all',
+  'mean',
+  'min',
+  'max',
+]);
+
+/**
+ * The loop only copies its elements into host values: it converts them with `.numpy()` (or `.tolist()`), and every other
+ * call in its body is a conversion, a reshape, a list append, a NumPy function or a light builtin, with no loop of its own.
+ * basenji's `Dataset.numpy()` and its statistics pass: per element the loop does next to nothing, so there is little work
+ * for a prefetch to overlap with loading.
+ */
+export function loopOnlyCollects(loop: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body || loop.type !== 'for_statement') return false;
+  const nested = findDescendants(
+    body,
+    (n) =>
+      /^(for_statement|while_statement|list_comprehension|set_comprehension|dictionary_comprehension|generator_expression|yield|await|with_statement)$/.test(
+        n.type,
+      ),
+    isNestedScope,
+  );
+  if (nested.length > 0) return false;
+  let converts = false;
+  for (const call of findDescendants(body, (n) => n.type === 'call', isNestedScope)) {
+    const callee = call.childForFieldName('function');
+    const method = callee?.type === 'attribute' ? (callee.childForFieldName('attribute')?.text ?? '') : '';
+    if (method === 'numpy' || method === 'tolist') converts = true;
+    if (COLLECTING_METHODS.has(method)) continue;
+    if (callee?.type === 'identifier' && isLightBuiltin(call, facts)) continue;
+    if (facts.calleeName(call)?.startsWith('numpy.')) continue;
+    return false;
+  }
+  return converts;
+}
+
 function onlyShowingCalls(expr: Node, facts: FileFacts): boolean {
   // findDescendants leaves out the node it starts from, which may be the call itself (`shape = step(b)`).
   return [expr, ...findDescendants(expr, (n) => n.type === 'call')]

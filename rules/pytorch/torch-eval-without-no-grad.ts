@@ -11,6 +11,7 @@ import {
   codeTextOf,
   contains,
   definitionOf,
+  definitionsNamed,
   enclosingClass,
   enclosingLoop,
   enclosingStatement,
@@ -189,6 +190,10 @@ export default defineRule({
     // Evaluation by name, the model switched to eval mode in the function, or a pass over the validation loader beside training.
     const validation = validationLoaderPass(loop, def, facts);
     if (!EVAL_NAME.test(name) && !callsEval(def) && !validation && !handedEvalModeModel(def, name, facts) && !inEvalModeModuleClass(def, ctx)) return;
+    // The loop switches a model to training mode on every batch (`self.inpaint_model.train()`, ZITS' trainer, whose model
+    // backpropagates inside its own `process` method): a training loop, whatever else the function evaluates (review69,
+    // judged wrong).
+    if (TRAIN_MODE.test(codeTextOf(loop.childForFieldName('body') ?? loop))) return;
     // Gradients needed, parameters frozen, or a gradient context somewhere in the function (around the model call).
     const body = m.need('body').text;
     // A function that trains may still hold a validation pass of its own (below): only that loop is reported.
@@ -276,6 +281,8 @@ function wrapsInput(statement: Node): boolean {
 
 /** Parameters switched off for autograd: `p.requires_grad = False`, `net.requires_grad_(False)`. */
 const FREEZES = /\.requires_grad\s*=\s*False\b|\.requires_grad_\s*\(\s*False\s*\)/;
+/** `model.train()` or `model.train(True)`: a module switched to training mode. */
+const TRAIN_MODE = /\.train\(\s*(?:True\s*)?\)/;
 /** A backward pass or an optimizer step: the class trains something. */
 const TRAINS = /\.backward\s*\(|\.step\s*\(/;
 
@@ -2000,9 +2007,36 @@ function needsGradients(node: Node, facts: FileFacts): boolean {
   if (node.type !== 'for_statement' && node.type !== 'while_statement') return false;
   return loopCalls(node).some((call) => {
     const def = sameFileCallee(call, facts);
-    const body = def?.childForFieldName('body');
+    const body = def?.childForFieldName('body') ?? gradClassOfInstance(call, node, facts);
     return !!body && !gradDecided(call) && (NEEDS_GRAD.test(codeTextOf(body)) || runsAttack(body, facts));
   });
+}
+
+/**
+ * `attmap, outputs = gradcam(images)` where the function bound `gradcam` to an instance of a class of this file (`with
+ * GradCAM(model, layer) as gradcam:`, or `gradcam = GradCAM(...)`): that class's body, whose `__call__` may backpropagate
+ * (FACIL's LwM evaluation builds attention maps from gradients; review69 judged the `no_grad` advice wrong). Null otherwise.
+ */
+function gradClassOfInstance(call: Node, loop: Node, facts: FileFacts): Node | null {
+  const fn = call.childForFieldName('function');
+  const scope = enclosingFunctionOf(loop);
+  if (fn?.type !== 'identifier' || !scope) return null;
+  for (const bound of findDescendants(scope, (n) => (n.type === 'as_pattern' || n.type === 'assignment') && n.startIndex < call.startIndex, isNestedScope)) {
+    const target = bound.type === 'as_pattern' ? bound.childForFieldName('alias')?.namedChild(0) : bound.childForFieldName('left');
+    const value = bound.type === 'as_pattern' ? bound.namedChild(0) : bound.childForFieldName('right');
+    if (target?.text !== fn.text || value?.type !== 'call') continue;
+    const cls = value.childForFieldName('function');
+    if (cls?.type !== 'identifier') continue;
+    const [def] = definitionsNamed(facts, 'class_definition', cls.text);
+    if (def) return def.childForFieldName('body');
+  }
+  return null;
+}
+
+/** The function around node, or null at module level. */
+function enclosingFunctionOf(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return null;
 }
 
 /**

@@ -631,8 +631,13 @@ function timeoutHandler(call: Node, facts: FileFacts, urlopen: boolean): string 
   return retry ? `the \`@${decoratorCallee(retry).text}\` on this function never retries a stalled server: without a timeout it never raises` : null;
 }
 
-/** A retry decorator: `@retry(...)`, `@tenacity.retry`, `@backoff.on_exception(...)`, `@retry_on_failure`, `@with_retries`. */
-const RETRY_DECORATOR = /^(?:\w+\.)*(?:retry\w*|\w*_retr(?:y|ies)|on_exception|on_predicate)$/;
+/**
+ * A decorator that retries on errors: `@retry(...)`, `@tenacity.retry`, `@backoff.on_exception(...)`, `@retry_on_failure`,
+ * `@with_retries`. Not ratelimit's `@sleep_and_retry`, which retries only its own rate-limit exception, nor backoff's
+ * `@on_predicate`, which retries on return values: a timeout would not make either retry (FinRobot's SEC fetchers,
+ * review69, where the claim misled a reviewer).
+ */
+const RETRY_DECORATOR = /^(?:\w+\.)*(?!sleep_and_retry$)(?:retry\w*|\w*_retr(?:y|ies)|on_exception)$/;
 
 /** The exception expression `n` of an except header names the timeout error this call raises. */
 function catchesTimeout(n: Node, facts: FileFacts, urlopen: boolean): boolean {

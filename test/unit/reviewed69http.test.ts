@@ -203,6 +203,9 @@ describe('http-call-without-timeout: a timeout handler or a retry the call defea
       `${HEAD}def f(url):\n    try:\n        return 1\n    except requests.Timeout:\n        return requests.get(url)\n`,
       `${HEAD}def f(url):\n    try:\n        return requests.get(url)\n    except TimeoutError:\n        return None\n`,
       `import functools\n${HEAD}@functools.lru_cache\ndef f(url):\n    return requests.get(url)\n`,
+      // Round 93 (review69): ratelimit's decorator retries only its own rate-limit error, backoff's on_predicate only on results.
+      `from ratelimit import limits, sleep_and_retry\n${HEAD}@sleep_and_retry\n@limits(calls=10, period=1)\ndef f(url):\n    return requests.get(url)\n`,
+      `import backoff\n${HEAD}@backoff.on_predicate(backoff.expo, lambda r: r is None)\ndef f(url):\n    return requests.get(url)\n`,
     ]) {
       const { message } = await advice(source);
       assert.doesNotMatch(message, /never runs|never retries/, source);

@@ -5,6 +5,7 @@ import {
   enclosingLoops,
   hasSplatArguments,
   keywordArgument,
+  keywordValue,
   parameterNames,
   positionalArguments,
   valuesAssignedTo,
@@ -108,6 +109,24 @@ function builtAsPipelineWithoutBatchSize(fn: string, call: Node, facts: FileFact
   if (values.length === 0 && def) values = valuesAssignedTo(fn, def, facts);
   return (
     values.length > 0 &&
-    values.every((v) => v.type === 'call' && facts.calleeName(v) === 'transformers.pipeline' && !keywordArgument(v, 'batch_size') && !hasSplatArguments(v))
+    values.every(
+      (v) =>
+        v.type === 'call' &&
+        facts.calleeName(v) === 'transformers.pipeline' &&
+        !keywordArgument(v, 'batch_size') &&
+        !hasSplatArguments(v) &&
+        !AUDIO_TASK.test(taskOf(v) ?? ''),
+    )
   );
+}
+
+/**
+ * Audio tasks take a waveform, an array of samples, as one input: a slice of it (`audio[start : start + 30 * sr]`,
+ * buzz's 30-second windows) is one clip, not a list of inputs to batch (review69, judged wrong).
+ */
+const AUDIO_TASK = /^['"](?:automatic-speech-recognition|audio-classification|zero-shot-audio-classification)['"]$/;
+
+/** The task string the pipeline is built for: its first positional argument or `task=`. */
+function taskOf(build: Node): string | null {
+  return (keywordValue(build, 'task') ?? positionalArguments(build)[0])?.text ?? null;
 }

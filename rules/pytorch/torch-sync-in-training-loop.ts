@@ -641,7 +641,9 @@ function reportPerParameterSync(call: Node, method: Node, ctx: RuleContext): boo
   if (!syncs[0]?.equals(call)) return true;
   const recv = call.childForFieldName('function')!.childForFieldName('object')!;
   const shown = recv.text.length > 40 ? `${recv.text.slice(0, 37)}...` : recv.text;
-  const when = found.trainingLoop ? 'on every training step' : 'each time this gradient helper runs (once per optimizer step)';
+  // A helper's callers may call it every step or every N steps for a log line (unitable's compute_grad_norm, review69):
+  // the message says what the helper costs per call, not how often it runs.
+  const when = found.trainingLoop ? 'on every training step' : 'each time this gradient helper runs';
   const more = syncs.length > 1 ? ` (${syncs.length} syncs per parameter)` : '';
   ctx.report({
     start: method.startIndex,
@@ -650,7 +652,7 @@ function reportPerParameterSync(call: Node, method: Node, ctx: RuleContext): boo
     hotReason: 'once per parameter tensor',
     message:
       `\`${shown}.${method.text}()\` waits for the GPU once per parameter tensor${more}, ${when}: a model has a weight and often a bias per layer, ` +
-      'so hundreds of waits a step; keep the per-parameter values as tensors, combine them on the device (`torch.stack(values).sum()`, `.all()`) and read one number',
+      `so hundreds of waits ${found.trainingLoop ? 'a step' : 'a call'}; keep the per-parameter values as tensors, combine them on the device (\`torch.stack(values).sum()\`, \`.all()\`) and read one number`,
   });
   return true;
 }

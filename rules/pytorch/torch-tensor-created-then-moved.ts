@@ -805,6 +805,14 @@ function repeatedPlace(transfer: Node, facts: FileFacts, large = false): Place |
     return { strong: true, when: everyPass ? 'on every pass of this loop, in each forward pass' : 'on every forward pass', doubt: '' };
   }
   if (role === 'method') return { strong: false, when: 'each time this module method runs', doubt: 'how often it runs is not shown in this file' };
+  // The loop's first pass only (`if i == 0:` in torcheeg's `generate_cheby_adj`, review69: "every pass of this loop" was
+  // inaccurate): once per call of the function, however often that is.
+  if (loop && def && onFirstPassOnly(transfer, loop))
+    return {
+      strong: false,
+      when: `each time \`${def.childForFieldName('name')?.text ?? 'this function'}\` runs`,
+      doubt: 'how often it runs is not shown here',
+    };
   // An epoch loop around a training loop runs a handful of times: once per epoch is no cost.
   if (
     loop &&

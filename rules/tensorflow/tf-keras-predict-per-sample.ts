@@ -119,6 +119,9 @@ export default defineRule({
       return;
     }
     if (!mayBeKerasModel(m.need('model'), facts)) return;
+    // A loop that times each prediction measures per-sample latency (sleap's real-time inference notebook, frames from a
+    // camera one at a time, review69: judged wrong): batching would remove what it measures.
+    if (timedEachCall(call, loop)) return;
     const model = m.need('model');
     const callee = `${model.text}.${m.need('method').text}`;
     const feedsBack = feedsPredictionBack(call, sample, loop);
@@ -154,6 +157,18 @@ export default defineRule({
     ctx.report({ node: call, message, ...(feedsBack ? { lowImpact: STEP_BY_STEP } : onBatch ? { lowImpact: ON_BATCH } : {}) });
   },
 });
+
+/** A clock read: `perf_counter()`, `time.time()`, `time.monotonic()`, `timeit.default_timer()`, and their `_ns` forms. */
+const CLOCK_READ = /\b(?:perf_counter|monotonic|time|process_time|default_timer)(?:_ns)?\s*\(\s*\)/;
+
+/** The loop's body reads a clock before the call and again after it: each call is timed. */
+function timedEachCall(call: Node, loop: Node): boolean {
+  const body = loop.childForFieldName('body') ?? loop;
+  const text = body.text;
+  const at = call.startIndex - body.startIndex;
+  const end = call.endIndex - body.startIndex;
+  return CLOCK_READ.test(text.slice(0, at)) && CLOCK_READ.test(text.slice(end));
+}
 
 /**
  * Why a loop that feeds each prediction back ranks low: its steps cannot be batched, and the direct call saves only

@@ -112,7 +112,7 @@ export default defineRule({
     // One element (`from_tensors` before any `repeat`): the function runs once.
     if (pipeline && ctx.facts.calleeName(pipeline.source) === 'tensorflow.data.Dataset.from_tensors' && !pipeline.methods.includes('repeat')) return;
     const tf = ensureImport(ctx.facts, 'tensorflow');
-    const autotune = autotuneName(ctx.text);
+    const autotune = autotuneName(ctx.text, { filePath: ctx.filePath, files: ctx.files });
     const edit = appendArgument(ctx.text, call, `num_parallel_calls=${tf.ref}.data.${autotune}`);
     const risky = ORDER_SENSITIVE.test(ctx.text);
     ctx.report({

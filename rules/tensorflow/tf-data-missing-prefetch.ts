@@ -119,7 +119,7 @@ export default defineRule({
     // `split_input_target` slicing each one: judged noise when shown).
     const mapped = !sliced && isInMemoryPipeline(pipeline, facts);
     const few = fewElements(pipeline);
-    const autotune = autotuneName(ctx.text);
+    const autotune = autotuneName(ctx.text, { filePath: ctx.filePath, files: ctx.files });
     const injected = prefetchInjected(pipeline, ctx.text, ctx.filePath, ctx.files);
     if (injected === 'always') return;
     const low = sliced

@@ -8,6 +8,8 @@ import { unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 import { definitionsNamed, occurrences, returnedBySoleFunction } from './names';
 import { enclosingDef, findDescendants, isNestedScope, scopeBody } from './scopes';
 import { isDisplayCall } from './display';
+import type { FileProbe } from './codeContext';
+import { below, pinnedCeiling } from './projectPins';
 
 /** Dataset methods that return a Dataset (so a chain of them stays a Dataset). */
 export const DATASET_METHODS = new Set([
@@ -290,13 +292,26 @@ function isLiteralData(n: Node, facts: FileFacts, depth: number): boolean {
 const TF1_API =
   /\b(?:tf|tensorflow)\.(?:contrib|estimator|Session|placeholder|compat\.v1|flags|gfile|logging|app\.run|random_shuffle|py_func|layers|variable_scope|get_variable|to_float|to_int32|to_int64|global_variables_initializer)\b/;
 
+/** The pip names TensorFlow is installed under. */
+const TENSORFLOW_PACKAGES = ['tensorflow', 'tensorflow-gpu', 'tensorflow-cpu'];
+/** The release that added `tf.data.AUTOTUNE` beside `tf.data.experimental.AUTOTUNE`. */
+const SHORT_AUTOTUNE_SINCE = [2, 4] as const;
+
+/** The project caps `pkg` below the release with the short AUTOTUNE name. */
+function capsBelowShortAutotune(pkg: string, project: { filePath: string | undefined; files: FileProbe }): boolean {
+  const cap = pinnedCeiling(pkg, project.filePath, project.files);
+  return cap !== null && below(cap, SHORT_AUTOTUNE_SINCE);
+}
+
 /**
  * The name of AUTOTUNE under `tf.data` for this file: `experimental.AUTOTUNE` in TensorFlow 1 code or where the file
  * already spells it that way and never the short way (the short name came with TensorFlow 2.4; the long one works in
  * every release since 1.13), `AUTOTUNE` otherwise. Scans the text, so call it only when reporting.
  */
-export function autotuneName(text: string): 'AUTOTUNE' | 'experimental.AUTOTUNE' {
+export function autotuneName(text: string, project?: { filePath: string | undefined; files: FileProbe }): 'AUTOTUNE' | 'experimental.AUTOTUNE' {
   if (TF1_API.test(text)) return 'experimental.AUTOTUNE';
+  // A project that pins TensorFlow below 2.4 (proteinfer's `tensorflow-gpu==1.15.4`, review69) has only the long name.
+  if (project && TENSORFLOW_PACKAGES.some((pkg) => capsBelowShortAutotune(pkg, project))) return 'experimental.AUTOTUNE';
   return /\bdata\.experimental\.AUTOTUNE\b/.test(text) && !/\bdata\.AUTOTUNE\b/.test(text) ? 'experimental.AUTOTUNE' : 'AUTOTUNE';
 }
 

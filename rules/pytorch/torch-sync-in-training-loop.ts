@@ -645,6 +645,13 @@ function reportPerParameterSync(call: Node, method: Node, ctx: RuleContext): boo
   // the message says what the helper costs per call, not how often it runs.
   const when = found.trainingLoop ? 'on every training step' : 'each time this gradient helper runs';
   const more = syncs.length > 1 ? ` (${syncs.length} syncs per parameter)` : '';
+  const test = tensorTestPerParameter(found.loop, recv);
+  // DINO's clip_gradients: `if clip_coef < 1:` on a tensor made from the norm waits once per parameter as well, so the
+  // usual advice would remove no wait (review64 and review69 reviewers, noise three times): the test must move to the
+  // device too.
+  const advice = test
+    ? `; \`if ${test}:\` waits once per parameter as well: scale on the device without the test (\`torch.clamp(..., max=1)\`), keep the values as tensors and read one number`
+    : '; keep the per-parameter values as tensors, combine them on the device (`torch.stack(values).sum()`, `.all()`) and read one number';
   ctx.report({
     start: method.startIndex,
     end: call.endIndex,
@@ -652,9 +659,33 @@ function reportPerParameterSync(call: Node, method: Node, ctx: RuleContext): boo
     hotReason: 'once per parameter tensor',
     message:
       `\`${shown}.${method.text}()\` waits for the GPU once per parameter tensor${more}, ${when}: a model has a weight and often a bias per layer, ` +
-      `so hundreds of waits ${found.trainingLoop ? 'a step' : 'a call'}; keep the per-parameter values as tensors, combine them on the device (\`torch.stack(values).sum()\`, \`.all()\`) and read one number`,
+      `so hundreds of waits ${found.trainingLoop ? 'a step' : 'a call'}${advice}`,
   });
   return true;
+}
+
+/**
+ * The condition of an `if` in the parameter loop that compares a tensor computed from the synced one (`clip_coef = clip /
+ * (param_norm + 1e-6)` then `if clip_coef < 1:`): Python's `if` reads the comparison's tensor back, one wait per pass.
+ * Its text (cut at 30 characters), or null.
+ */
+function tensorTestPerParameter(loop: Node, synced: Node): string | null {
+  if (synced.type !== 'identifier') return null;
+  const body = loop.childForFieldName('body') ?? loop;
+  const fromSynced = new Set([synced.text]);
+  for (const a of findDescendants(body, (n) => n.type === 'assignment', isNestedScope)) {
+    const left = a.childForFieldName('left');
+    const right = a.childForFieldName('right');
+    if (left?.type === 'identifier' && right && !/\.(item|tolist)\s*\(/.test(right.text) && occurrences(right, synced.text).length > 0)
+      fromSynced.add(left.text);
+  }
+  for (const statement of findDescendants(body, (n) => n.type === 'if_statement', isNestedScope)) {
+    const condition = statement.childForFieldName('condition');
+    if (condition?.type !== 'comparison_operator' || /\.(item|tolist)\s*\(/.test(condition.text)) continue;
+    if ([...fromSynced].some((name) => occurrences(condition, name).length > 0))
+      return condition.text.length > 30 ? `${condition.text.slice(0, 27)}...` : condition.text;
+  }
+  return null;
 }
 
 /**

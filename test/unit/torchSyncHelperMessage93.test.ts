@@ -52,4 +52,36 @@ def train(model, loader, optimizer):
     assert.ok(f);
     assert.match(f.message, /on every training step: .* so hundreds of waits a step;/);
   });
+
+  const clip = (test: string) => `import torch
+
+device = torch.device("cuda")
+
+
+def clip_gradients(model, clip):
+    norms = []
+    for name, p in model.named_parameters():
+        if p.grad is not None:
+            param_norm = p.grad.data.norm(2)
+            norms.append(param_norm.item())
+            clip_coef = clip / (param_norm + 1e-6)
+            if ${test}:
+                p.grad.data.mul_(clip_coef)
+    return norms
+`;
+
+  // DINO's clip_gradients (review64's SSL4EO, review69's 3D-Speaker): reviewers noted the `if` waits per parameter too.
+  it('names a tensor test per parameter, which waits as well, and advises scaling on the device', async () => {
+    const [f] = await findings(clip('clip_coef < 1'));
+    assert.ok(f);
+    assert.match(f.message, /`if clip_coef < 1:` waits once per parameter as well: scale on the device without the test/);
+    assert.doesNotMatch(f.message, /torch\.stack\(values\)\.sum\(\)/);
+  });
+
+  it('keeps the usual advice when the test reads plain numbers (near miss)', async () => {
+    const [f] = await findings(clip('clip < 1'));
+    assert.ok(f);
+    assert.match(f.message, /combine them on the device \(`torch\.stack\(values\)\.sum\(\)`/);
+    assert.doesNotMatch(f.message, /waits once per parameter as well/);
+  });
 });

@@ -58,10 +58,11 @@ export default defineRule({
     const facts = ctx.facts;
     // AutoGraph turns a loop over a tensor inside a tf.function into a graph loop.
     if (enclosingTfFunction(iter, facts) || underFunctionWrapper(iter) || isTestCode(iter, facts)) return;
-    // ...and so does tf.data's `map`, which traces the function it is given and everything that function calls.
-    if (tracedByDatasetMap(iter, facts)) return;
     const op = tensorOp(iter, facts);
     if (!op) return;
+    // ...and so does tf.data's `map`, which traces the function it is given and everything that function calls. Asked
+    // only of a loop over a tensor: it searches the file's text.
+    if (tracedByDatasetMap(iter, facts)) return;
     const testedOnly = onlyCallerIsItsTest(iter, facts, ctx.filePath, ctx.files);
     ctx.report({
       node: iter,

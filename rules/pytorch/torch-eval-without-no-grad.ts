@@ -2019,7 +2019,7 @@ function needsGradients(node: Node, facts: FileFacts): boolean {
  */
 function gradClassOfInstance(call: Node, loop: Node, facts: FileFacts): Node | null {
   const fn = call.childForFieldName('function');
-  const scope = enclosingFunctionOf(loop);
+  const scope = enclosingDef(loop);
   if (fn?.type !== 'identifier' || !scope) return null;
   for (const bound of findDescendants(scope, (n) => (n.type === 'as_pattern' || n.type === 'assignment') && n.startIndex < call.startIndex, isNestedScope)) {
     const target = bound.type === 'as_pattern' ? bound.childForFieldName('alias')?.namedChild(0) : bound.childForFieldName('left');
@@ -2030,12 +2030,6 @@ function gradClassOfInstance(call: Node, loop: Node, facts: FileFacts): Node | n
     const [def] = definitionsNamed(facts, 'class_definition', cls.text);
     if (def) return def.childForFieldName('body');
   }
-  return null;
-}
-
-/** The function around node, or null at module level. */
-function enclosingFunctionOf(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return n;
   return null;
 }
 

@@ -20,6 +20,7 @@ import {
   parameterNames,
   pinnedCeiling,
   scopeBody,
+  TENSORFLOW_PACKAGES,
   tfDataPipeline,
 } from '../../server/analysis';
 import { insertAt } from '../../server/fixes';
@@ -147,9 +148,6 @@ export default defineRule({
 
 /** The release whose tf.data inserts a final prefetch by default (`inject_prefetch`: off in the 2.10 docs, on in 2.12's). */
 const INJECTS_PREFETCH_SINCE = [2, 12] as const;
-
-/** The pip names TensorFlow is installed under. */
-const TENSORFLOW_PACKAGES = ['tensorflow', 'tensorflow-gpu', 'tensorflow-cpu'];
 
 /**
  * Whether tf.data adds a final prefetch to this pipeline by itself: 'always' when the project requires TensorFlow 2.12

@@ -224,6 +224,7 @@ export {
   mapFunctionWork,
   onlyDisplayedAfter,
   parallelizesMapsByOptions,
+  TENSORFLOW_PACKAGES,
   tfCalleeName,
   tfDataPipeline,
   tfQualified,

@@ -293,7 +293,7 @@ const TF1_API =
   /\b(?:tf|tensorflow)\.(?:contrib|estimator|Session|placeholder|compat\.v1|flags|gfile|logging|app\.run|random_shuffle|py_func|layers|variable_scope|get_variable|to_float|to_int32|to_int64|global_variables_initializer)\b/;
 
 /** The pip names TensorFlow is installed under. */
-const TENSORFLOW_PACKAGES = ['tensorflow', 'tensorflow-gpu', 'tensorflow-cpu'];
+export const TENSORFLOW_PACKAGES = ['tensorflow', 'tensorflow-gpu', 'tensorflow-cpu'];
 /** The release that added `tf.data.AUTOTUNE` beside `tf.data.experimental.AUTOTUNE`. */
 const SHORT_AUTOTUNE_SINCE = [2, 4] as const;
 

@@ -4,9 +4,11 @@ import {
   bindingOf,
   decoratorsOf,
   docstringOf,
+  enclosingDef,
   enclosingLoop,
   hasOwnYield,
   identifiersSpelledInFile,
+  isBuildScript,
   localOccurrences,
   occurrences,
   parameterNames,
@@ -96,6 +98,8 @@ export default defineRule({
     // The names first: most defs stop there, and decoratorsOf asks for the def's parent, which tree-sitter finds by descending from the root.
     const fname = m.need('fname').text;
     if (!LOADER_NAME.test(fname) && !sourceParameter(fn)) return;
+    // setup.py reads its requirements file into the list `install_requires` takes (IOPaint's, review70: wrong).
+    if (isBuildScript(ctx.filePath)) return;
     if (decoratorsOf(fn).some((d) => /contextmanager|property|cache/.test(d.text))) return;
     // A list is the function's contract (`-> list[...]`, ":rtype: list", "returns a list of ..."): callers elsewhere may
     // index or slice it (nltk's parse_tweets_set, whose callers split it into train and test).
@@ -196,7 +200,13 @@ function callNeedsList(id: Node): boolean {
     case 'argument_list':
       return /^(len|bool|reversed)$/.test(p.parent?.childForFieldName('function')?.text ?? '') && p.namedChildCount === 1;
     case 'assignment':
-      return p.childForFieldName('right')?.equals(use) === true && readTwice(p);
+      return p.childForFieldName('right')?.equals(use) === true && (readTwice(p) || handedOn(p));
+    case 'return_statement': {
+      // `return self._create_examples(path, "train")` from `get_train_examples(...) -> List[InputExample]` (pet's task
+      // processors, review70: wrong): the caller's own contract is a list.
+      const outer = enclosingDef(p);
+      return outer !== null && promisesList(outer);
+    }
     default:
       return false;
   }
@@ -235,6 +245,25 @@ function callOf(id: Node): Node | null {
  * `idx = load(p)` whose name is read more than once afterwards (`np.sort(idx)`, then `min(idx)`): a generator would be
  * used up by the first read.
  */
+/**
+ * The stored result is handed to another call (`files = load_files(path)` then `ImageLoader(files=files)`, nunif's
+ * benchmark, review70: wrong, the loader takes `len(self.files)`): what the callee needs is out of view. Iterating it, or
+ * pouring it into `list`/`sorted`/`enumerate`..., needs no list.
+ */
+function handedOn(assignment: Node): boolean {
+  const left = assignment.childForFieldName('left');
+  if (left?.type !== 'identifier') return false;
+  const reads = occurrences(scopeOf(assignment), left.text).filter((id) => id.startIndex > assignment.endIndex);
+  return reads.some((id) => {
+    const holder = id.parent?.type === 'keyword_argument' ? id.parent.parent : id.parent;
+    if (holder?.type !== 'argument_list') return false;
+    return !ITERATING_CALLS.test(holder.parent?.childForFieldName('function')?.text ?? '');
+  });
+}
+
+/** Builtins that only iterate what they are given once. */
+const ITERATING_CALLS = /^(list|tuple|set|frozenset|sorted|enumerate|zip|iter|map|filter|sum|min|max|any|all|dict)$/;
+
 function readTwice(assignment: Node): boolean {
   const left = assignment.childForFieldName('left');
   if (left?.type !== 'identifier') return false;

@@ -18,6 +18,7 @@ import {
   parameterNames,
   scopeOf,
   valueBoundOnce,
+  values,
 } from '../../server/analysis';
 import { bareText, eolOf, freshName, indentAt, insertAt, lineEndOf, lineStyle, ownsLines, replaceNode, wrapLine } from '../../server/fixes';
 
@@ -459,10 +460,20 @@ function addedPieces(update: Update, acc: string): Node[] {
   return update.node.type === 'augmented_assignment' ? [right] : (addedByAssignment(right, acc) ?? []);
 }
 
+/** A piece that is a NumPy array or a tensor (a call into numpy or torch, or a value the analysis layer knows). */
+function isArrayValue(piece: Node, ctx: RuleContext): boolean {
+  const callee = piece.type === 'call' ? (ctx.facts.calleeName(piece) ?? '') : '';
+  if (/^(numpy|torch|tensorflow|jax)\./.test(callee)) return true;
+  return values(ctx.facts).isA(piece, 'ndarray', 'tensor');
+}
+
 function reportList(ctx: RuleContext, update: Update, acc: string): void {
   if (update.node.type !== 'assignment') return; // `lst += [x]` already extends in place
   const right = update.node.childForFieldName('right')!;
   const added = addedByAssignment(right, acc)!;
+  // `sum_vect = [0.0, 0.0, 0.0]` then `sum_vect = sum_vect + np.cross(a, b)`: a list plus an array is NumPy's
+  // element-wise sum, a running vector rather than a growing list (pyroomacoustics' wall_area3D, review70: wrong).
+  if (added.some((piece) => isArrayValue(piece, ctx))) return;
   const message = `\`${acc} = ${acc} + …\` copies the whole list on every iteration; use \`${acc}.append()\` or \`${acc}.extend()\``;
   if (added.length !== 1) {
     ctx.report({ node: update.node, message });

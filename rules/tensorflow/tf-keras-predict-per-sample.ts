@@ -107,6 +107,9 @@ export default defineRule({
     }
     const sample = positionalArguments(call)[0];
     if (!sample || !variesInLoop(sample, loop, facts)) return;
+    // `for model in [nonseq_model, seq_model]:`: the loop visits models, each predicting its whole input (qkeras'
+    // bn_folding test, review70: judged wrong).
+    if (bindsName(loop, m.need('model').text)) return;
     // A helper of the file that shapes each input (`sample_reshape(volume[i])`) decides whether it is one sample: an edit
     // to it must re-run this check.
     for (const helper of findDescendants(sample, (n) => n.type === 'call')) {
@@ -157,6 +160,14 @@ export default defineRule({
     ctx.report({ node: call, message, ...(feedsBack ? { lowImpact: STEP_BY_STEP } : onBatch ? { lowImpact: ON_BATCH } : {}) });
   },
 });
+
+/** The loop's target (`for model in models`, `for name, model in ...`) binds `name`. */
+function bindsName(loop: Node, name: string): boolean {
+  const target =
+    loop.type === 'for_statement' ? loop.childForFieldName('left') : loop.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('left');
+  if (!target) return false;
+  return target.type === 'identifier' ? target.text === name : findDescendants(target, (n) => n.type === 'identifier' && n.text === name).length > 0;
+}
 
 /** A clock read: `perf_counter()`, `time.time()`, `time.monotonic()`, `timeit.default_timer()`, and their `_ns` forms. */
 const CLOCK_READ = /\b(?:perf_counter|monotonic|time|process_time|default_timer)(?:_ns)?\s*\(\s*\)/;

@@ -143,6 +143,10 @@ function wholeOf(read: Node, pass: Pass): string {
   return pass.source && read.text === pass.source.text ? read.text : `${read.text}[:${pass.count}]`;
 }
 
+/** An element name for one position: a label, class, index, token or value (`val`, `y_i`, `label`, `word_id`). */
+const ONE_POSITION_NAME =
+  /(?:^|_)(?:val|value|label|lbl|y|target|cls|class|cat|category|idx|index|ix|pos|position|token|tok|id|word|char|bin|bucket|col|column|[a-z])(?:_?i)?$/i;
+
 const AT_UFUNCS: Record<string, string> = { '+=': 'add', '-=': 'subtract', '*=': 'multiply' };
 
 /**
@@ -192,6 +196,11 @@ export function scatterLoopAdvice(loop: Node, facts: FileFacts, np: string): str
   // `for i, sequence in enumerate(sequences): results[i, sequence] = 1.` marks each review's words, and the one assignment
   // fails on those ragged lists (judged wrong four times). The message says what it assumes.
   const unknown = [...new Set(readFrom)].filter((name) => !knownPositions(name, loop, facts));
+  // `for ii, turbines in enumerate(turbines_impacted): mat[ii, turbines] = True` with the source's shape out of view is
+  // the multi-hot idiom: flasc's wake filter holds a list of turbines per wind direction (review70, the fifth such
+  // finding judged wrong). Only an element named as one position (`val`, `label`, `idx`: one-hot encoding) keeps the advice.
+  const element = pass.element;
+  if (byIndex && element && unknown.includes(pass.source!.text) && keys.some((key) => key.text === element) && !ONE_POSITION_NAME.test(element)) return null;
   const assuming = unknown.length > 0 ? `if ${unknown.map((a) => `\`${a}\``).join(' and ')} holds one position per pass (1-D), ` : '';
   if (operator === '=') {
     // Repeated positions: the loop keeps the last value written, a fancy assignment of varying values does not say which.

@@ -2,6 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import type { TextEdit } from '../../common/types';
 import {
+  ancestors,
   contains,
   bindingOf,
   callArguments,
@@ -275,7 +276,9 @@ function reportKeyedGrowth(update: Node, entry: Node, call: Node, ctx: RuleConte
   for (const loop of loops) {
     if (
       !occurrences(loop, dict).every(
-        (id) => own(id) || (bindingOf(id) === null && (otherKey(id) || periodic(id, loop) || firstPassEntryStart(id, update, acc))),
+        (id) =>
+          own(id) ||
+          (bindingOf(id) === null && (otherKey(id) || periodic(id, loop) || firstPassEntryStart(id, update, acc) || firstPassListStart(id, update, acc))),
       )
     )
       break;
@@ -310,6 +313,31 @@ function firstPassEntryStart(id: Node, update: Node, acc: string): boolean {
   const otherwise = ifStmt.childForFieldName('alternative');
   const test = firstPassTest(ifStmt.childForFieldName('condition'), acc);
   return !!otherwise && otherwise.type === 'else_clause' && contains(otherwise, update) && test?.startsWhenTrue === true;
+}
+
+/**
+ * `if len(preds) == 0: preds.append(logits) else: preds[0] = np.append(preds[0], logits, axis=0)`, the evaluation loop
+ * of pytorch-pretrained-BERT's run_classifier that PURE's run_relation copies (review70): a list whose one entry is
+ * started on the first pass and grown on every later one. True for the list's name in that `if`'s test and as the
+ * receiver of the start's `.append`.
+ */
+function firstPassListStart(id: Node, update: Node, acc: string): boolean {
+  if (acc !== `${id.text}[0]`) return false;
+  const ifStmt = [...ancestors(id)].find((n) => n.type === 'if_statement');
+  const otherwise = ifStmt?.childForFieldName('alternative');
+  if (!ifStmt || otherwise?.type !== 'else_clause' || !contains(otherwise, update)) return false;
+  const condition = ifStmt.childForFieldName('condition')!;
+  if (condition.text !== `len(${id.text}) == 0` && condition.text !== `not ${id.text}`) return false;
+  if (contains(condition, id)) return true;
+  const start = ifStmt.childForFieldName('consequence')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+  const call = id.parent?.parent;
+  return (
+    start.length === 1 &&
+    id.parent?.type === 'attribute' &&
+    id.parent.childForFieldName('attribute')?.text === 'append' &&
+    call?.type === 'call' &&
+    call.parent?.equals(start[0]!) === true
+  );
 }
 
 /**
@@ -690,10 +718,7 @@ function firstPass(update: Node, acc: string): { stmt: Node; counters: string[] 
     const statements = b?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment' && !(skip && c.equals(skip))) ?? [];
     if (statements.length === 1) return statements[0];
     const own = statements.filter((st) => storedName(st) === acc);
-    const others = statements.filter((st) => {
-      const name = storedName(st);
-      return name !== null && name !== acc && identifiersNamed(st, acc).length === 0;
-    });
+    const others = statements.filter((st) => storesOnlyOthers(st, acc));
     return own.length === 1 && own.length + others.length === statements.length ? own[0] : null;
   };
   if (!only(block)?.equals(update)) return null;
@@ -721,6 +746,22 @@ function firstPass(update: Node, acc: string): { stmt: Node; counters: string[] 
   // A start that reads the accumulator is not a fresh start.
   if (test.counters && start && identifiersNamed(start.childForFieldName('right') ?? start, acc).length > 0) return null;
   return { stmt: ifStmt, counters: test.counters };
+}
+
+/**
+ * A statement beside the accumulator's own in a first-pass branch that leaves it alone: a plain store of another name
+ * that does not read it, or an `if` without `else` holding only such stores. pet's evaluation starts and grows
+ * `question_ids` under `if 'question_idx' in batch:` beside `preds`, `out_label_ids` and `all_indices` (review70).
+ */
+function storesOnlyOthers(stmt: Node, acc: string): boolean {
+  if (identifiersNamed(stmt, acc).length > 0) return false;
+  if (stmt.type === 'if_statement') {
+    if (stmt.childrenForFieldName('alternative').some((c) => c !== null)) return false;
+    const body = stmt.childForFieldName('consequence')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+    return body.length > 0 && body.every((st) => storesOnlyOthers(st, acc) && st.type !== 'if_statement');
+  }
+  const name = storedName(stmt);
+  return name !== null && name !== acc;
 }
 
 /** The name a plain `name = value` statement stores, or null for any other statement. */
@@ -1147,7 +1188,7 @@ export default defineRule({
   (#eq? @self "self")
   (#any-of? @method "cat" "concat" "concatenate" "append" "hstack" "vstack" "row_stack")) @update
 (assignment
-  left: (subscript value: (identifier) subscript: [(string) (identifier)]) @entry
+  left: (subscript value: (identifier) subscript: [(string) (identifier) (integer)]) @entry
   right: (call
     function: [(attribute attribute: (identifier) @method) (identifier) @method]
     arguments: (argument_list)) @call

@@ -31,6 +31,7 @@ import {
   calleeOfOnlyArgument,
   fileFunctionDef,
   mentions,
+  selfAttributeIsDict,
 } from '../../server/analysis';
 import { hasCommentBetween, replaceNode, replaceRange } from '../../server/fixes';
 
@@ -849,7 +850,14 @@ function reportRowLookup(call: Node, frame: Node, param: string, body: Node, ctx
   if (body.type !== 'subscript') return false;
   const table = body.childForFieldName('value');
   const keys = body.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
-  if (table?.type !== 'identifier' || table.text === param || keys.length !== 1 || !isDictName(table.text, call, ctx)) return false;
+  if (!table || keys.length !== 1) return false;
+  // A dict of the file bound to a name, or to an attribute of the class (`fuels = {...}` read as `self.fuels[...]`:
+  // pyiso's ISO clients, review70's recall hunt).
+  const dict =
+    table.type === 'identifier'
+      ? table.text !== param && isDictName(table.text, call, ctx)
+      : table.type === 'attribute' && selfAttributeIsDict(table, ctx.facts);
+  if (!dict) return false;
   const columns = new Set<string>();
   const column = rowExpr(keys[0]!, param, frame.text, columns);
   if (column === null || columns.size !== 1 || !/^[\w.]+\[[^\]]+\]$/.test(column)) return false;

@@ -297,6 +297,7 @@ export {
   VECTOR_FIX_REASONS,
   missingTestOf,
   needsParentheses,
+  selfAttributeIsDict,
   vectorizeArithmetic,
   vectorizeElementExpression,
   vectorizeRowBranches,

@@ -934,14 +934,17 @@ function returnsDict(value: Node, at: Node, facts: FileFacts): boolean {
  * or `.to_dict()` without arguments (pandas' default orient gives a dict; `orient="records"` a list). gluonts' rotbaum
  * sets `self.preds_to_id = ....to_dict()` and looks predictions up in it.
  */
-function selfAttributeIsDict(mapping: Node, facts: FileFacts): boolean {
+export function selfAttributeIsDict(mapping: Node, facts: FileFacts): boolean {
   const self = mapping.type === 'attribute' ? mapping.childForFieldName('object') : null;
   const def = enclosingDef(mapping);
   const cls = def ? enclosingClass(def) : null;
   if (!cls || self?.type !== 'identifier' || parameterNames(def!)[0] !== self.text) return false;
   const info = classIndex(facts).info(cls);
-  const stores = info?.instanceAttributes.get(mapping.childForFieldName('attribute')!.text) ?? [];
-  if (!info || info.dynamicAttributes || stores.length === 0) return false;
+  const name = mapping.childForFieldName('attribute')!.text;
+  const stores = info?.instanceAttributes.get(name) ?? [];
+  if (!info || info.dynamicAttributes) return false;
+  // `fuels = {...}` in the class body, read as `self.fuels[x]` (pyiso's ISO clients, review70's recall hunt).
+  if (stores.length === 0) return classBodyDict(cls, name, facts);
   return stores.every((attr) => {
     const assign = attr.parent;
     if (assign?.type !== 'assignment' || !assign.childForFieldName('left')?.equals(attr)) return false;
@@ -949,6 +952,16 @@ function selfAttributeIsDict(mapping: Node, facts: FileFacts): boolean {
     while (value?.type === 'parenthesized_expression' && value.namedChildCount === 1) value = value.namedChild(0);
     return value !== null && makesDict(value, facts);
   });
+}
+
+/** Every store of `name` among the statements of the class body is a dict, and there is one. */
+function classBodyDict(cls: Node, name: string, facts: FileFacts): boolean {
+  const values = (cls.childForFieldName('body')?.namedChildren ?? []).flatMap((statement) => {
+    const assign = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+    const left = assign?.type === 'assignment' ? assign.childForFieldName('left') : null;
+    return left?.type === 'identifier' && left.text === name ? [assign!.childForFieldName('right')] : [];
+  });
+  return values.length > 0 && values.every((value) => value !== null && makesDict(value, facts));
 }
 
 /** `{...}`, `{k: v for ...}`, `dict(...)` or `<expr>.to_dict()`. */

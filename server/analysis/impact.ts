@@ -865,11 +865,32 @@ function neverCalled(node: Node, facts: FileFacts, filePath: string | undefined,
   if (!filePath) return null;
   // The module-level statement around node, found by offset (one descent) rather than a walk up from node.
   const def = facts.root.firstNamedChildForIndex(node.startIndex);
+  if (def?.type === 'class_definition') return unusedPrivateClass(def, node, facts, filePath, project);
   if (def?.type !== 'function_definition' || def.id === node.id) return null;
   if (DYNAMIC_LOOKUPS.some((word) => facts.wordOffsets(word).length > 0)) return null;
   const references = referencesTo(def, facts);
   if (references.length === 0) return uncalledDefinition(def, facts, filePath, project);
   return calledOnlyFromDeadCode(def, references, facts, filePath, project);
+}
+
+/**
+ * Why the methods of a private module-level class never run, or null: nothing in the file names `_Loader` but its own
+ * definition, and no other file of the project does. brightwind's `_LoadBWPlatform` holds requests nothing can reach
+ * (review69: judged not worth a change, dead code). Only a `_`-named class, whose name says no other code should reach
+ * it, and only code inside its methods: a class body's own statements run when the module is imported. A decorated
+ * class is registered by its decorator (and is not a class_definition here); a file that asks a base class for its
+ * `__subclasses__()` or reaches names through `globals()` or `getattr` may find it without its name.
+ */
+function unusedPrivateClass(cls: Node, node: Node, facts: FileFacts, filePath: string, project: ProjectPlace): string | null {
+  const name = nameOf(cls);
+  if (!name.startsWith('_') || name.startsWith('__')) return null;
+  const method = enclosingDefinition(node);
+  if (!method || method.startIndex < cls.startIndex) return null;
+  // `metaclass=Registry` registers the class as it is defined.
+  if (cls.childForFieldName('superclasses')?.namedChildren.some((base) => base?.type === 'keyword_argument')) return null;
+  if ([...DYNAMIC_LOOKUPS, '__subclasses__'].some((word) => facts.wordOffsets(word).length > 0)) return null;
+  if (referencesTo(cls, facts).length > 0) return null;
+  return uncalledDefinition(cls, facts, filePath, project)?.replace('is never called', 'is never used') ?? null;
 }
 
 /** Why a module-level def that nothing in its file names never runs (see neverCalled), or null. */

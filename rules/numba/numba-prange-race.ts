@@ -37,16 +37,27 @@ export default defineRule({
     if (!enclosing?.jit.parallel) return;
     const body = m.need('body');
     const index = m.need('var').text;
-    // Names that differ per iteration: the index, and everything the body binds (derived values, inner loops).
-    const perIteration = new Set([index]);
-    const locals = new Set<string>();
-    for (const n of findDescendants(body, (x) => x.type === 'assignment' || x.type === 'augmented_assignment' || x.type === 'for_statement', isNestedScope)) {
+    // Names the body binds (derived values, inner loops), and those among them that differ per iteration: bound from
+    // the index or from another such name. An inner loop's variable over the same range in every iteration
+    // (`for j in range(n)`) is the same in every iteration: kikuchipy's `pattern[j] = pattern[j] + intensity[i]` under
+    // `for i in prange(m)` has every thread add into every element (review70's hunt).
+    const binders = findDescendants(body, (x) => x.type === 'assignment' || x.type === 'for_statement', isNestedScope);
+    const boundBy = (n: Node) => {
       const left = n.childForFieldName('left');
-      if (n.type === 'augmented_assignment') continue;
-      for (const id of left?.type === 'identifier' ? [left] : (left?.descendantsOfType('identifier') ?? [])) {
-        if (!id || id.parent?.type === 'subscript' || id.parent?.type === 'attribute') continue;
-        perIteration.add(id.text);
-        locals.add(id.text);
+      return (left?.type === 'identifier' ? [left] : (left?.descendantsOfType('identifier') ?? [])).filter(
+        (id): id is Node => !!id && id.parent?.type !== 'subscript' && id.parent?.type !== 'attribute',
+      );
+    };
+    const locals = new Set(binders.flatMap((n) => boundBy(n).map((id) => id.text)));
+    const innerLoopVariables = new Set(binders.filter((n) => n.type === 'for_statement').flatMap((n) => boundBy(n).map((id) => id.text)));
+    const perIteration = new Set([index]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const n of binders) {
+        const source = n.childForFieldName('right');
+        const from = source ? [source, ...source.descendantsOfType('identifier').filter((x): x is Node => x !== null)] : [];
+        if (!from.some((id) => id.type === 'identifier' && perIteration.has(id.text))) continue;
+        for (const id of boundBy(n)) if (!perIteration.has(id.text)) grew = perIteration.add(id.text) !== null;
       }
     }
     for (const n of findDescendants(body, (x) => x.type === 'assignment' || x.type === 'augmented_assignment', isNestedScope)) {
@@ -63,11 +74,14 @@ export default defineRule({
       if (direct.length > 0) continue;
       const indirect = names.some((id) => perIteration.has(id.text));
       if (indirect && n.type !== 'augmented_assignment') continue;
+      const inner = names.find((id) => innerLoopVariables.has(id.text))?.text;
       ctx.report({
         node: left,
         message: indirect
           ? `\`${left.text}\` is updated through a data-dependent index inside \`prange\`: iterations that hit the same element race`
-          : `\`${left.text}\` is written by every \`prange\` iteration: a data race; accumulate in a scalar or write only the iteration's own element`,
+          : inner
+            ? `\`${left.text}\` is written by every \`prange\` iteration, each running the inner loop over every \`${inner}\`: a data race; make the loop over \`${inner}\` the \`prange\`, or give each thread its own buffer`
+            : `\`${left.text}\` is written by every \`prange\` iteration: a data race; accumulate in a scalar or write only the iteration's own element`,
       });
     }
   },

@@ -251,10 +251,7 @@ function callOf(id: Node): Node | null {
  * pouring it into `list`/`sorted`/`enumerate`..., needs no list.
  */
 function handedOn(assignment: Node): boolean {
-  const left = assignment.childForFieldName('left');
-  if (left?.type !== 'identifier') return false;
-  const reads = occurrences(scopeOf(assignment), left.text).filter((id) => id.startIndex > assignment.endIndex);
-  return reads.some((id) => {
+  return readsAfterStore(assignment).some((id) => {
     const holder = id.parent?.type === 'keyword_argument' ? id.parent.parent : id.parent;
     if (holder?.type !== 'argument_list') return false;
     return !ITERATING_CALLS.test(holder.parent?.childForFieldName('function')?.text ?? '');
@@ -265,8 +262,12 @@ function handedOn(assignment: Node): boolean {
 const ITERATING_CALLS = /^(list|tuple|set|frozenset|sorted|enumerate|zip|iter|map|filter|sum|min|max|any|all|dict)$/;
 
 function readTwice(assignment: Node): boolean {
+  return readsAfterStore(assignment).length >= 2;
+}
+
+/** The spellings of the name a `name = call(...)` stores, after the statement in its scope (none for another target). */
+function readsAfterStore(assignment: Node): Node[] {
   const left = assignment.childForFieldName('left');
-  if (left?.type !== 'identifier') return false;
-  const reads = occurrences(scopeOf(assignment), left.text).filter((id) => id.startIndex > assignment.endIndex);
-  return reads.length >= 2;
+  if (left?.type !== 'identifier') return [];
+  return occurrences(scopeOf(assignment), left.text).filter((id) => id.startIndex > assignment.endIndex);
 }

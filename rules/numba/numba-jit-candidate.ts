@@ -520,8 +520,7 @@ function recurrenceLoop(body: Node, ctx: RuleContext, strict = false): Recurrenc
       // `r[i, 1] = r[i - 1, 1] + x[i, blank]` (a CTC scorer's blank path) or `c[t, k] = (1 + f) * c[t - 1, k]` under a
       // per-step draw (py4at's simulation): one column's running sum or product, `np.cumsum`/`np.cumprod` along the
       // axis (review70: two findings judged wrong for saying numpy cannot vectorise them).
-      const rest = columnKeys(keys.slice(1) as Node[], array.text, index);
-      if (rest && (runningSum(assign, array.text, index, '-', rest) || branchedAccumulate(loop, array.text, index, rest))) continue;
+      if (columnRunning(loop, assign, array.text, index, keys as Node[])) continue;
       const unpacked = strict && !series && !values(ctx.facts).isA(array, 'ndarray') && pandasValues(array, body, ctx);
       if (series ? !strict : strict ? !(values(ctx.facts).isA(array, 'ndarray') || unpacked) : !isArray(array, body, ctx)) continue;
       const linear = linearRecurrence(loop, assign, array.text, index, ctx);
@@ -876,18 +875,21 @@ function columnAccumulate(nest: Node): boolean {
       const left = assign.childForFieldName('left');
       const array = left?.type === 'subscript' ? left.childForFieldName('value')?.text : undefined;
       const keys = left?.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment') ?? [];
-      if (!array || keys[0]?.text !== index) continue;
-      const rest = columnKeys(keys.slice(1), array, index);
-      if (rest && (runningSum(assign, array, index, '-', rest) || branchedAccumulate(loop, array, index, rest))) return true;
+      if (array && keys[0]?.text === index && columnRunning(loop, assign, array, index, keys)) return true;
     }
   }
   return false;
 }
 
-/** `, k` for the fixed further keys of `a[i, k]` (none naming the index or the array), or null. */
-function columnKeys(keys: Node[], array: string, index: string): string | null {
-  if (keys.length === 0 || keys.some((k) => k.type === 'slice' || mentions(k, index) || mentions(k, array))) return null;
-  return keys.map((k) => `,${k.text.replace(/\s+/g, '')}`).join('');
+/**
+ * `a[i, k] = a[i - 1, k] + ...` (or a product chosen per step, see branchedAccumulate) in `loop` over `i`, the further
+ * keys fixed: one column's running sum or product. `keys` are the written subscript's, the loop index first.
+ */
+function columnRunning(loop: Node, assign: Node, array: string, index: string, keys: Node[]): boolean {
+  const further = keys.slice(1);
+  if (further.length === 0 || further.some((k) => k.type === 'slice' || mentions(k, index) || mentions(k, array))) return false;
+  const rest = further.map((k) => `,${k.text.replace(/\s+/g, '')}`).join('');
+  return runningSum(assign, array, index, '-', rest) || branchedAccumulate(loop, array, index, rest);
 }
 
 /** The operands of a chain of `+` (`a + b + c` parses as `(a + b) + c`): a, b and c; parentheses kept as one operand. */

@@ -57,7 +57,11 @@ export default defineRule({
         const source = n.childForFieldName('right');
         const from = source ? [source, ...source.descendantsOfType('identifier').filter((x): x is Node => x !== null)] : [];
         if (!from.some((id) => id.type === 'identifier' && perIteration.has(id.text))) continue;
-        for (const id of boundBy(n)) if (!perIteration.has(id.text)) grew = perIteration.add(id.text) !== null;
+        for (const id of boundBy(n)) {
+          if (perIteration.has(id.text)) continue;
+          perIteration.add(id.text);
+          grew = true;
+        }
       }
     }
     for (const n of findDescendants(body, (x) => x.type === 'assignment' || x.type === 'augmented_assignment', isNestedScope)) {

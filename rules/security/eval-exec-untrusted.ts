@@ -803,18 +803,19 @@ function moduleValue(facts: FileFacts, name: string): Node | null {
  * validated identifier or number, so the code run is one the author wrote.
  */
 function onlyCheckedPieces(facts: FileFacts, source: Node, call: Node): boolean {
-  const pieces: Node[] = [];
-  const flatten = (n: Node): boolean => {
-    if (n.type === 'parenthesized_expression' && n.namedChild(0)) return flatten(n.namedChild(0)!);
-    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+')
-      return flatten(n.childForFieldName('left')!) && flatten(n.childForFieldName('right')!);
-    if (isPlainString(n)) return true;
-    if (n.type !== 'identifier') return false;
-    pieces.push(n);
-    return true;
-  };
-  if (!flatten(source) || pieces.length === 0) return false;
+  const parts = joinedParts(source);
+  if (parts.some((n) => !isPlainString(n) && n.type !== 'identifier')) return false;
+  const pieces = parts.filter((n) => n.type === 'identifier');
+  if (pieces.length === 0) return false;
   return pieces.every((id) => isOneOfLiterals(id, call) || isValidatedText(id, call) || rejectedBefore(facts, id.text, call));
+}
+
+/** The operands of a `+` chain, parentheses unwrapped (`"a" + (b + "c")`: `"a"`, `b`, `"c"`); the node itself otherwise. */
+function joinedParts(n: Node): Node[] {
+  if (n.type === 'parenthesized_expression' && n.namedChild(0)) return joinedParts(n.namedChild(0)!);
+  if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+')
+    return [...joinedParts(n.childForFieldName('left')!), ...joinedParts(n.childForFieldName('right')!)];
+  return [n];
 }
 
 /**
@@ -824,7 +825,6 @@ function onlyCheckedPieces(facts: FileFacts, source: Node, call: Node): boolean 
  * literal, or arithmetic with an integer literal (`i + 1`, which raises on anything but a number).
  */
 function onlyNumbersJoined(source: Node): boolean {
-  let numbers = 0;
   const isNumber = (n: Node): boolean => {
     if (n.type === 'integer') return true;
     if (n.type === 'parenthesized_expression' && n.namedChild(0)) return isNumber(n.namedChild(0)!);
@@ -833,17 +833,12 @@ function onlyNumbersJoined(source: Node): boolean {
     const [left, right] = [n.childForFieldName('left')!, n.childForFieldName('right')!];
     return (left.type === 'integer' || right.type === 'integer') && [left, right].every((x) => x.type === 'integer' || x.type === 'identifier' || isNumber(x));
   };
-  const flatten = (n: Node): boolean => {
-    if (n.type === 'parenthesized_expression' && n.namedChild(0)) return flatten(n.namedChild(0)!);
-    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+')
-      return flatten(n.childForFieldName('left')!) && flatten(n.childForFieldName('right')!);
-    if (isPlainString(n)) return true;
+  const writtenNumber = (n: Node) => {
     const args = n.type === 'call' && n.childForFieldName('function')?.text === 'str' ? positionalArguments(n) : [];
-    if (args.length !== 1 || !isNumber(args[0]!)) return false;
-    numbers++;
-    return true;
+    return args.length === 1 && isNumber(args[0]!);
   };
-  return flatten(source) && numbers > 0;
+  const parts = joinedParts(source);
+  return parts.every((n) => isPlainString(n) || writtenNumber(n)) && parts.some(writtenNumber);
 }
 
 /**

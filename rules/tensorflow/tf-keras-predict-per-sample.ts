@@ -165,8 +165,7 @@ export default defineRule({
 function bindsName(loop: Node, name: string): boolean {
   const target =
     loop.type === 'for_statement' ? loop.childForFieldName('left') : loop.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('left');
-  if (!target) return false;
-  return target.type === 'identifier' ? target.text === name : findDescendants(target, (n) => n.type === 'identifier' && n.text === name).length > 0;
+  return !!target && targetNames(target).includes(name);
 }
 
 /** A clock read: `perf_counter()`, `time.time()`, `time.monotonic()`, `timeit.default_timer()`, and their `_ns` forms. */

@@ -209,6 +209,9 @@ export default defineRule({
       if (contains(loop, id)) return;
     }
     if (kind === 'pop' && isShortFixedWindow(call, name, binds, scope)) return;
+    // `if idx == 0: items.pop(0)` ... `items.pop(best)`: the list is picked from at any position (a deque's `pop` takes no
+    // index), and the front pop runs on the first pass only. scqubits' dressed-state matching, review71: judged wrong.
+    if (kind === 'pop' && (poppedAtOtherPositions(uses) || onFirstPassOnly(call, loop))) return;
     // A moving window capped right before the pop (`if len(acc) > 100: acc.pop(0)`, PyTorch-GAN's running accuracy):
     // each pop shifts at most that many pointers. Blind review: both such findings noise. A hint that says so.
     const cap = kind === 'pop' ? windowCap(call, name, scope) : null;
@@ -219,6 +222,28 @@ export default defineRule({
     ctx.report({ node: call, message: capped, severity, edits: dequeEdits(ctx, name, scope, binds) });
   },
 });
+
+/** `name.pop(i)` with another index than 0 or -1 somewhere in the scope: the list is not a queue but a pool picked from. */
+function poppedAtOtherPositions(uses: readonly Node[]): boolean {
+  return uses.some((id) => {
+    const attr = id.parent;
+    const call = attr?.type === 'attribute' && attr.childForFieldName('attribute')?.text === 'pop' ? attr.parent : null;
+    const index = call?.type === 'call' ? args(call)[0] : undefined;
+    return !!index && index.text !== '0' && index.text !== '-1';
+  });
+}
+
+/** The call runs under `if i == 0:` (or `if not i:`), `i` being the target of the loop around it: on the first pass only. */
+function onFirstPassOnly(call: Node, loop: Node): boolean {
+  const target = loop.type === 'for_statement' ? loop.childForFieldName('left')?.text : undefined;
+  if (!target) return false;
+  for (let n: Node | null = call.parent; n && !n.equals(loop); n = n.parent) {
+    if (n.type !== 'block' || n.parent?.type !== 'if_statement' || !n.parent.childForFieldName('consequence')?.equals(n)) continue;
+    const test = n.parent.childForFieldName('condition')?.text.replace(/\s+/g, ' ');
+    if (test === `${target} == 0` || test === `0 == ${target}` || test === `not ${target}`) return true;
+  }
+  return false;
+}
 
 /** `name.pop(0)` anywhere in the function around the call: the list is also a queue drained from the front. */
 function poppedFromFront(call: Node, name: string): boolean {

@@ -20,6 +20,12 @@ const DEBUGGERS = new Set([
   'pydevd_pycharm.settrace',
 ]);
 
+/**
+ * Why removing a branch's only breakpoint is not safe: EnergyPATHWAYS' unit converter stops on NaN results in its `if`
+ * branch (review71 judged the `pass` left there wrong: the failure would go on as a silent `None`).
+ */
+const EMPTIED_BRANCH = 'the branch is left holding only `pass`: the case the author stopped on (a failure, often) then goes on silently';
+
 export default defineRule({
   id: 'leftover-breakpoint',
   title: 'breakpoint(), pdb.set_trace() or ipdb.set_trace() left in source',
@@ -46,7 +52,11 @@ export default defineRule({
       after: 'def train(X, y):\n    model.fit(X, y)',
     },
   },
-  fix: { safety: 'safe', title: 'Remove the breakpoint' },
+  fix: {
+    safety: 'safe',
+    title: 'Remove the breakpoint',
+    forms: [{ safety: 'unsafe', when: 'when the breakpoint is the only statement of a branch or an `except` handler', reason: EMPTIED_BRANCH }],
+  },
   // A breakpoint halts an example or a one-off script as surely as a service: where it stands does not make it small.
   mattersAnywhere: true,
   query: `
@@ -63,12 +73,17 @@ export default defineRule({
     const edits = removalEdits(ctx, statement);
     const handler = inExceptHandler(statement);
     const demo = !handler && inPackageDemoBlock(ctx, statement);
+    const onlyStatement = soleStatementOfBranch(statement);
+    const message = handler
+      ? `\`${what}()\` in an \`except\` handler stops the program when the \`try\` fails; remove it unless the post-mortem stop is meant`
+      : `\`${what}()\` left in the code: it stops the program and waits for a debugger; remove it`;
     ctx.report({
       node: call,
-      message: handler
-        ? `\`${what}()\` in an \`except\` handler stops the program when the \`try\` fails; remove it unless the post-mortem stop is meant`
-        : `\`${what}()\` left in the code: it stops the program and waits for a debugger; remove it`,
+      message: onlyStatement
+        ? `${message} (it is the ${handler ? 'handler' : 'branch'}'s only statement: the case it stops on may deserve a \`raise\` rather than \`pass\`)`
+        : message,
       edits: edits ?? undefined,
+      ...(onlyStatement ? { safety: 'unsafe' as const, reason: EMPTIED_BRANCH } : {}),
       // A stop only on failure, to inspect it, is how a one-off script is debugged on purpose (`except: set_trace()`).
       ...(handler ? { lowImpact: 'in an `except` handler: a post-mortem stop on failure, often kept on purpose' } : {}),
       // A package module's `__main__` block is its author's hand-run demo (tensorpack's dataset modules open a shell on
@@ -193,6 +208,13 @@ function enclosingScope(node: Node): Node | null {
   let n: Node | null = node;
   while (n && !['function_definition', 'class_definition', 'lambda', 'module'].includes(n.type)) n = n.parent;
   return n;
+}
+
+/** The statement is all its `if` / `elif` / `else` / `except` block holds (comments aside). */
+function soleStatementOfBranch(statement: Node): boolean {
+  const block = statement.parent;
+  if (block?.type !== 'block' || !['if_statement', 'elif_clause', 'else_clause', 'except_clause'].includes(block.parent?.type ?? '')) return false;
+  return block.namedChildren.filter((c) => c && c.type !== 'comment').length === 1;
 }
 
 /**

@@ -30,6 +30,7 @@ import {
   occurrences,
   positionalArguments,
   scopeOf,
+  soleAssignedValue,
   unwrapIterable,
   values,
 } from '../../server/analysis';
@@ -906,7 +907,7 @@ function emptinessTest(condition: Node, acc: string): 'empty' | 'filled' | null 
 function passCounter(loop: Node, ctx: RuleContext): string | null {
   if (loop.type !== 'for_statement') return null;
   const left = loop.childForFieldName('left');
-  const right = loop.childForFieldName('right');
+  const right = enumerateUnderProgressBar(loop.childForFieldName('right'), loop);
   const fn = right?.type === 'call' ? right.childForFieldName('function')?.text : null;
   if (!left || !right || !fn || !ctx.facts.isBuiltin(fn, right)) return null;
   const args = callArguments(right);
@@ -915,6 +916,20 @@ function passCounter(loop: Node, ctx: RuleContext): string | null {
   const first = left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.namedChild(0) : null;
   if (fn === 'enumerate' && args.length === 1 && args[0].type !== 'keyword_argument' && first?.type === 'identifier') return first.text;
   return null;
+}
+
+/**
+ * The `enumerate(...)` a progress bar wraps (`tqdm(enumerate(loader), total=n)`), also through a name bound once to it
+ * (`rec_data_iter = tqdm.tqdm(enumerate(dataloader), ...)` then `for i, batch in rec_data_iter:`, ICLRec's evaluation,
+ * review71's hunt): the bar yields what enumerate does. Any other iterable is returned as it is.
+ */
+function enumerateUnderProgressBar(right: Node | null, loop: Node): Node | null {
+  let iterable = right;
+  if (iterable?.type === 'identifier') iterable = soleAssignedValue(scopeOf(loop), iterable.text) ?? iterable;
+  const fn = iterable?.type === 'call' ? iterable.childForFieldName('function')?.text : null;
+  if (!fn || !/(^|\.)tqdm$/.test(fn)) return right;
+  const first = callArguments(iterable!)[0];
+  return first?.type === 'call' && first.childForFieldName('function')?.text === 'enumerate' ? first : right;
 }
 
 /**

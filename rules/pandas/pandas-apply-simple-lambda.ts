@@ -128,10 +128,12 @@ export default defineRule({
   arguments: (argument_list (attribute attribute: (identifier)) @attributeFunction) @args
   (#any-of? @method "apply" "map")) @call`,
   check(m, ctx) {
-    // The lambda (or function) must be the only argument (comments aside).
-    if (m.need('args').namedChildren.filter((c) => c && c.type !== 'comment').length !== 1) return;
     const series = m.need('series');
     const method = m.need('method').text;
+    // The lambda (or function) must be the only argument (comments aside), but for a datetime column's `apply(f, 1)`:
+    // Series.apply's second positional is `convert_dtype` (the Informer loaders pass it), which the rewrite can drop.
+    const args = m.need('args').namedChildren.filter((c) => c && c.type !== 'comment');
+    if (args.length !== 1 && !(args.length === 2 && method === 'apply' && convertDtypeFlag(args[1]!) && parsedByToDatetime(series, ctx.facts))) return;
     const call = m.need('call');
     // Tests of the API itself: the lambda is what is under test.
     if (inTestOf(call, method) || comparedWithSameCall(call, method) || expectedValue(call, ctx)) return;
@@ -219,6 +221,11 @@ export default defineRule({
     });
   },
 });
+
+/** `1` or `True` as Series.apply's second positional argument, `convert_dtype` (a DataFrame's would be `axis`). */
+function convertDtypeFlag(arg: Node): boolean {
+  return arg.text === '1' || arg.text === 'True';
+}
 
 /** Frame libraries whose columns have `.apply` but not pandas' `.map(dict)`; cuDF, modin and dask follow pandas there. */
 const OTHER_FRAME_LIBRARIES = new Set(['vaex', 'polars']);
@@ -1080,6 +1087,7 @@ function keyedByStringParameter(series: Node): boolean {
  */
 function parsedByToDatetime(receiver: Node, facts: Parameters<typeof values>[0]): boolean {
   if (receiver.type === 'call') return isToDatetime(receiver, facts);
+  if (receiver.type === 'subscript' || receiver.type === 'attribute') return columnParsedByToDatetime(receiver, facts);
   if (receiver.type !== 'identifier') return false;
   const scope = scopeOf(receiver);
   const body = scope.type === 'function_definition' ? scope.childForFieldName('body') : null;
@@ -1095,6 +1103,49 @@ function parsedByToDatetime(receiver: Node, facts: Parameters<typeof values>[0])
     if (binder.parent?.type === 'expression_statement' && binder.parent.parent?.equals(body) && binder.endIndex <= receiver.startIndex) parsedBefore = true;
   }
   return parsedBefore;
+}
+
+/**
+ * `frame.date` or `frame["date"]` after the function's own `frame["date"] = pd.to_datetime(frame.date)` (the Informer
+ * family of time-series loaders, copied into many forecasting repositories, then `frame.date.apply(lambda row: row.month, 1)`):
+ * the column holds Timestamps, so what `.dt` has is read per element. Every assignment of that column in the function
+ * is such a call, one of them a statement of the body before the apply, and the frame's name is not bound again after it.
+ */
+function columnParsedByToDatetime(column: Node, facts: Parameters<typeof values>[0]): boolean {
+  const key = columnKey(column);
+  const frame = column.type === 'subscript' ? column.childForFieldName('value') : column.childForFieldName('object');
+  if (key === null || frame?.type !== 'identifier') return false;
+  const scope = scopeOf(column);
+  const body = scope.type === 'function_definition' ? scope.childForFieldName('body') : null;
+  if (!body) return false;
+  let parsedAt = -1;
+  for (const id of occurrences(scope, frame.text)) {
+    const target = id.parent;
+    if (
+      !target ||
+      (target.type !== 'subscript' && target.type !== 'attribute') ||
+      !target.childForFieldName(target.type === 'subscript' ? 'value' : 'object')?.equals(id)
+    )
+      continue;
+    const assignment = target.parent;
+    if (assignment?.type !== 'assignment' && assignment?.type !== 'augmented_assignment') continue;
+    if (!assignment.childForFieldName('left')?.equals(target) || columnKey(target) !== key) continue;
+    const value = assignment.childForFieldName('right');
+    if (assignment.type !== 'assignment' || value?.type !== 'call' || !isToDatetime(value, facts)) return false;
+    if (assignment.parent?.type === 'expression_statement' && assignment.parent.parent?.equals(body) && assignment.endIndex <= column.startIndex) {
+      parsedAt = assignment.endIndex;
+    }
+  }
+  if (parsedAt < 0) return false;
+  // `frame = other_frame` between the parse and the apply: the column read is another frame's.
+  return !occurrences(scope, frame.text).some((id) => id.startIndex > parsedAt && id.startIndex < column.startIndex && bindingOf(id) !== null);
+}
+
+/** The column a `frame["name"]` or `frame.name` selects, or null for any other key. */
+function columnKey(column: Node): string | null {
+  if (column.type === 'attribute') return column.childForFieldName('attribute')?.text ?? null;
+  const keys = column.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment');
+  return keys.length === 1 ? stringLiteralValue(keys[0]) : null;
 }
 
 /** `pd.to_datetime(...)` without `errors="ignore"`. */

@@ -543,7 +543,7 @@ function reportActionSelection(step: Node, action: Node, ctx: RuleContext): void
   const body = loop?.childForFieldName('body');
   if (!loop || !body || gradDecided(step) || isTestSuiteFile(ctx)) return;
   const forward = forwardBehind(action, enclosingStatement(step), body, ctx.facts, 0);
-  if (!forward || gradDecided(forward)) return;
+  if (!forward || gradDecided(forward) || calleeDecidesGrad(forward, ctx.facts)) return;
   // One finding per forward: several rollout loops may pick their actions through the same `act` method.
   const reported = reportedForwards.get(ctx.facts) ?? new Set<number>();
   reportedForwards.set(ctx.facts, reported);
@@ -567,6 +567,53 @@ function reportActionSelection(step: Node, action: Node, ctx: RuleContext): void
 }
 
 const reportedForwards = new WeakMap<FileFacts, Set<number>>();
+
+/**
+ * The call runs a def that settles gradients itself: a function or a method (of the class the receiver was last built
+ * from) of this file or of an imported workspace module, decorated with a gradient context or entering one. DyGLib's
+ * `evaluate_model_link_prediction` wraps its loop in `with torch.no_grad():` and tdmpc2's `TDMPC2.act` is decorated
+ * `@torch.no_grad()`: review71 judged the findings on their callers wrong.
+ */
+function calleeDecidesGrad(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') {
+    const local = localFunction(fn.text, call, facts);
+    return local ? GRAD_CONTEXT.test(decoratedText(local)) : namesInImportedModules(facts, gradDecidingDefs).has(fn.text);
+  }
+  const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const method = fn?.childForFieldName('attribute')?.text;
+  if (obj?.type !== 'identifier' || !method) return false;
+  const built = valuesAssignedTo(obj.text, call, facts).filter((v) => v.startIndex < call.startIndex);
+  const classes = new Set(
+    built.map((v) => (v.type === 'call' && v.childForFieldName('function')?.type === 'identifier' ? v.childForFieldName('function')!.text : '')),
+  );
+  if (classes.size !== 1 || classes.has('')) return false;
+  const [cls] = classes;
+  const local = classIndex(facts).byClassName(cls)?.methods.get(method);
+  if (local) return GRAD_CONTEXT.test(decoratedText(local));
+  return namesInImportedModules(facts, gradDecidingDefs).has(`${cls}.${method}`);
+}
+
+/** A def's text with its decorators. */
+function decoratedText(def: Node): string {
+  return def.parent?.type === 'decorated_definition' ? def.parent.text : def.text;
+}
+
+/** A module's top-level functions (`name`) and class methods (`Class.name`) that are decorated with or enter a gradient context. */
+const gradDecidingDefs = lintMemo((facts): ReadonlySet<string> => {
+  const found = new Set<string>();
+  if (!GRAD_CONTEXT.test(facts.text)) return found;
+  for (const child of facts.root.namedChildren) {
+    const d = child && definitionOf(child);
+    if (d?.type === 'function_definition' && GRAD_CONTEXT.test(child!.text)) found.add(d.childForFieldName('name')!.text);
+    if (d?.type !== 'class_definition') continue;
+    const name = d.childForFieldName('name')!.text;
+    for (const [method, def] of classIndex(facts).byClassName(name)?.methods ?? []) {
+      if (def.type === 'function_definition' && GRAD_CONTEXT.test(decoratedText(def))) found.add(`${name}.${method}`);
+    }
+  }
+  return found;
+});
 /** What an action picker keeps for a later update: log-probabilities, values appended to a buffer, `saved_*` lists. */
 const KEEPS_FOR_UPDATE = /\blog_prob\b|\.(?:append|extend)\s*\(|\bsaved_\w+/;
 
@@ -836,7 +883,7 @@ function periodicEvaluation(ifNode: Node, then: Node, ctx: RuleContext): void {
     (n) => n.type === 'call' && n.childForFieldName('function')?.type === 'identifier' && trained.has(n.childForFieldName('function')!.text),
     isNestedScope,
   )[0];
-  if (!forward || feedsLaterStatements(forward, ifNode, loop.node)) return;
+  if (!forward || feedsLaterStatements(forward, ifNode, loop.node) || calleeDecidesGrad(forward, ctx.facts)) return;
   ctx.report({
     node: forward,
     severity: DRAWS.test(then.text) ? 'hint' : undefined,

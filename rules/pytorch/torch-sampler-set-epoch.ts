@@ -2,6 +2,7 @@ import { defineRule, type RuleContext } from '../../server/engine/rule';
 import { detectEol, type Node } from '../../server/syntax';
 import {
   assignmentTarget,
+  enclosingClass,
   enclosingLoops,
   FileFacts,
   findDescendants,
@@ -118,7 +119,10 @@ export default defineRule({
       const rest = (def: Node) => ctx.restsOn(def);
       const local = epochLoopFor(loader, scope, facts, rest);
       const epoch = local ?? returnedToEpochLoop(loader, scope, facts, rest);
-      if (!epoch) continue;
+      if (!epoch) {
+        if (reportAttributeLoader(loader, ctor, library ? '`DistributedSampler`' : `\`${fn.text}\` (a \`DistributedSampler\`)`, ctx)) return;
+        continue;
+      }
       // set_epoch on THIS sampler (or on the loader's sampler) in THIS epoch loop, or in a same-file helper it calls.
       // In the caller of a function that returns the loader, any set_epoch there will do: the sampler may come back too.
       if (setsEpoch(epoch.loop, local ? sampler : null, epoch.loaderName, facts, rest)) return;
@@ -462,6 +466,39 @@ function iteratingHelper(loop: Node, loaderName: string, facts: FileFacts, rest:
     if (findDescendants(def, iterates, isNestedScope).length > 0) return def;
   }
   return null;
+}
+
+/**
+ * `self._train_loader = DataLoader(train_set, sampler=train_sampler)` in a setup method, and `for epoch in ...: for data in
+ * self._train_loader:` in another method of the class (FixRes' trainers, review71's hunt): a class that never spells
+ * `set_epoch` cannot tell the sampler the epoch, whatever the method. Reported without a fix (the sampler is a local of
+ * another method: `self._train_loader.sampler.set_epoch(epoch)` reaches it).
+ */
+function reportAttributeLoader(loader: Node, ctor: Node, kind: string, ctx: RuleContext): boolean {
+  const assign = loader.parent;
+  const left = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(loader) ? assign.childForFieldName('left') : null;
+  if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') return false;
+  const classOf = (n: Node) => {
+    const method = enclosingFunction(n);
+    return method ? enclosingClass(method) : null;
+  };
+  const cls = classOf(loader);
+  if (!cls || /\.set_epoch\s*\(/.test(cls.text)) return false;
+  const facts = ctx.facts;
+  for (const loop of findDescendants(cls, (n) => n.type === 'for_statement')) {
+    const right = loop.childForFieldName('right');
+    if (!right || unwrapIterable(right, facts).inner.text !== left.text) continue;
+    const outer = enclosingLoops(loop)[0];
+    if (!outer || !classOf(outer)?.equals(cls)) continue;
+    const variable = epochVariable(outer) ?? 'epoch';
+    const method = enclosingFunction(outer)?.childForFieldName('name')?.text;
+    ctx.report({
+      node: ctor,
+      message: `This ${kind} feeds \`${left.text}\`, whose epoch loop${method ? ` in \`${method}\`` : ''} never tells it the epoch: call \`${left.text}.sampler.set_epoch(${variable})\` at the start of each epoch, or every epoch repeats the same order`,
+    });
+    return true;
+  }
+  return false;
 }
 
 function epochVariable(outer: Node): string | null {

@@ -216,6 +216,7 @@ export default defineRule({
     // `eval(alias2name[dataset] + '_classes()')` with the table traced to nothing outside: the text is a fixed entry.
     if (origin === null && entryOfTable(source, def)) return;
     if (isOneOfLiterals(source, call) || isValidatedText(source, call) || onlyCheckedPieces(ctx.facts, source, call)) return;
+    if (onlyArithmeticGroups(source, call)) return;
     if (evaluatesAnnotation(source, def) || evaluatesInCallersFrame(args.slice(1))) return;
     // `eval(args.decoder_layers)`, `eval(sys.argv[1])`: the program's own command line, environment or parsed
     // configuration, set by whoever runs it (who can run any code as that user anyway). Worth a look, not a warning.
@@ -237,21 +238,25 @@ export default defineRule({
         : (runsCodeByDesign(source, def) ??
           namedAsCode(fn, source, def) ??
           namespaceMakesNames(ctx.facts, args.slice(1)) ??
+          namespaceOfTheProgram(args.slice(1)) ??
           resultUsedAsObject(call) ??
           namesExpected(call) ??
           (origin === INVOKER_ORIGIN ? fallsBackToText(call, source) : null));
     // `eval("dict(" + text + ")")`: the literal parts wrap the text in a call, which ast.literal_eval and json reject.
     const wrapped = !called && wrapsInCall(source);
     const literal = fn === 'eval' && args.length === 1 && !purpose && !wrapped && callersPassLiterals(ctx.facts, source, def);
-    const parse = called
-      ? 'look the name up instead (a dict of the allowed functions, or `getattr(module, name)`)'
-      : wrapped
-        ? 'parse it instead (`ast.parse(text, mode="eval")`, then `ast.literal_eval` on the call\'s arguments)'
-        : purpose
-          ? 'only pass text you trust'
-          : fn === 'exec'
-            ? `only pass text you trust (${EXEC_RUNS_STATEMENTS})`
-            : 'parse it instead (`ast.literal_eval` when it holds only literals, `json.loads`, an `ast`-based evaluator)';
+    const lookup = called ? attributeLookup(source) : null;
+    const parse = lookup
+      ? `look the attribute up instead: \`${lookup}\``
+      : called
+        ? 'look the name up instead (a dict of the allowed functions, or `getattr(module, name)`)'
+        : wrapped
+          ? 'parse it instead (`ast.parse(text, mode="eval")`, then `ast.literal_eval` on the call\'s arguments)'
+          : purpose
+            ? 'only pass text you trust'
+            : fn === 'exec'
+              ? `only pass text you trust (${EXEC_RUNS_STATEMENTS})`
+              : 'parse it instead (`ast.literal_eval` when it holds only literals, `json.loads`, an `ast`-based evaluator)';
     // Text that cannot be traced to outside input (a loop variable, an attribute, a call's result) is
     // often the program's own: a hint, so the reader checks where it comes from.
     const byDesign = purpose && !called ? ` by design (${purpose})` : '';
@@ -327,6 +332,12 @@ const NAME_TEXT = /^(\w+_)?(name|class|cls|classname|type)$/i;
 /** Docstring wording of a function whose job is to run the code or expression it is given. */
 const RUNS_CODE_DOC =
   /\b(string|text|code|expression|spec|specification|statement)s?\b[^.\n]{0,40}\b(evaluat|execut)\w*|\b(evaluat|execut)\w*\b[^.\n]{0,40}\b(python code|code block|expression|statement)s?\b/i;
+/**
+ * Docstring wording that documents the eval and its risk: "This function calls :func:`eval`, hence there are severe
+ * security concerns with running this on untrusted data" (chempy's reaction parser, review71: judged wrong when told
+ * to parse instead, since its parameters are expressions such as `10**3.7`).
+ */
+const WARNS_OF_EVAL_DOC = /\b(calls?|uses?|via|through|passed (on )?to)\s+(:func:)?`*(eval|exec)\b|\buntrusted (data|input|text|strings?)\b/i;
 /** A string default that is Python source rather than words: `"None"`, `"[(512, 10, 5)] * 4"`, `"(3, 4)"`, `"{}"`. */
 const PYTHON_SOURCE_DEFAULT = /^\s*(None|True|False|[[({][\s\S]*)\s*$/;
 
@@ -338,6 +349,7 @@ function runsCodeByDesign(source: Node, def: Node | null): string | null {
   if (!def) return null;
   const doc = docstringOf(def);
   if (doc && RUNS_CODE_DOC.test(doc)) return `\`${def.childForFieldName('name')?.text}\`'s docstring says it runs the code it is given`;
+  if (doc && WARNS_OF_EVAL_DOC.test(doc)) return `\`${def.childForFieldName('name')?.text}\`'s docstring warns that it calls \`eval\``;
   if (source.type !== 'identifier' || !parameterNames(def).includes(source.text)) return null;
   const text = stringLiteralValue(parameterDefault(def, source.text));
   return text !== null && PYTHON_SOURCE_DEFAULT.test(text) ? `its default, \`"${text.length > 20 ? '...' : text}"\`, is Python source` : null;
@@ -398,6 +410,54 @@ function namespaceMakesNames(facts: FileFacts, namespaces: readonly Node[]): str
   const made = namespaces.find((a) => a.type === 'call' && makesMissingNames(facts, a));
   return made ? `its namespace, \`${made.text.length > 30 ? '...' : made.text}\`, makes every name it meets: a small language` : null;
 }
+
+/**
+ * `eval(string, namespace)`, `eval(eqn["condition"], self.group_dict)`: the program hands the expression the names it may
+ * read (a namespace it was given or built), so the text is an expression over them by design, as Dedalus' equation
+ * strings and their conditions are (review71: judged wrong when told to parse with `ast.literal_eval`).
+ */
+function namespaceOfTheProgram(namespaces: readonly Node[]): string | null {
+  const named = namespaces.find((a) => {
+    const name = a.type === 'identifier' ? a.text : a.type === 'attribute' ? (a.childForFieldName('attribute')?.text ?? '') : '';
+    return NAMESPACE_NAME.test(name);
+  });
+  return named ? `it reads the names of \`${named.text}\`: an expression language` : null;
+}
+
+/** A name for a namespace of symbols: `namespace`, `ns`, `env`, `scope`, `symbols`, `group_dict`, `local_vars`. */
+const NAMESPACE_NAME = /^(\w+_)?(namespace|ns|env|environment|scope|symbols|symbol_table|vars|variables|dict)$/i;
+
+/**
+ * `eval(m.group(1) + m.group(2) + m.group(3))` after `m = re.match(r"(\d+)([-+*\/])(\d+)", v)`: every piece is a group
+ * of a literal pattern made of digits, spaces and arithmetic operators only, so the text is arithmetic on numbers
+ * (tdmpc2's config expressions, review71: judged wrong).
+ */
+function onlyArithmeticGroups(source: Node, call: Node): boolean {
+  const pieces = plusOperands(source);
+  const def = enclosingDef(call);
+  if (!def) return false;
+  return pieces.every((piece) => {
+    const fn = piece.type === 'call' ? piece.childForFieldName('function') : null;
+    const match = fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'group' ? fn.childForFieldName('object') : null;
+    if (match?.type !== 'identifier') return false;
+    const bound = bindersSpelling(def, match.text, ASSIGNMENT);
+    const value = bound.length === 1 && bound[0].type === 'assignment' ? bound[0].childForFieldName('right') : null;
+    if (value?.type !== 'call' || !/^re\.(match|fullmatch|search)$/.test(value.childForFieldName('function')?.text ?? '')) return false;
+    const pattern = regexText(positionalArguments(value)[0] ?? null);
+    return pattern !== null && ARITHMETIC_PATTERN.test(pattern.replace(/\\[ds+\-*/.()]/g, ''));
+  });
+}
+
+/** The text of a regex literal: a plain string's, or a raw string's (`r"(\d+)"`) as written. */
+function regexText(n: Node | null): string | null {
+  const start = n?.type === 'string' ? n.namedChildren.find((c) => c?.type === 'string_start') : null;
+  const parts = n?.namedChildren.filter((c) => c && c.type !== 'string_start' && c.type !== 'string_end') ?? [];
+  if (start && /^[rR]['"]/.test(start.text) && parts.length === 1 && parts[0]!.type === 'string_content') return parts[0]!.text;
+  return stringLiteralValue(n);
+}
+
+/** What a regex may still hold, its escapes of digits, spaces and operators removed, to match only numbers and operators. */
+const ARITHMETIC_PATTERN = /^[()[\]+*?{}0-9,/^$|\- ]*$/;
 
 /** Literal-display text: numbers, quoted strings, None/True/False, brackets, commas and colons, nothing evaluated. */
 function isLiteralDisplay(text: string): boolean {
@@ -895,14 +955,8 @@ function splicesIntoName(source: Node): boolean {
     return !!template && plain && NAME_PLACEHOLDER.test(template.text);
   }
   if (source.type === 'string' && /^[rRbBuU]*[fF]/.test(source.text)) return NAME_PLACEHOLDER.test(source.text);
-  const pieces: Node[] = [];
-  const flatten = (n: Node): void => {
-    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
-      flatten(n.childForFieldName('left')!);
-      flatten(n.childForFieldName('right')!);
-    } else pieces.push(n);
-  };
-  flatten(source);
+  const pieces = plusOperands(source);
+  if (namesAnAttribute(pieces)) return true;
   return pieces.some(
     (piece, i) =>
       i > 0 &&
@@ -913,6 +967,38 @@ function splicesIntoName(source: Node): boolean {
       /[A-Za-z_]\w*['"]$/.test(pieces[i - 1].text) &&
       /^[rRbBuU]*['"]\w*\s*\(/.test(pieces[i + 1].text),
   );
+}
+
+/** `getattr(self, cls_loss + '_loss')` for `'self.' + cls_loss + '_loss'`: the object the literal prefix names, then the rest. */
+function attributeLookup(source: Node): string | null {
+  const pieces = plusOperands(source);
+  if (!namesAnAttribute(pieces)) return null;
+  const prefix = /^([A-Za-z_]\w*)\.$/.exec(stringLiteralValue(pieces[0]) ?? '');
+  return prefix
+    ? `getattr(${prefix[1]}, ${pieces
+        .slice(1)
+        .map((p) => p.text)
+        .join(' + ')})`
+    : null;
+}
+
+/** The operands of a chain of `+`, left to right. */
+function plusOperands(source: Node): Node[] {
+  if (source.type === 'binary_operator' && source.childForFieldName('operator')?.type === '+') {
+    return [...plusOperands(source.childForFieldName('left')!), ...plusOperands(source.childForFieldName('right')!)];
+  }
+  return [source];
+}
+
+/**
+ * `'self.' + cls_loss + '_loss'` (DBNet's loss picker, review71: the parse advice judged beside the point): the literal
+ * parts spell a dotted name around the spliced value, so the text names an attribute and `getattr` finds it.
+ */
+function namesAnAttribute(pieces: readonly Node[]): boolean {
+  if (pieces.length < 2 || !pieces.some((p) => !isPlainString(p))) return false;
+  const first = stringLiteralValue(pieces[0]);
+  if (first === null || !/^[A-Za-z_]\w*(\.\w+)*\.\w*$/.test(first)) return false;
+  return pieces.every((p) => !isPlainString(p) || /^[\w.]*$/.test(stringLiteralValue(p) ?? ' '));
 }
 
 /** A placeholder glued to a name that is then called: `dens{}(`, `get_{kind}(`, `{name}_loader(`. */

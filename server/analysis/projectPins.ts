@@ -166,7 +166,7 @@ const documentedFloors: ProbeMemo<Version | null> = new WeakMap();
  * what they support. Null when no such statement is found (or the file has no project).
  */
 export function documentedFloor(pkg: string, filePath: string | undefined, files: FileProbe): Version | null {
-  const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
+  const root = filePath ? projectFolderOf(path.dirname(filePath), files) : null;
   if (!root || !files.readText) return null;
   return rememberedFor(documentedFloors, files, `${pkg}\n${root}`, Date.now(), 1000, () => {
     let lowest: Version | null = null;
@@ -219,7 +219,7 @@ const warningFilters: ProbeMemo<string[]> = new WeakMap();
  * deprecation and chosen to keep the old spelling.
  */
 export function ignoresWarning(message: RegExp, filePath: string | undefined, files: FileProbe): boolean {
-  const root = filePath ? markedRootOf(path.dirname(filePath), files) : null;
+  const root = filePath ? projectFolderOf(path.dirname(filePath), files) : null;
   if (!root || !files.readText) return false;
   // Each filter's text from its `ignore:` on, per project.
   const ignored = rememberedFor(warningFilters, files, root, Date.now(), 1000, () =>
@@ -262,7 +262,7 @@ function lowestOver(
  * repository's requirements). Null when the file has no project.
  */
 function requirementFolders(filePath: string, files: FileProbe, layers: Layers = 'nearest'): string[] | null {
-  const root = markedRootOf(path.dirname(filePath), files);
+  const root = projectFolderOf(path.dirname(filePath), files);
   if (!root) return null;
   const nested: string[] = [];
   for (let dir = nearestRequirementFolder(path.dirname(filePath), root, files); dir;) {
@@ -270,6 +270,23 @@ function requirementFolders(filePath: string, files: FileProbe, layers: Layers =
     dir = layers === 'all' ? nearestRequirementFolder(path.dirname(dir), root, files) : null;
   }
   return [...nested, ...projectRoots(root, files)];
+}
+
+/**
+ * The project folder of `dir`: the marked one (markedRootOf), or, in a checkout without any marker (a repository
+ * downloaded as an archive, with no `.git`), the nearest folder up that holds a requirement file: Nonstationary
+ * Transformers' environment.yml pins `torch==1.9.0` beside its code, which speaks for it with or without `.git`.
+ */
+function projectFolderOf(dir: string, files: FileProbe): string | null {
+  return markedRootOf(dir, files) ?? rememberedFor(unmarkedProjects, files, dir, Date.now(), 10_000, () => nearestRequirementFolderUp(dir, files));
+}
+const unmarkedProjects: ProbeMemo<string | null> = new WeakMap();
+
+function nearestRequirementFolderUp(dir: string, files: FileProbe): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (SUB_PROJECT_REQUIREMENTS.some((file) => files.exists(path.join(d, file)))) return d;
+    if (path.dirname(d) === d) return null;
+  }
 }
 
 /**

@@ -433,7 +433,7 @@ const NAMESPACE_NAME = /^(\w+_)?(namespace|ns|env|environment|scope|symbols|symb
  * (tdmpc2's config expressions, review71: judged wrong).
  */
 function onlyArithmeticGroups(source: Node, call: Node): boolean {
-  const pieces = plusOperands(source);
+  const pieces = joinedParts(source);
   const def = enclosingDef(call);
   if (!def) return false;
   return pieces.every((piece) => {
@@ -955,7 +955,7 @@ function splicesIntoName(source: Node): boolean {
     return !!template && plain && NAME_PLACEHOLDER.test(template.text);
   }
   if (source.type === 'string' && /^[rRbBuU]*[fF]/.test(source.text)) return NAME_PLACEHOLDER.test(source.text);
-  const pieces = plusOperands(source);
+  const pieces = joinedParts(source);
   if (namesAnAttribute(pieces)) return true;
   return pieces.some(
     (piece, i) =>
@@ -971,23 +971,13 @@ function splicesIntoName(source: Node): boolean {
 
 /** `getattr(self, cls_loss + '_loss')` for `'self.' + cls_loss + '_loss'`: the object the literal prefix names, then the rest. */
 function attributeLookup(source: Node): string | null {
-  const pieces = plusOperands(source);
+  const pieces = joinedParts(source);
   if (!namesAnAttribute(pieces)) return null;
   const prefix = /^([A-Za-z_]\w*)\.$/.exec(stringLiteralValue(pieces[0]) ?? '');
-  return prefix
-    ? `getattr(${prefix[1]}, ${pieces
-        .slice(1)
-        .map((p) => p.text)
-        .join(' + ')})`
-    : null;
-}
-
-/** The operands of a chain of `+`, left to right. */
-function plusOperands(source: Node): Node[] {
-  if (source.type === 'binary_operator' && source.childForFieldName('operator')?.type === '+') {
-    return [...plusOperands(source.childForFieldName('left')!), ...plusOperands(source.childForFieldName('right')!)];
-  }
-  return [source];
+  // Operands that keep their meaning when joined by `+` again (an `a if c else b` would bind looser).
+  const rest = pieces.slice(1);
+  if (!prefix || !rest.every((p) => ['identifier', 'attribute', 'string', 'call', 'subscript'].includes(p.type))) return null;
+  return `getattr(${prefix[1]}, ${rest.map((p) => p.text).join(' + ')})`;
 }
 
 /**

@@ -22,6 +22,13 @@ describe('eval-exec-untrusted: text that spells an attribute around the spliced 
     }
   });
 
+  it('keeps the general lookup advice where an operand would bind looser once joined again', async () => {
+    const [f] = await findings("def pick(self, a, b, c):\n    return eval('self.' + (a if c else b))\n", 'eval-exec-untrusted');
+    assert.ok(f);
+    assert.match(f.message, /look the name up instead/);
+    assert.doesNotMatch(f.message, /getattr\(self/);
+  });
+
   it('keeps the parsing advice when the literal parts hold more than a name', async () => {
     for (const text of ["'self.' + expr + ' + 1'", "'[' + expr + ']'", "'self.' + expr + '(x)'"]) {
       const [f] = await findings(`def compute(self, expr):\n    return eval(${text})\n`, 'eval-exec-untrusted');

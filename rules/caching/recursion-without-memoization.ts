@@ -15,6 +15,7 @@ import {
   inNestedScope,
   isNestedScope,
   parameterNames,
+  positionalArguments,
   statementsByKeyword,
   teachingMaterial,
 } from '../../server/analysis';
@@ -47,18 +48,11 @@ function isIndexExpr(node: Node): boolean {
   }
 }
 
-/** The positional arguments of a self-call. */
-function positionalsOf(call: Node): Node[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
-    (a): a is Node => a !== null && a.type !== 'comment' && a.type !== 'keyword_argument',
-  );
-}
-
 /** The positions where some self-call steps a parameter (`n - 1`, `n // 26 - 1`, `n + d - 1`): the recursion's variables. */
 function steppedPositions(selfCalls: readonly Node[], params: readonly string[]): Set<number> {
   const out = new Set<number>();
   for (const call of selfCalls) {
-    positionalsOf(call).forEach((a, i) => {
+    positionalArguments(call).forEach((a, i) => {
       if (a.type === 'binary_operator' && findDescendants(a, (n) => n.type === 'identifier' && params.includes(n.text)).length > 0) out.add(i);
     });
   }
@@ -70,7 +64,7 @@ function steppedPositions(selfCalls: readonly Node[], params: readonly string[])
  * its variable: a base case's input, not a second branch of the recursion.
  */
 function pinnedToLeaf(call: Node, stepped: ReadonlySet<number>): boolean {
-  return positionalsOf(call).some(
+  return positionalArguments(call).some(
     (a, i) =>
       stepped.has(i) &&
       (a.type === 'integer' ||
@@ -220,11 +214,11 @@ export default defineRule({
       while (st.parent && st.parent.type !== 'block') st = st.parent;
       perStatement.set(st.id, [...(perStatement.get(st.id) ?? []), c]);
     }
+    // `f(n // 26 - 1) + f(n % 26)`, `r(1, n + d - 1) * r(d - 1, n)`: a call pinned to a constant or a remainder is a leaf,
+    // so the other call recurses alone, a chain without shared sub-problems (review71: an Excel column namer and
+    // Dedalus' Jacobi ratios, judged wrong).
+    const stepped = steppedPositions(selfCalls, params);
     for (const all of perStatement.values()) {
-      // `f(n // 26 - 1) + f(n % 26)`, `r(1, n + d - 1) * r(d - 1, n)`: a call pinned to a constant or a remainder is a leaf,
-      // so the other call recurses alone, a chain without shared sub-problems (review71: an Excel column namer and
-      // Dedalus' Jacobi ratios, judged wrong).
-      const stepped = steppedPositions(selfCalls, params);
       const group = all.filter((c) => !pinnedToLeaf(c, stepped));
       for (let i = 0; i < group.length && !overlapping; i++) {
         for (let j = i + 1; j < group.length && !overlapping; j++) overlapping = mayRunTogether(group[i], group[j]);

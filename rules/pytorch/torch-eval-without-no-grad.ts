@@ -605,7 +605,7 @@ const gradDecidingDefs = lintMemo((facts): ReadonlySet<string> => {
   if (!GRAD_CONTEXT.test(facts.text)) return found;
   for (const child of facts.root.namedChildren) {
     const d = child && definitionOf(child);
-    if (d?.type === 'function_definition' && GRAD_CONTEXT.test(child!.text)) found.add(d.childForFieldName('name')!.text);
+    if (d?.type === 'function_definition' && GRAD_CONTEXT.test(decoratedText(d))) found.add(d.childForFieldName('name')!.text);
     if (d?.type !== 'class_definition') continue;
     const name = d.childForFieldName('name')!.text;
     for (const [method, def] of classIndex(facts).byClassName(name)?.methods ?? []) {

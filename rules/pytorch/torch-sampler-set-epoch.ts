@@ -109,6 +109,7 @@ export default defineRule({
     if (inline && !isDataLoaderCall(inline, facts)) return;
     if (forEvaluation(ctor, sampler)) return;
 
+    const kind = library ? '`DistributedSampler`' : `\`${fn.text}\` (a \`DistributedSampler\`)`;
     // The DataLoaders that draw from this sampler, and the epoch loops that iterate them.
     const loaders = inline
       ? [inline]
@@ -120,7 +121,7 @@ export default defineRule({
       const local = epochLoopFor(loader, scope, facts, rest);
       const epoch = local ?? returnedToEpochLoop(loader, scope, facts, rest);
       if (!epoch) {
-        if (reportAttributeLoader(loader, ctor, library ? '`DistributedSampler`' : `\`${fn.text}\` (a \`DistributedSampler\`)`, ctx)) return;
+        if (reportAttributeLoader(loader, ctor, kind, ctx)) return;
         continue;
       }
       // set_epoch on THIS sampler (or on the loader's sampler) in THIS epoch loop, or in a same-file helper it calls.
@@ -135,7 +136,6 @@ export default defineRule({
       const fix = owner && local && !otherSampler ? setEpochEdit(ctx.text, epoch.loop, owner) : null;
       const call = `${owner ?? 'sampler'}.set_epoch(${epoch.variable ?? 'epoch'})`;
       const caller = local ? null : epoch.helper?.childForFieldName('name')?.text;
-      const kind = library ? '`DistributedSampler`' : `\`${fn.text}\` (a \`DistributedSampler\`)`;
       ctx.report({
         node: ctor,
         message: caller
@@ -475,8 +475,7 @@ function iteratingHelper(loop: Node, loaderName: string, facts: FileFacts, rest:
  * another method: `self._train_loader.sampler.set_epoch(epoch)` reaches it).
  */
 function reportAttributeLoader(loader: Node, ctor: Node, kind: string, ctx: RuleContext): boolean {
-  const assign = loader.parent;
-  const left = assign?.type === 'assignment' && assign.childForFieldName('right')?.equals(loader) ? assign.childForFieldName('left') : null;
+  const left = assignmentTarget(loader);
   if (left?.type !== 'attribute' || left.childForFieldName('object')?.text !== 'self') return false;
   const classOf = (n: Node) => {
     const method = enclosingFunction(n);

@@ -200,7 +200,9 @@ function callNeedsList(id: Node): boolean {
     case 'argument_list':
       return /^(len|bool|reversed)$/.test(p.parent?.childForFieldName('function')?.text ?? '') && p.namedChildCount === 1;
     case 'assignment':
-      return p.childForFieldName('right')?.equals(use) === true && (readTwice(p) || handedOn(p));
+      // `self.sequential_data = ReadLineFromFile(path)` (P5's datasets, review72: wrong): kept on the object for later
+      // reads (a Dataset indexes it per item), where a generator would be spent after one pass.
+      return p.childForFieldName('right')?.equals(use) === true && (readTwice(p) || handedOn(p) || p.childForFieldName('left')?.type === 'attribute');
     case 'return_statement': {
       // `return self._create_examples(path, "train")` from `get_train_examples(...) -> List[InputExample]` (pet's task
       // processors, review70: wrong): the caller's own contract is a list.

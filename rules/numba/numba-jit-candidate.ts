@@ -948,7 +948,11 @@ function termOf(n: Node, array: string, index: string, ctx: RuleContext, step: S
     case 'float':
       return 'constant';
     case 'identifier':
-      return n.text === array ? 'other' : n.text === index ? 'input' : 'constant';
+      if (n.text === array) return 'other';
+      if (n.text === index) return 'input';
+      // `v[i] = v[i - 1] * x2 - v[i - 2]` with `x2 = 2 * x` an array (shenfun's Chebyshev-U recursion, review72): a coefficient
+      // per element is not one filter, whatever lfilter's axis.
+      return values(ctx.facts).isA(n, 'ndarray') ? 'other' : 'constant';
     case 'attribute':
       return n.text === array ? 'other' : 'constant';
     case 'subscript': {

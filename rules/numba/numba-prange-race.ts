@@ -67,14 +67,23 @@ export default defineRule({
     for (const n of findDescendants(body, (x) => x.type === 'assignment' || x.type === 'augmented_assignment', isNestedScope)) {
       const left = n.childForFieldName('left');
       if (left?.type !== 'subscript') continue;
-      const array = left.childForFieldName('value');
+      // The whole chain names the element: `moments[ichan]["count"]` is field "count" of this iteration's own record
+      // (sigpyproc3's per-channel moments, review72, judged wrong when reported).
+      const levels = subscriptChain(left);
+      const array = levels[levels.length - 1].childForFieldName('value');
       if (!array || (array.type === 'identifier' && locals.has(array.text))) continue;
-      const keys = left.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+      const keyed = levels.flatMap((level) =>
+        level.childrenForFieldName('subscript').flatMap((k) => (k !== null && k.type !== 'comment' ? [{ key: k, level }] : [])),
+      );
+      const keys = keyed.map(({ key }) => key);
       // `buf[nb.get_thread_id(), key[i]] += 1` is the per-thread buffer the advice asks for: each thread writes its own row
       // (laser-generic's per-node flows, eight findings judged wrong in review67).
       if (keys.some((k) => isThreadId(k, ctx))) continue;
-      const names = keys.flatMap((k) => (k.type === 'identifier' ? [k] : k.descendantsOfType('identifier').filter((x): x is Node => x !== null)));
-      const direct = names.filter((id) => perIteration.has(id.text) && !insideIndirection(id, left));
+      const named = keyed.flatMap(({ key, level }) =>
+        (key.type === 'identifier' ? [key] : key.descendantsOfType('identifier').filter((x): x is Node => x !== null)).map((id) => ({ id, level })),
+      );
+      const names = named.map(({ id }) => id);
+      const direct = named.filter(({ id, level }) => perIteration.has(id.text) && !insideIndirection(id, level)).map(({ id }) => id);
       if (direct.length > 0) continue;
       const indirect = names.some((id) => perIteration.has(id.text));
       if (indirect && n.type !== 'augmented_assignment') continue;
@@ -96,6 +105,13 @@ function isThreadId(key: Node, ctx: RuleContext): boolean {
   if (key.type !== 'call') return false;
   const name = ctx.facts.calleeName(key);
   return name === 'numba.get_thread_id' || name === 'numba.np.ufunc.parallel._get_thread_id';
+}
+
+/** The subscripts of a chain, outermost first: `a[i]["f"]` → `a[i]["f"]`, `a[i]`. */
+function subscriptChain(target: Node): Node[] {
+  const levels = [target];
+  for (let value = target.childForFieldName('value'); value?.type === 'subscript'; value = value.childForFieldName('value')) levels.push(value);
+  return levels;
 }
 
 /** True when id sits inside a nested subscript or call within the key (`hist[a[i]]`, `h[int(x[i])]`). */

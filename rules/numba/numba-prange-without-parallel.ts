@@ -1,5 +1,17 @@
-import { defineRule } from '../../server/engine/rule';
-import { enclosingFunction, enclosingJit, FileFacts, findDescendants, isNestedScope, iterationsIndependent, nodeMemo } from '../../server/analysis';
+import { defineRule, type RuleContext } from '../../server/engine/rule';
+import {
+  enclosingFunction,
+  enclosingJit,
+  FileFacts,
+  findDescendants,
+  isNestedScope,
+  iterationsIndependent,
+  jitDecorator,
+  moduleFunctionDefs,
+  nodeMemo,
+  parameterNames,
+  plainAssignments,
+} from '../../server/analysis';
 import type { Node } from '../../server/syntax';
 import { appendArgument, insertAt } from '../../server/fixes';
 import type { TextEdit } from '../../common/types';
@@ -52,6 +64,10 @@ export default defineRule({
     } else {
       edits = [insertAt(jit.decorator.endIndex, '(parallel=True)')];
     }
+    const name = def.childForFieldName('name')?.text ?? 'function';
+    // `mask_channels_par = njit(mask_channels.py_func, parallel=True)` (sigpyproc3, review72): the serial function is
+    // the twin of a parallel build the caller chooses between, by design.
+    if (hasParallelTwin(ctx.text, name)) return;
     const loop = m.need('loop');
     const loops = prangeLoops(ctx.facts, def);
     // One finding per function, on its first outermost prange: the decorator is the one thing to change, and an inner
@@ -59,8 +75,7 @@ export default defineRule({
     if (!loops[0]?.equals(loop)) return;
     // Where the iterations depend on each other (appends, random draws, a running value, calls that may share
     // state), parallel=True would race: the serial prange is then the right program, and there is nothing to advise.
-    if (loops.some((l) => !independent(l, ctx.facts))) return;
-    const name = def.childForFieldName('name')?.text ?? 'function';
+    if (loops.some((l) => !independent(l, ctx))) return;
     const others = loops.length > 1 ? ` (nor do its ${loops.length - 1} other \`prange\` loops)` : '';
     const style = serialByChoice(ctx.facts, ctx.text);
     ctx.report({
@@ -126,11 +141,108 @@ function isPrange(loop: Node, facts: FileFacts): boolean {
 }
 
 /** Parallel-safe: the iterations are independent, and none draws random numbers (each thread has its own state). */
-function independent(loop: Node, facts: FileFacts): boolean {
+function independent(loop: Node, ctx: RuleContext): boolean {
+  const { facts } = ctx;
   const index = loop.childForFieldName('left');
   if (index?.type !== 'identifier') return false;
   if (/\brandom\b/.test(loop.childForFieldName('body')?.text ?? '')) return false;
-  return iterationsIndependent(loop, index.text, facts, { ownSlots: true }).independent;
+  return iterationsIndependent(loop, index.text, facts, { ownSlots: true, pureCall: (call) => pureCompiledHelper(call, ctx) }).independent;
+}
+
+/** The module compiles the function's Python source again with `parallel=True`: `njit(f.py_func, parallel=True, ...)`. */
+function hasParallelTwin(text: string, name: string): boolean {
+  if (!text.includes(`${name}.py_func`)) return false;
+  const twin = new RegExp(String.raw`\b${name}\.py_func\b[^()]*?\bparallel\s*=\s*True`);
+  return twin.test(text);
+}
+
+/** numpy functions that write into an array they are handed. */
+const WRITING_NUMPY = /^numpy\.(copyto|put|place|putmask|fill_diagonal|random\.shuffle)$/;
+/** Array methods that change their receiver. */
+const WRITING_METHODS = new Set(['sort', 'fill', 'put', 'itemset', 'resize', 'partition', 'setflags']);
+/** numpy calls that make a new array, which a helper may then fill. */
+const FRESH_ARRAY = /^numpy\.(zeros|ones|empty|full|array|copy|zeros_like|ones_like|empty_like|full_like|arange|linspace|eye|identity)$/;
+
+/**
+ * `qu[i] = ax2qu_single(ax[i])` (orix's batch conversions, review72's hunt: six functions whose prange ran serially): a
+ * call to a compiled function of the file that writes nothing it is handed and keeps no state, so its result depends only
+ * on its arguments and iterations that call it stay independent. It may fill arrays it makes itself, and call numpy, math,
+ * builtins and other such helpers (two levels deep); anything else counts as shared state.
+ */
+function pureCompiledHelper(call: Node, ctx: RuleContext, depth = 0): boolean {
+  const { facts } = ctx;
+  const def = compiledHelperDef(call, facts);
+  const body = def?.childForFieldName('body');
+  if (!def || !body) return false;
+  // The finding now rests on the helper's text too: an edit there must re-run the check.
+  ctx.restsOn(def);
+  const params = new Set(parameterNames(def));
+  const nodes = findDescendants(body, () => true, isNestedScope);
+  const fresh = freshArrays(nodes, params, facts);
+  for (const n of nodes) {
+    if (n.type === 'global_statement' || n.type === 'nonlocal_statement' || n.type === 'yield') return false;
+    if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const left = n.childForFieldName('left');
+      if (left?.type === 'subscript' || left?.type === 'attribute') {
+        const base = subscriptBase(left);
+        if (!base || !fresh.has(base)) return false;
+      }
+    } else if (n.type === 'call' && !pureHelperCall(n, ctx, depth)) return false;
+  }
+  return true;
+}
+
+/** A call a pure helper may make: numpy/math (none that writes), builtins, a non-mutating method, another pure helper. */
+function pureHelperCall(call: Node, ctx: RuleContext, depth: number): boolean {
+  const { facts } = ctx;
+  const fn = call.childForFieldName('function');
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  if (args.some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'out')) return false;
+  const q = facts.calleeName(call);
+  if (q) return (q.startsWith('numpy.') && !WRITING_NUMPY.test(q)) || q.startsWith('math.');
+  if (fn?.type === 'attribute') return !WRITING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  if (fn?.type !== 'identifier') return false;
+  if (facts.isBuiltin(fn.text, call)) return true;
+  return depth < 2 && pureCompiledHelper(call, ctx, depth + 1);
+}
+
+/**
+ * The one module-level def, compiled in nopython mode, that a call by bare name reaches: not rebound by the module or by
+ * the calling function. (fileFunctionDef leaves decorated defs out, since a decorator may replace the function; numba's
+ * keeps its meaning.)
+ */
+function compiledHelperDef(call: Node, facts: FileFacts): Node | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return null;
+  const root = call.tree.rootNode;
+  const defs = moduleFunctionDefs(root, fn.text);
+  if (defs.length !== 1 || plainAssignments(root, fn.text).length > 0) return null;
+  const caller = enclosingFunction(call);
+  if (caller && (parameterNames(caller).includes(fn.text) || plainAssignments(caller, fn.text).length > 0)) return null;
+  return jitDecorator(facts, defs[0])?.nopython ? defs[0] : null;
+}
+
+/** Names every binding of which (and there is one at least) is a new array: the helper may fill them. */
+function freshArrays(nodes: readonly Node[], params: ReadonlySet<string>, facts: FileFacts): Set<string> {
+  const bindings = new Map<string, boolean>();
+  for (const n of nodes) {
+    if (n.type !== 'assignment') continue;
+    const left = n.childForFieldName('left');
+    if (left?.type !== 'identifier' || params.has(left.text)) continue;
+    const right = n.childForFieldName('right');
+    // Arithmetic makes a new array too (`qu = -qu`, `qu = qu / n`); a plain name or a slice would alias another.
+    const isFresh =
+      (right?.type === 'call' && FRESH_ARRAY.test(facts.calleeName(right) ?? '')) || right?.type === 'unary_operator' || right?.type === 'binary_operator';
+    bindings.set(left.text, (bindings.get(left.text) ?? true) && isFresh);
+  }
+  return new Set([...bindings].filter(([, isFresh]) => isFresh).map(([name]) => name));
+}
+
+/** `a` of `a[i]`, `a[i][j]`, `a.x`, `a[i].x`. */
+function subscriptBase(target: Node): string | null {
+  let n: Node | null = target;
+  while (n && (n.type === 'subscript' || n.type === 'attribute')) n = n.childForFieldName(n.type === 'subscript' ? 'value' : 'object');
+  return n?.type === 'identifier' ? n.text : null;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   findDescendants,
   inTestFunction,
   isNestedScope,
+  isSmallLiteralLoop,
   isTestFile,
   iterationsIndependent,
   numpyModuleRef,
@@ -62,6 +63,10 @@ export default defineRule({
     // In a test the naive double loop is the reference the vectorised code under test is checked against (alibi's
     // prototypes/tests/test_utils.py): vectorising it would make the test compare the code with itself.
     if (isTestFile(ctx.filePath) || inTestFunction(outer)) return;
+    // Both loops over a handful of literal values (`for a in range(3): for b in range(3):`, the 3x3 polarizability of
+    // psi4numpy's response scripts, review71): nine interpreted steps, each already a whole-array product. Nothing to
+    // vectorise that pays.
+    if (isSmallLiteralLoop(outer, ctx.facts) && isSmallLiteralLoop(m.need('innerLoop'), ctx.facts)) return;
     if (pairFill(m.need('i'), m.need('r1'), m.need('j'), m.need('r2'), outer, m.need('inner'), ctx)) return;
     // Not a matrix fill: the loops may still compute one distance per pair of rows (a k-nearest-neighbour search).
     const distances = pairDistanceAdvice(outer, m.need('innerLoop'), ctx.facts, numpyModuleRef(ctx.facts) ?? 'np');

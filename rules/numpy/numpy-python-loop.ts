@@ -1300,6 +1300,8 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
   const lines = new Map<string, Node>();
   const written = new Set<string>();
   const tupleCells = new Set<string>();
+  /** Arrays read or written a pixel at a time: `X[i, j, 1:]`, `X[i, j, 0]` (an image's channels at a cell). */
+  const pixels = new Set<string>();
   let writes = 0;
   for (const n of findDescendants(body, () => true)) {
     if (
@@ -1311,18 +1313,23 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
     if (n.type === 'identifier' && (n.text === i || n.text === j)) {
       const line = lineOf(n.parent, i, j);
       if (line) lines.set(line.text, line);
-      else if (!cellOf(n.parent, i, j)) return null;
+      else if (!cellOf(n.parent, i, j) && !pixelOf(n.parent, i, j)) return null;
     }
-    if (n.type === 'slice' && !lineOf(n.parent, i, j)) return null;
+    if (n.type === 'slice' && !lineOf(n.parent, i, j) && !pixelOf(n.parent, i, j)) return null;
     if (n.type === 'subscript') {
       const cell = cellOf(n, i, j);
       if (cell) arrays.set(cell.text, cell);
       if (cell && n.childrenForFieldName('subscript').filter((k) => k && k.type !== 'comment').length === 2) tupleCells.add(cell.text);
+      const pixel = pixelOf(n, i, j);
+      if (pixel) {
+        arrays.set(pixel.text, pixel);
+        pixels.add(pixel.text);
+      }
     }
     if (n.type === 'call' && !cellCall(n, ctx)) return null;
     if (n.type === 'assignment' || n.type === 'augmented_assignment') {
       const left = n.childForFieldName('left');
-      const target = left ? cellOf(left, i, j) : null;
+      const target = left ? (cellOf(left, i, j) ?? pixelOf(left, i, j)) : null;
       if (!target) return null;
       written.add(target.text);
       writes++;
@@ -1334,12 +1341,20 @@ function cellLoop(outer: Node, ctx: Ctx): string | null {
   const layer = values(ctx.facts);
   const twoD = (a: Node) => {
     const v = layer.valueOf(a);
-    if (!v && tupleCells.has(a.text) && nestSpansShapeOf(a.text, outer, inner, ctx)) return true;
+    if (!v && (tupleCells.has(a.text) || pixels.has(a.text)) && nestSpansShapeOf(a.text, outer, inner, ctx)) return true;
+    if (v?.kind === 'ndarray' && pixels.has(a.text)) return v.ndim === undefined || v.ndim === 3;
     return v?.kind === 'ndarray' ? v.ndim === undefined || v.ndim === 2 : isFrameValues(a, ctx);
   };
-  const known = [...arrays.values()].filter(twoD);
+  const spans = [...arrays.values()].filter(twoD);
+  // `mask[i, j]` beside `generated[i, j, 1:]` over `range` of the image's shape (Neural-Style-Transfer's colour
+  // transfer, review72's hunt): a pair-indexed value walked in step with an array's cells is an array too.
+  const known = spans.some((a) => pixels.has(a.text))
+    ? [...arrays.values()].filter((a) => spans.includes(a) || tupleCells.has(a.text) || pixels.has(a.text))
+    : spans;
   if (known.length === 0 || known.length !== arrays.size || ![...lines.values()].every(twoD)) return null;
   const names = [...arrays.keys()].map((a) => `\`${a}\``).join(', ');
+  const masked = maskedCopy(body, i, j);
+  if (masked) return masked;
   if (lines.size > 0) {
     const whole = [...lines.keys()].map((a) => `\`${a}\``).join(', ');
     return `Nested loops visit every cell of ${names} one at a time and read a whole row or column of ${whole} for each; compute those rows' or columns' reductions once (\`axis=\`) and write the whole-array expression`;
@@ -1397,6 +1412,52 @@ function cellOf(n: Node | null | undefined, i: string, j: string): Node | null {
   if (keys.length === 1 && keys[0]!.text === i && n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n))
     return cellOf(n.parent, i, j);
   return null;
+}
+
+/**
+ * `if mask[i, j] == 0.: generated[i, j, :] = content[i, j, :]` as the nest's whole body (Neural-Style-Transfer's mask
+ * transfer, review72's hunt): a copy where a mask holds, which one boolean-mask assignment does for every cell at once.
+ */
+function maskedCopy(body: Node, i: string, j: string): string | null {
+  const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const test = statements.length === 1 && statements[0].type === 'if_statement' ? statements[0] : null;
+  if (!test || test.childForFieldName('alternative')) return null;
+  const condition = test.childForFieldName('condition');
+  const inner = test.childForFieldName('consequence')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  const assign = inner.length === 1 && inner[0].type === 'expression_statement' ? inner[0].namedChild(0) : null;
+  if (condition?.type !== 'comparison_operator' || assign?.type !== 'assignment') return null;
+  const [mask, literal] = condition.namedChildren.filter((c): c is Node => c !== null);
+  const operator = condition.children.find((c) => c !== null && !c.isNamed)?.text;
+  const left = assign.childForFieldName('left');
+  const right = assign.childForFieldName('right');
+  const maskArray = cellOf(mask, i, j);
+  const target = left ? (pixelOf(left, i, j) ?? cellOf(left, i, j)) : null;
+  const source = right ? (pixelOf(right, i, j) ?? cellOf(right, i, j)) : null;
+  if (!maskArray || !target || !source || !literal || !/^(integer|float|true|false)$/.test(literal.type) || !operator) return null;
+  const channels = (n: Node) =>
+    n
+      .childrenForFieldName('subscript')
+      .filter((k) => k && k.type !== 'comment')
+      .slice(2)
+      .map((k) => k!.text);
+  if (channels(left!).join() !== channels(right!).join()) return null;
+  const rest = channels(left!).length > 0 && channels(left!)[0].replace(/\s/g, '') !== ':' ? `, ${channels(left!)[0]}` : '';
+  const where = `${maskArray.text} ${operator} ${literal.text}`;
+  return (
+    `Nested loops copy \`${source.text}\` into \`${target.text}\` one cell at a time where \`${where}\`; a boolean mask does every cell in ` +
+    `one step: \`${target.text}[${where}${rest}] = ${source.text}[${where}${rest}]\``
+  );
+}
+
+/** `X[i, j, 1:]` / `X[i, j, 0]`: the channels (or one channel) of an image's pixel at the cell → `X`; null otherwise. */
+function pixelOf(n: Node | null | undefined, i: string, j: string): Node | null {
+  if (n?.type !== 'subscript') return null;
+  const keys = n.childrenForFieldName('subscript').filter((k): k is Node => k !== null && k.type !== 'comment');
+  const value = n.childForFieldName('value');
+  if (!value || (value.type !== 'identifier' && value.type !== 'attribute') || keys.length !== 3) return null;
+  const channel = keys[2];
+  const literalChannel = channel.type === 'integer' || (channel.type === 'slice' && /^-?\d*:-?\d*$/.test(channel.text.replace(/\s/g, '')));
+  return keys[0].text === i && keys[1].text === j && literalChannel ? value : null;
 }
 
 /** `X[:, j]` / `X[i, :]`: a whole column or row of `X` at the cell's index → `X`; null for any other subscript. */

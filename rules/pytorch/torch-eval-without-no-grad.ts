@@ -35,6 +35,7 @@ import {
   ownReturnStatements,
   parameterAnnotation,
   parameterNames,
+  plainAssignments,
   positionalArguments,
   runsOnlyOnLegacyTorch,
   trainingLoops,
@@ -1282,6 +1283,7 @@ function reportDetachedCallback(def: Node, name: string, body: Node, ctx: RuleCo
   if (enclosingClass(def) || needsGradients(body, facts) || GRAD_CONTEXT.test(body.text)) return false;
   const forwards = findDescendants(body, (n) => n.type === 'call' && isNamedModelCall(n.childForFieldName('function')), isNestedScope);
   if (forwards.length === 0 || forwards.some((f) => enclosingLoop(f, true) !== null || !onlyDetached(f, body))) return false;
+  if (forwards.some((f) => builtByTensorRt(f.childForFieldName('function')!.text, facts))) return false;
   if (!passedAsCallback(name, def, facts) || gradDecided(def) || calledUnderGradContext(name, facts)) return false;
   const layer = values(facts);
   const known = forwards.every((f) => layer.calleeValue(f.childForFieldName('function'))?.kind === 'module');
@@ -1296,6 +1298,16 @@ function reportDetachedCallback(def: Node, name: string, body: Node, ctx: RuleCo
     ...(known ? {} : { severity: 'hint' as const }),
   });
   return true;
+}
+
+/**
+ * `model_trt = torch2trt(model, [x])` or `TRTModule()`: an engine TensorRT runs, whose outputs are buffers it fills,
+ * outside autograd (torch2trt's demo notebooks, review72: the advice saved nothing there).
+ */
+function builtByTensorRt(callee: string, facts: FileFacts): boolean {
+  if (!facts.text.includes('torch2trt') && !facts.text.includes('TRTModule')) return false;
+  const spelled = callee.replace(/[.]/g, '\\.');
+  return new RegExp(String.raw`(?:^|[^\w.])${spelled}\s*=\s*(?:[\w.]*\.)?(?:torch2trt|TRTModule)\s*\(`, 'm').test(facts.text);
 }
 
 /** `model(x)`, `self.model(x)`, `net(x)`: a callee named as a model. */
@@ -1495,8 +1507,18 @@ function delegatesToNoGradFunction(loop: Node, facts: FileFacts): boolean {
     if (decided.has(called)) return true;
     if (!mentionsGradContext(facts) || (call.childForFieldName('arguments')?.namedChildCount ?? 0) === 0) return false;
     const def = sameFileCallee(call, facts);
-    return !!def && runsItsModelUnderGradContext(def);
+    return !!def && runsItsModelUnderGradContext(def, evalModeModelsAround(loop));
   });
+}
+
+/**
+ * The models the function around the loop switches to eval mode (`rel_extractor.eval()`): a helper it calls may run one
+ * of them as a module-level name rather than a parameter (TPLinker's `valid_step`, review72).
+ */
+function evalModeModelsAround(loop: Node): Set<string> {
+  const def = enclosingDef(loop);
+  const body = def?.childForFieldName('body');
+  return new Set(body ? evalModeCalls(body).map((c) => c.childForFieldName('function')!.childForFieldName('object')!.text) : []);
 }
 
 /** The names of this file's defs decorated with a gradient context (`@torch.no_grad()`, `@torch.inference_mode()`), memoised per lint. */
@@ -1841,9 +1863,12 @@ function sameFileCallee(call: Node, facts: FileFacts): Node | null {
  * Every call in the helper's body that runs one of its parameters (`model(x)`, `model.forward(x)`, `net.predict(x)`)
  * sits under a gradient context of its own, and there is at least one.
  */
-function runsItsModelUnderGradContext(def: Node): boolean {
+function runsItsModelUnderGradContext(def: Node, evalModels: ReadonlySet<string> = new Set()): boolean {
   const body = def.childForFieldName('body');
-  const params = new Set(parameterNames(def).filter((p) => p !== 'self'));
+  const own = parameterNames(def).filter((p) => p !== 'self');
+  // An eval-mode model of the caller the helper reads as a global, unless the helper binds that name itself.
+  const globals = [...evalModels].filter((m) => !own.includes(m) && plainAssignments(def, m).length === 0);
+  const params = new Set([...own, ...globals]);
   if (!body || params.size === 0) return false;
   const forwards = findDescendants(
     body,

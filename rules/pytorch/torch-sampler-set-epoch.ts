@@ -119,7 +119,8 @@ export default defineRule({
       // loader typed into one, or its set_epoch call removed, makes the finding appear.
       const rest = (def: Node) => ctx.restsOn(def);
       const local = epochLoopFor(loader, scope, facts, rest);
-      const epoch = local ?? returnedToEpochLoop(loader, scope, facts, rest);
+      const handed = local ? null : handedToEpochLoop(loader, scope, facts, rest);
+      const epoch = local ?? handed ?? returnedToEpochLoop(loader, scope, facts, rest);
       if (!epoch) {
         if (reportAttributeLoader(loader, ctor, kind, ctx)) return;
         continue;
@@ -138,9 +139,11 @@ export default defineRule({
       const caller = local ? null : epoch.helper?.childForFieldName('name')?.text;
       ctx.report({
         node: ctor,
-        message: caller
-          ? `This ${kind} goes back with \`${epoch.loaderName}\` to \`${caller}\`, whose epoch loop never tells it the epoch: call \`${call}\` there at the start of each epoch (when the loader has this sampler), or every epoch repeats the same order`
-          : `This ${kind} is never told the epoch: call \`${call}\` at the start of each epoch, or every epoch repeats the same order`,
+        message: handed
+          ? `This ${kind} feeds a loader that \`${caller}\` iterates, whose epoch loop never tells it the epoch: call \`${call}\` there at the start of each epoch (when the loader has this sampler), or every epoch repeats the same order`
+          : caller
+            ? `This ${kind} goes back with \`${epoch.loaderName}\` to \`${caller}\`, whose epoch loop never tells it the epoch: call \`${call}\` there at the start of each epoch (when the loader has this sampler), or every epoch repeats the same order`
+            : `This ${kind} is never told the epoch: call \`${call}\` at the start of each epoch, or every epoch repeats the same order`,
         edits: fix && epoch.variable ? [fix(epoch.variable)] : undefined,
         // The finding rests on the helper's loop over the loader (the mismatch probe's seed 24 broke it in the helper).
         restsOn: epoch.helper ?? undefined,
@@ -288,6 +291,46 @@ function returnedToEpochLoop(loader: Node, scope: Node, facts: FileFacts, rest: 
   return epoch ? { ...epoch, helper: epoch.helper ?? home } : null;
 }
 
+/**
+ * `TrainImgLoader = DataLoader(train_dataset, sampler=train_sampler)` in the `__main__` block, then `train(model, ...,
+ * TrainImgLoader, ...)`, a function of the file whose epoch loop iterates that parameter (CasMVSNet's and CasStereoNet's
+ * train.py, review72's hunt): the epoch loop is the callee's, and the loader reaches it under the parameter's name. Or
+ * a function of the module reads the loader as a global in its epoch loop (CasStereoNet's main.py).
+ */
+function handedToEpochLoop(loader: Node, scope: Node, facts: FileFacts, rest: (def: Node) => void): EpochLoop | null {
+  const assigned = assignmentTarget(loader);
+  if (assigned?.type !== 'identifier') return null;
+  const calls = findDescendants(scope, (n) => n.type === 'call' && n.startIndex > loader.endIndex, isNestedScope);
+  for (const call of calls) {
+    const callee = call.childForFieldName('function');
+    const helper = callee?.type === 'identifier' ? sameFileFunction(callee.text, facts) : null;
+    const def = helper?.type === 'decorated_definition' ? helper.childForFieldName('definition') : helper;
+    const body = def?.childForFieldName('body');
+    if (!helper || !def || !body || def.equals(enclosingFunction(loader) ?? loader)) continue;
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    const index = args.findIndex((a) => a.type === 'identifier' && a.text === assigned.text);
+    const keyword = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('value')?.text === assigned.text);
+    const positional =
+      index >= 0 && args.slice(0, index).every((a) => a.type !== 'keyword_argument' && a.type !== 'list_splat' && a.type !== 'dictionary_splat');
+    const param = keyword ? keyword.childForFieldName('name')?.text : positional ? parameterNames(def)[index] : undefined;
+    if (!param) continue;
+    rest(helper);
+    const epoch = loopsOver(null, param, body, facts, rest);
+    if (epoch) return { ...epoch, helper: epoch.helper ?? def };
+  }
+  // A loader made at module level and read as a global by a function's epoch loop (CasStereoNet's `train()`).
+  if (enclosingFunction(loader)) return null;
+  for (const fn of moduleFunctions(facts.root)) {
+    const body = fn.childForFieldName('body');
+    if (!body || !readsGlobal(fn, assigned.text)) continue;
+    const epoch = loopsOver(null, assigned.text, body, facts, rest);
+    if (!epoch) continue;
+    rest(fn);
+    return { ...epoch, helper: epoch.helper ?? fn };
+  }
+  return null;
+}
+
 /** Where the def's every return hands back `name`: null for `return name`, the index for `return name, other`; undefined otherwise. */
 function returnedPlace(def: Node, name: string): number | null | undefined {
   const returns = ownReturnStatements(def);
@@ -311,8 +354,12 @@ function enclosingFunction(node: Node): Node | null {
   return null;
 }
 
-/** A name that says the split is for evaluation: `val_sampler`, `DistributedSampler(valid_set)`, `test_data`. */
-const EVALUATION_NAME = /(?:^|_)(?:val|valid|validation|eval|evaluation|test|dev)(?:_|\d|$)/i;
+/**
+ * A name that says the split is for evaluation: `val_sampler`, `DistributedSampler(valid_set)`, `test_data`, and the
+ * same words run together (UniMatch's `valsampler = DistributedSampler(valset)`, review72).
+ */
+const EVALUATION_NAME =
+  /(?:^|_)(?:val|valid|validation|eval|evaluation|test|dev)(?:_|\d|$)|^(?:val|valid|eval|test|dev)(?:sampler|set|data|dataset|loader|ds)$/i;
 
 /**
  * A sampler over an evaluation split (semseg's `val_sampler = DistributedSampler(val_data)`): every epoch's metrics sum

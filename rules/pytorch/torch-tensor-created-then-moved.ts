@@ -405,6 +405,7 @@ function lazyInit(made: Node): boolean {
     if (n.type === 'function_definition' || n.type === 'class_definition') return false;
     if ((n.type === 'if_statement' || n.type === 'elif_clause') && n.childForFieldName('consequence')?.equals(child)) {
       if (testsUnset(n.childForFieldName('condition'), target)) return persistsAcrossRuns(target, n);
+      if (fillsTestedCache(n)) return true;
     }
   }
   return false;
@@ -422,6 +423,19 @@ function persistsAcrossRuns(target: string, test: Node): boolean {
     if (n.type === 'for_statement' || n.type === 'while_statement') return true;
   }
   return false;
+}
+
+/**
+ * `if self.dist_embbedings is None:` over a block that builds locals (`dist_emb = torch.zeros(...).to(dev)`) and ends by
+ * storing `self.dist_embbedings = ...` (TPLinker's distance embeddings, review72): the block fills a cache once, so every
+ * tensor it makes is made once.
+ */
+function fillsTestedCache(test: Node): boolean {
+  const text = test.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
+  const tested = /^(self\.\w+)isNone$/.exec(text)?.[1];
+  const block = test.childForFieldName('consequence');
+  if (!tested || !block) return false;
+  return findDescendants(block, (n) => n.type === 'assignment' && n.childForFieldName('left')?.text.replace(/\s+/g, '') === tested).length > 0;
 }
 
 function testsUnset(cond: Node | null, target: string): boolean {

@@ -217,6 +217,8 @@ export default defineRule({
     if (origin === null && entryOfTable(source, def)) return;
     if (isOneOfLiterals(source, call) || isValidatedText(source, call) || onlyCheckedPieces(ctx.facts, source, call)) return;
     if (onlyArithmeticGroups(source, call)) return;
+    // `get_methods('torch.Tensor')` and the like, every call of the function in the file: the text is one of its fixed names.
+    if (callersPassNames(ctx.facts, source, def)) return;
     if (evaluatesAnnotation(source, def) || evaluatesInCallersFrame(args.slice(1))) return;
     // `eval(args.decoder_layers)`, `eval(sys.argv[1])`: the program's own command line, environment or parsed
     // configuration, set by whoever runs it (who can run any code as that user anyway). Worth a look, not a warning.
@@ -228,7 +230,13 @@ export default defineRule({
     // returns a function or class. Evaluating code is then the purpose, as it is when the function says it runs the
     // code it is given or the parameter's default is itself Python source (`spec: str = "None"`, a config field holding
     // `"[(512, 10, 5)] * 4"`): the literal parsers would break the feature, so the finding is a hint without them.
-    const called = resultIsCalled(call) || resultIsAType(call) || NAME_TEXT.test(source.text) || defaultIsAName(source, def) || splicesIntoName(source);
+    const called =
+      resultIsCalled(call) ||
+      resultIsAType(call) ||
+      NAME_TEXT.test(source.text) ||
+      defaultIsAName(source, def) ||
+      splicesIntoName(source) ||
+      spellsDottedName(joinedParts(source));
     // `fn = eval(text)` then `if not callable(fn): raise`: the text is a function's source (a lambda from a config), so the
     // literal parsers would break the feature.
     const purpose = called
@@ -466,6 +474,35 @@ function isLiteralDisplay(text: string): boolean {
     .replace(/\b(None|True|False)\b/g, '0')
     .replace(/(\d)[eE][+-]?(?=\d)/g, '$1');
   return rest.trim() !== '' && /^[\s\d.,:[\](){}_-]*$/.test(rest);
+}
+
+/**
+ * `method + '.__class__.__name__'` (torch2trt's converter listing, review72): every literal piece is a fragment of a dotted
+ * name, and one of them holds the dot that joins names: the text is an attribute path, looked up, not data to parse.
+ */
+function spellsDottedName(pieces: readonly Node[]): boolean {
+  if (pieces.length < 2) return false;
+  const strings = pieces.filter(isPlainString).map((p) => stringLiteralValue(p) ?? ' ');
+  if (strings.length === 0 || strings.length === pieces.length) return false;
+  if (!strings.every((t) => /^[\w.]*$/.test(t)) || !strings.some((t) => t.includes('.'))) return false;
+  return pieces.every((p) => isPlainString(p) || ['identifier', 'attribute', 'subscript', 'call'].includes(p.type));
+}
+
+/** Every call of the function in this file passes, for the evaluated parameter, a dotted name (`get_methods('torch.Tensor')`). */
+function callersPassNames(facts: FileFacts, source: Node, def: Node | null): boolean {
+  if (!def || source.type !== 'identifier') return false;
+  const params = parameterNames(def);
+  const index = params.indexOf(source.text);
+  if (index < 0 || params[0] === 'self' || params[0] === 'cls' || parameterDefault(def, source.text)) return false;
+  const calls = callsOf(def, facts);
+  return (
+    calls.length > 0 &&
+    calls.every((c) => {
+      const value = argumentFor(c, source.text, index);
+      const text = value ? stringLiteralValue(value) : null;
+      return text !== null && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(text);
+    })
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { identifiersSpelled, identifiersSpelledInFile } from './names';
 import { isSpelledBetween, WordIndex } from '../syntax/spelling';
 import { ownedString } from '../syntax/text';
 import { objectArray } from '../syntax/objectArrays';
+import { isStdlibModule } from './stdlib';
 import type { FileOrigin } from './values/origin';
 
 /** `tensorflow.compat.v2` and everything under it, as bound by an import. */
@@ -22,6 +23,8 @@ export interface ImportBinding {
   topLevel: boolean;
   /** A direct statement of the module: always executed, so fixes may rely on it. */
   unconditional: boolean;
+  /** Not spelled by an import: a library's conventional name passed on by a project module's star import (starImportedAliases). */
+  conventional?: true;
 }
 
 /** Nodes the engine's fact query captured, grouped by capture name. */
@@ -42,6 +45,11 @@ export interface ImportIndex {
   readonly byLocal: ReadonlyMap<string, ImportBinding>;
   /** Every module a binding imports, and the packages above it. */
   readonly modules: ReadonlySet<string>;
+  /**
+   * Modules among `modules` that only a conventional name stands for (starImportedAliases), with that name: imported only
+   * where the file spells the name (importsModule), so a star import alone opens no library's rules.
+   */
+  readonly conventionalOnly?: ReadonlyMap<string, string>;
 }
 
 /** The index of a list of import bindings, in file order. */
@@ -53,7 +61,56 @@ export function importIndexOf(bindings: readonly ImportBinding[]): ImportIndex {
     if (!byLocal.has(binding.local)) byLocal.set(binding.local, binding);
     addModules(binding.target, modules);
   }
-  return { bindings, byLocal, modules };
+  const conventional = starImportedAliases(bindings, byLocal);
+  if (conventional.length === 0) return { bindings, byLocal, modules };
+  const conventionalOnly = new Map<string, string>();
+  for (const binding of conventional) {
+    byLocal.set(binding.local, binding);
+    if (!modules.has(binding.target)) conventionalOnly.set(binding.target, binding.local);
+    addModules(binding.target, modules);
+  }
+  return { bindings: [...bindings, ...conventional], byLocal, modules, conventionalOnly };
+}
+
+/** The libraries' conventional names a project's star-imported helper module passes on: `np`, `pd`, `torch`, `tf`. */
+const CONVENTIONAL_ALIASES: readonly (readonly [string, string])[] = [
+  ['np', 'numpy'],
+  ['pd', 'pandas'],
+  ['torch', 'torch'],
+  ['tf', 'tensorflow'],
+];
+/** Roots of star imports that are a library's own namespace, not a project module re-exporting its imports. */
+const LIBRARY_STAR_ROOTS = /^(numpy|pandas|torch|tensorflow|keras|scipy|sklearn|matplotlib|pylab)$/;
+
+/** Not a library's or the standard library's module (`_socket`, `tkinter.constants`): one the project may have written. */
+function projectModule(module: string): boolean {
+  const root = module.split('.')[0];
+  return !root.startsWith('_') && !LIBRARY_STAR_ROOTS.test(root) && !isStdlibModule(root);
+}
+
+/**
+ * `from utils.layers import *` in a project whose layers.py does `import torch` (qagnn's modeling files, review72's hunt):
+ * the star import binds `torch` in this module, which then calls `torch.zeros(...)` with no import of its own. Where a
+ * project module (not a library) is star-imported and the file binds none of the conventional names itself, they are
+ * taken to be the libraries they name by convention. Judged from the imports alone, so the index stays one of imports.
+ */
+function starImportedAliases(bindings: readonly ImportBinding[], byLocal: ReadonlyMap<string, ImportBinding>): ImportBinding[] {
+  const star = bindings.find((b) => b.local.startsWith('\0') && b.local.endsWith('.*') && b.topLevel && projectModule(b.target));
+  if (!star) return [];
+  return CONVENTIONAL_ALIASES.filter(
+    // A file that imports the library itself under another name (`import numpy as npy`) says where it is.
+    ([alias, target]) => !byLocal.has(alias) && !bindings.some((b) => b.target === target),
+  ).map(([alias, target]) => ({
+    local: alias,
+    target,
+    // Read only when asked: the incremental linter's bindings find their statement in the current tree lazily.
+    get statement() {
+      return star.statement;
+    },
+    topLevel: true,
+    unconditional: star.unconditional,
+    conventional: true,
+  }));
 }
 
 /**
@@ -182,7 +239,19 @@ export class FileFacts {
   /** True when the file imports `module` or anything inside it (`torch` matches `torch.nn`). */
   importsModule(module: string): boolean {
     this.moduleQueries.add(module);
-    return this.modules.has(module);
+    if (!this.modules.has(module)) return false;
+    const alias = this.importIndex.conventionalOnly?.get(module);
+    return alias === undefined || this.usesAsModule(alias);
+  }
+
+  /**
+   * The file reads an attribute of `alias` (`np.zeros`) and binds no module-level value of that name: only then does a
+   * conventional name a star import may pass on open the library's rules (a local `tf = open(...)` does not).
+   */
+  private usesAsModule(alias: string): boolean {
+    const text = this.text;
+    if (!this.words.of(alias).some((at) => text.charCodeAt(at + alias.length) === 46 /* . */)) return false;
+    return !this.moduleBindings.has(alias);
   }
 
   /** The import binding for a local name, if the name comes from an import. */
@@ -222,6 +291,8 @@ export class FileFacts {
     }
     if (!node || node.type !== 'identifier') return null;
     const binding = this.byLocal.get(node.text);
+    // A conventional name the module binds itself (`torch = load_backend()`) is that binding, not the library.
+    if (binding?.conventional && (this.moduleBindings.has(node.text) || !this.importsModule(binding.target))) return null;
     // `from builtins import range`: the builtin itself, which every check asks isBuiltin about, not an imported API.
     if (binding && bindsTheBuiltin(binding.target, node.text)) return null;
     if (!binding) {

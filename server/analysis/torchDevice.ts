@@ -382,10 +382,22 @@ function refreshesCachedState(call: Node): boolean {
   return false;
 }
 
+/**
+ * Library classes that are `torch.nn.Module`s themselves, whose subclasses define `forward`: PyTorch Geometric's
+ * `MessagePassing`, the base of every graph convolution (qagnn's GATConvE, review72's hunt).
+ */
+const LIBRARY_MODULE_BASES = new Set([
+  'torch.nn.Module',
+  'torch.nn.modules.module.Module',
+  'torch_geometric.nn.MessagePassing',
+  'torch_geometric.nn.conv.MessagePassing',
+  'torch_geometric.nn.conv.message_passing.MessagePassing',
+]);
+
 /** A class whose bases include `torch.nn.Module`, directly or through classes of the file or imported from the workspace. */
 export function isTorchModuleClass(cls: Node, facts: FileFacts): boolean {
   if (!classIndex(facts).info(cls)) return false;
-  for (const name of inheritedBaseNames(cls, facts)) if (name === 'torch.nn.Module' || name === 'torch.nn.modules.module.Module') return true;
+  for (const name of inheritedBaseNames(cls, facts)) if (LIBRARY_MODULE_BASES.has(name)) return true;
   // A base imported from the workspace (`from models import BaseVAE`): the value layer reads the module defining it.
   return values(facts).classInstance(cls)?.kind === 'module';
 }

@@ -730,6 +730,9 @@ function trainingLoopRecord(
   }
 
   let kind: LoopKind | null = evidenceNodes.length > 0 ? 'train' : null;
+  // A loop inside `with torch.no_grad():` cannot backpropagate: its `self.backward()` computes losses to report (the
+  // validation pass of text-to-motion's trainers, review72, whose `.item()` calls were reported as training syncs).
+  if (kind === 'train' && framework === 'torch' && underNoGrad(loop)) kind = null;
   if (!kind && loader) {
     const modelCall = findModelCallOnBatch(body, loop, batchNames, facts);
     if (modelCall) {
@@ -749,6 +752,16 @@ function trainingLoopRecord(
     indexName,
     perEpoch: !loader && isEpochLoop(loop),
   };
+}
+
+/** A `with torch.no_grad():` (or `inference_mode()`) of the same function encloses the loop. */
+function underNoGrad(loop: Node): boolean {
+  for (let n = loop.parent; n && n.type !== 'function_definition' && n.type !== 'class_definition'; n = n.parent) {
+    if (n.type !== 'with_statement') continue;
+    const items = n.namedChildren.find((c) => c?.type === 'with_clause')?.text ?? '';
+    if (/\b(no_grad|inference_mode)\s*\(/.test(items)) return true;
+  }
+  return false;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
 import { LIBRARY_ROOTS } from './localTypes';
 import { isStdlibModule } from './stdlib';
-import { namesPickedFrom, reexportedName, resolveModule, workspaceFunctionHas, type PickNames } from './values/workspace';
+import { MAX_CHAIN, namesPickedFrom, reexportedName, resolveModule, starImportedModules, workspaceFunctionHas, type PickNames } from './values/workspace';
 
 /** Per lint, question and `qualified + suffix`: the answers already looked up. */
 const answersMemo = new WeakMap<FileFacts, Map<PickNames, Map<string, boolean>>>();
@@ -68,8 +68,20 @@ export function namesInImportedModules(facts: FileFacts, pick: PickNames): Reado
       if (read.size >= MAX_IMPORTED_MODULES) break;
       const modulePath = resolveModule(origin.filePath, module, origin.modules);
       if (!modulePath || read.has(modulePath)) continue;
-      read.add(modulePath);
-      for (const name of namesPickedFrom(modulePath, origin.modules, facts.tree.language, pick) ?? []) names.add(name);
+      // `from utils import *`, whose utils/__init__.py re-exports `from utils.experiment import *` (CasStereoNet's
+      // `make_nograd_func`, review72): the names come from the modules the star imports reach, a few hops down.
+      let modules = [modulePath];
+      for (let hop = 0; hop <= MAX_CHAIN && modules.length > 0 && read.size < MAX_IMPORTED_MODULES; hop++) {
+        const next: string[] = [];
+        for (const current of modules) {
+          if (read.has(current) || read.size >= MAX_IMPORTED_MODULES) continue;
+          read.add(current);
+          const text = origin.modules.readText?.(current) ?? null;
+          for (const name of namesPickedFrom(current, origin.modules, facts.tree.language, pick, text) ?? []) names.add(name);
+          for (const starred of starImportedModules(current, text, origin.modules)) next.push(starred);
+        }
+        modules = next;
+      }
       break;
     }
   }

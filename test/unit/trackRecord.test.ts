@@ -770,6 +770,17 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review71', rule)), isProvenRecord(recordThrough('review70', rule)), rule);
   });
 
+  it('adds review72 verdicts: no rule changes status', () => {
+    // review72 (56 more repositories of pandas, NumPy/SciPy/Numba, PyTorch and TensorFlow/Keras code), judged on 7bf9c614 by
+    // two reviewers: 7 default findings (5 worth changing); 97 findings `--preview` adds (27 worth changing, 22 wrong: fixed
+    // since: helpers and decorators that settle gradients, validation samplers, serial numba twins, per-record fields).
+    assert.deepEqual(roundRecord('review72', 'http-call-without-timeout'), { useful: 5, noise: 2, wrong: 0 });
+    assert.deepEqual(roundRecord('review72', 'torch-eval-without-no-grad'), { useful: 0, noise: 0, wrong: 8 });
+    assert.deepEqual(roundRecord('review72', 'torch-tensor-created-then-moved'), { useful: 10, noise: 2, wrong: 0 });
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review72', rule)), isProvenRecord(recordThrough('review71', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

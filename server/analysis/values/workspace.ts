@@ -28,7 +28,7 @@ const MAX_MODULES = 256;
 /** Files larger than this are not parsed to learn about one function. */
 const MAX_MODULE_CHARS = 500_000;
 /** A chain of modules followed for one answer (a → b → c), no longer. */
-const MAX_CHAIN = 3;
+export const MAX_CHAIN = 3;
 
 const summaries = new Map<string, ModuleSummary>();
 const inProgress = new Set<string>();
@@ -201,6 +201,12 @@ export function namesPickedFrom(
 /** `from .utils import *` and the like: the modules whose every public name this module re-exports. */
 const STAR_IMPORT = /^from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\*/gm;
 
+/** The workspace modules whose every public name the module re-exports by `from ... import *`. */
+export function starImportedModules(modulePath: string, text: string | null, source: ModuleSource): string[] {
+  if (!text?.includes('*')) return [];
+  return [...text.matchAll(STAR_IMPORT)].map((m) => resolveModule(modulePath, m[1], source)).filter((p): p is string => p !== null);
+}
+
 /**
  * Whether the function that `qualified` names (`d2lzh_pytorch.grad_clipping`) is a workspace module's function that
  * `pick` finds, following the module's star imports (`from .utils import *` in a package's `__init__.py`) through at
@@ -222,7 +228,7 @@ export function workspaceFunctionHas(fromFile: string, qualified: string, source
       // Parsed only when it defines the function at top level (most modules a loop imports from do not); the text read
       // here is the one parsed.
       if (defines.test(text) && namesPickedFrom(modulePath, source, language, pick, text)?.has(name + suffix)) return true;
-      for (const m of text.matchAll(STAR_IMPORT)) next.push(resolveModule(modulePath, m[1], source));
+      next.push(...starImportedModules(modulePath, text, source));
     }
     modules = next;
   }

@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingJit, findDescendants, isNestedScope } from '../../server/analysis';
+import { enclosingJit, findDescendants, isNestedScope, subscriptLevels } from '../../server/analysis';
 
 export default defineRule({
   id: 'numba-prange-race',
@@ -69,9 +69,8 @@ export default defineRule({
       if (left?.type !== 'subscript') continue;
       // The whole chain names the element: `moments[ichan]["count"]` is field "count" of this iteration's own record
       // (sigpyproc3's per-channel moments, review72, judged wrong when reported).
-      const levels = subscriptChain(left);
-      const array = levels[levels.length - 1].childForFieldName('value');
-      if (!array || (array.type === 'identifier' && locals.has(array.text))) continue;
+      const { levels, base: array } = subscriptLevels(left);
+      if (array.type === 'subscript' || (array.type === 'identifier' && locals.has(array.text))) continue;
       const keyed = levels.flatMap((level) =>
         level.childrenForFieldName('subscript').flatMap((k) => (k !== null && k.type !== 'comment' ? [{ key: k, level }] : [])),
       );
@@ -105,13 +104,6 @@ function isThreadId(key: Node, ctx: RuleContext): boolean {
   if (key.type !== 'call') return false;
   const name = ctx.facts.calleeName(key);
   return name === 'numba.get_thread_id' || name === 'numba.np.ufunc.parallel._get_thread_id';
-}
-
-/** The subscripts of a chain, outermost first: `a[i]["f"]` → `a[i]["f"]`, `a[i]`. */
-function subscriptChain(target: Node): Node[] {
-  const levels = [target];
-  for (let value = target.childForFieldName('value'); value?.type === 'subscript'; value = value.childForFieldName('value')) levels.push(value);
-  return levels;
 }
 
 /** True when id sits inside a nested subscript or call within the key (`hist[a[i]]`, `h[int(x[i])]`). */

@@ -1401,8 +1401,13 @@ function chainFrom(node: Node, wide = false): { top: Node; detached: boolean } {
 
 /** `model` of the one `model.eval()` in body (nested defs aside); null when there is none or several models. */
 function evalModeReceiver(body: Node): string | null {
-  const receivers = new Set(evalModeCalls(body).map((c) => c.childForFieldName('function')!.childForFieldName('object')!.text));
+  const receivers = evalModeReceivers(body);
   return receivers.size === 1 ? [...receivers][0]! : null;
+}
+
+/** The receivers the body puts in eval mode (`model` of `model.eval()`), as spelled. */
+function evalModeReceivers(body: Node): Set<string> {
+  return new Set(evalModeCalls(body).map((c) => c.childForFieldName('function')!.childForFieldName('object')!.text));
 }
 
 /** The function is called inside a for or while loop of this file (outside itself). */
@@ -1518,7 +1523,7 @@ function delegatesToNoGradFunction(loop: Node, facts: FileFacts): boolean {
 function evalModeModelsAround(loop: Node): Set<string> {
   const def = enclosingDef(loop);
   const body = def?.childForFieldName('body');
-  return new Set(body ? evalModeCalls(body).map((c) => c.childForFieldName('function')!.childForFieldName('object')!.text) : []);
+  return body ? evalModeReceivers(body) : new Set();
 }
 
 /** The names of this file's defs decorated with a gradient context (`@torch.no_grad()`, `@torch.inference_mode()`), memoised per lint. */

@@ -389,9 +389,6 @@ export function numpyModuleRef(facts: FileFacts): string | null {
 /** How a module is spelled in the file (`pd` for pandas), when imported unconditionally as a module. */
 export function moduleRef(facts: FileFacts, module: string): string | null {
   for (const b of facts.importsOf(module)) {
-    // A conventional name a star import may pass on (facts' starImportedAliases) is how the file spells the module only
-    // where the file uses it: advice written with it elsewhere could name nothing.
-    if (b.conventional && facts.words.of(b.local).length === 0) continue;
     if (b.target === module && b.unconditional && !b.local.startsWith('\0')) return b.local;
   }
   return null;

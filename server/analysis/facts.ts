@@ -223,14 +223,20 @@ export class FileFacts {
     return this.words.of(word);
   }
 
-  /** The bindings of imports of `module` or of anything inside it, in file order. */
+  /**
+   * The bindings of imports of `module` or of anything inside it, in file order. A conventional name a star import may pass
+   * on (starImportedAliases) is among them only where the file uses it as the module (importsModule): advice or an edit
+   * written with a name the file never reads as the library could name nothing.
+   */
   importsOf(module: string): readonly ImportBinding[] {
     this.bindingQueries.add(module);
     // Remembered per module: fixes ask once per finding, and a dense file has thousands of findings and
     // of imports (a scan of every import per finding made async-time-sleep ×9 for 4× its dense text).
     let found = this.importsOfCache.get(module);
     if (!found) {
-      found = this.modules.has(module) ? this.importBindings.filter((b) => b.target === module || b.target.startsWith(`${module}.`)) : [];
+      found = this.modules.has(module)
+        ? this.importBindings.filter((b) => (b.target === module || b.target.startsWith(`${module}.`)) && (!b.conventional || this.usesAsModule(b.local)))
+        : [];
       this.importsOfCache.set(module, found);
     }
     return found;

@@ -6,6 +6,7 @@
 import type { FileFacts } from './facts';
 import type { Node } from '../syntax/parser';
 import { findDescendants, isNestedScope } from './scopes';
+import { subscriptLevels } from './names';
 
 /** Builtins a loop body may call without touching shared state. */
 const PURE_BUILTINS = new Set(['abs', 'min', 'max', 'len', 'range', 'int', 'float', 'round', 'bool', 'pow']);
@@ -166,15 +167,8 @@ function keyTexts(subscript: Node): string[] {
 
 /** `D[i][j]` and `D[i, j]` → array `D`, keys `i, j`: the slot a subscript chain names. */
 function chain(subscript: Node): { array: string; keys: string[] } {
-  const keys: string[][] = [];
-  let n: Node = subscript;
-  while (n.type === 'subscript') {
-    keys.unshift(keyTexts(n));
-    const value = n.childForFieldName('value');
-    if (!value) break;
-    n = value;
-  }
-  return { array: n.text, keys: keys.flat() };
+  const { levels, base } = subscriptLevels(subscript);
+  return { array: base.text, keys: levels.reverse().flatMap(keyTexts) };
 }
 
 /**

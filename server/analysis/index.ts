@@ -137,6 +137,7 @@ export {
   attributesOfName,
   targetNames,
   assignmentTarget,
+  subscriptLevels,
   valueBoundOnce,
 } from './names';
 export {

@@ -424,6 +424,22 @@ export function spellsAnyName(node: Node | null, names: ReadonlySet<string>): bo
   return (node.type === 'identifier' && names.has(node.text)) || findDescendants(node, (n) => n.type === 'identifier' && names.has(n.text)).length > 0;
 }
 
+/**
+ * The subscripts a chain stacks on its base, outermost first, and the base: `a[i]["f"]` → levels `a[i]["f"]`, `a[i]` and
+ * base `a`. A node that is not a subscript is its own base, with no levels.
+ */
+export function subscriptLevels(node: Node): { levels: Node[]; base: Node } {
+  const levels: Node[] = [];
+  let base = node;
+  while (base.type === 'subscript') {
+    levels.push(base);
+    const value = base.childForFieldName('value');
+    if (!value) break;
+    base = value;
+  }
+  return { levels, base };
+}
+
 /** What `target = value` binds the value to (any target shape), or null when `value` is not the whole right side of an assignment. */
 export function assignmentTarget(value: Node): Node | null {
   const assignment = value.parent;

@@ -11,7 +11,7 @@
 //   count as available either (ImportBinding.unconditional), so the fix adds a real one.
 // - Two blank lines before a `def`/`class` that ends up right below the new import.
 // - Line breaks as the neighbouring lines have them.
-import type { FileFacts, ImportBinding } from '../analysis/facts';
+import type { FileFacts } from '../analysis/facts';
 import { lintMemo } from '../analysis/nodeMemo';
 import { isStdlibModule } from '../analysis/stdlib';
 import type { Node } from '../syntax/parser';
@@ -34,7 +34,7 @@ export interface ImportResult {
 export function ensureImport(facts: FileFacts, module: string, name?: string): ImportResult {
   const wanted = name ? `${module}.${name}` : module;
   for (const b of facts.importsOf(module)) {
-    if (!b.unconditional || b.local.startsWith('\0') || unusedConventional(facts, b)) continue;
+    if (!b.unconditional || b.local.startsWith('\0')) continue;
     if (name && b.target === wanted) return { ref: b.local, edits: [] };
     if (b.target === module) return { ref: name ? `${b.local}.${name}` : b.local, edits: [] };
   }
@@ -62,12 +62,7 @@ export function addImportStatement(facts: FileFacts, statement: string): TextEdi
   if (plain) {
     const [, module, alias] = plain;
     const local = alias ?? module;
-    if (
-      facts
-        .importsOf(module)
-        .some((b) => b.unconditional && !unusedConventional(facts, b) && b.target === module && (b.local === local || b.local === `\0${local}`))
-    )
-      return [];
+    if (facts.importsOf(module).some((b) => b.unconditional && b.target === module && (b.local === local || b.local === `\0${local}`))) return [];
   }
   return [insertImport(facts, statement.trim())];
 }
@@ -301,14 +296,6 @@ function parseStatementShape(statement: string): { group: Group; key: string } {
   const plain = /^import\s+([\w.]+)/.exec(statement);
   const module = plain?.[1] ?? '';
   return { group: groupOfModule(module, 'import_statement'), key: `0${module.toLowerCase()}` };
-}
-
-/**
- * A library's conventional name taken to come from a project module's star import (facts' starImportedAliases) that the
- * file never spells: nothing shows the star import passes it on, so an edit must not rely on it.
- */
-function unusedConventional(facts: FileFacts, b: ImportBinding): boolean {
-  return b.conventional === true && facts.words.of(b.local).length === 0;
 }
 
 /** An unconditional module-level `from module import a, b` (not `*`, not relative) that a new name can join. */

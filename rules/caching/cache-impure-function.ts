@@ -7,6 +7,7 @@ import {
   findDescendants,
   isNestedScope,
   isVariable,
+  parameterDefault,
   parameterNames,
   referencesTo,
   valueBoundOnce,
@@ -210,6 +211,10 @@ export default defineRule({
     // network once is then the point.
     const params = parameterNames(fn).filter((p, i) => !(i === 0 && (p === 'self' || p === 'cls')));
     if (params.length === 0) return;
+    // Every argument optional and `None` unless given (upgini's `_compute_track_metrics(client_ip=None, client_visitorid=None)`,
+    // which gathers the machine's identity once behind an in-flight lock): the same idiom with overrides (review73: judged
+    // wrong, dropping the cache would hit the network on every log event).
+    if (params.every((p) => parameterDefault(fn, p)?.type === 'none')) return;
     // `@lru_cache(maxsize=1)`: one entry, no memo of many keys; the author keeps the latest answer on purpose (PyPSA's
     // update check asks GitHub once per session), so a result that ages is the point, not a mistake.
     if (cache.maxsize?.type === 'integer' && Number(cache.maxsize.text) === 1) return;

@@ -107,6 +107,9 @@ export default defineRule({
   title: 'A recursive function with overlapping sub-calls and no cache',
   category: 'caching',
   severity: 'info',
+  severityForms: [
+    { severity: 'hint', when: 'when an argument is indexed as a sequence, which `lru_cache` can only key on as a tuple (an array or list raises TypeError)' },
+  ],
   enabledByDefault: true,
   confidence: 'medium',
   guide: 'caching',
@@ -231,7 +234,7 @@ export default defineRule({
     const teaching = teachingMaterial(ctx.filePath, { files: ctx.files, givenRoot: ctx.projectRoot });
     const lesson = teaching ? { lowImpact: `${teaching.split(':')[0]}: a naive recursion there is usually the lesson, shown beside its memoised form` } : {};
     // The fix only when every parameter is used as a scalar (never indexed or iterated: lists are unhashable).
-    const scalar = params.every(
+    const sequences = params.filter(
       (p) =>
         findDescendants(
           body,
@@ -241,8 +244,9 @@ export default defineRule({
             ((n.parent?.type === 'subscript' && n.parent.childForFieldName('value')?.equals(n)) ||
               n.parent?.type === 'for_statement' ||
               n.parent?.type === 'attribute'),
-        ).length === 0,
+        ).length > 0,
     );
+    const scalar = sequences.length === 0;
     const sideEffects =
       findDescendants(
         body,
@@ -252,7 +256,19 @@ export default defineRule({
           (n.type === 'call' && ['print', 'input', 'open'].includes(n.childForFieldName('function')?.text ?? '')),
         isNestedScope,
       ).length > 0;
-    if (!scalar || sideEffects) {
+    if (!scalar) {
+      // `B(p, u, i, x)` over a knot vector `u` (interpolation.py's B-splines, handed an ndarray): lru_cache hashes every
+      // argument, and an array or a list raises TypeError (review73: the plain advice judged wrong). A hint that says so.
+      const u = sequences[0];
+      ctx.report({
+        node: m.need('name'),
+        message: `${message}, keyed on hashable arguments: \`${u}\` is indexed as a sequence, and an array or list there makes \`lru_cache\` raise TypeError (pass a tuple, or cache an inner function of the other arguments)`,
+        severity: 'hint',
+        ...lesson,
+      });
+      return;
+    }
+    if (sideEffects) {
       ctx.report({ node: m.need('name'), message, ...lesson });
       return;
     }

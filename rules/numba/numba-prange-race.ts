@@ -1,6 +1,6 @@
 import { defineRule, type RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { enclosingJit, findDescendants, isNestedScope, subscriptLevels } from '../../server/analysis';
+import { enclosingJit, findDescendants, isNestedScope, oneLineText, parameterNames, someProjectFile, subscriptLevels } from '../../server/analysis';
 
 export default defineRule({
   id: 'numba-prange-race',
@@ -86,14 +86,18 @@ export default defineRule({
       if (direct.length > 0) continue;
       const indirect = names.some((id) => perIteration.has(id.text));
       if (indirect && n.type !== 'augmented_assignment') continue;
+      // bempp-cl's assembly kernels scatter into `result[dofs[element, f], ...]` for the elements their caller hands
+      // them one colour at a time, and elements of one colour share no dofs (review73: six findings judged wrong).
+      if (indirect && array.type === 'identifier' && isParameterOf(array.text, enclosing.def) && projectColoursElements(ctx)) continue;
       const inner = names.find((id) => innerLoopVariables.has(id.text))?.text;
+      const target = shownTarget(left);
       ctx.report({
         node: left,
         message: indirect
-          ? `\`${left.text}\` is updated through a data-dependent index inside \`prange\`: iterations that hit the same element race`
+          ? `\`${target}\` is updated through a data-dependent index inside \`prange\`: iterations that hit the same element race`
           : inner
-            ? `\`${left.text}\` is written by every \`prange\` iteration, each running the inner loop over every \`${inner}\`: a data race; make the loop over \`${inner}\` the \`prange\`, or give each thread its own buffer`
-            : `\`${left.text}\` is written by every \`prange\` iteration: a data race; accumulate in a scalar or write only the iteration's own element`,
+            ? `\`${target}\` is written by every \`prange\` iteration, each running the inner loop over every \`${inner}\`: a data race; make the loop over \`${inner}\` the \`prange\`, or give each thread its own buffer`
+            : `\`${target}\` is written by every \`prange\` iteration: a data race; accumulate in a scalar or write only the iteration's own element`,
       });
     }
   },
@@ -112,4 +116,24 @@ function insideIndirection(id: Node, target: Node): boolean {
     if (n.type === 'subscript' || n.type === 'call') return true;
   }
   return false;
+}
+
+/** The written element as one line for the message (a subscript spread over several lines reads as `a[b[i, j], c]`). */
+function shownTarget(left: Node): string {
+  return oneLineText(left.text.replace(/\[\s+/g, '[').replace(/,?\s+\]/g, ']'), 80);
+}
+
+function isParameterOf(name: string, def: Node): boolean {
+  return parameterNames(def).includes(name);
+}
+
+/**
+ * Graph colouring spelled in the project (`get_elements_by_color`, `mesh_colouring`): the way parallel finite-element
+ * assembly keeps the elements one `prange` visits from sharing a degree of freedom, so a kernel's scatter through the
+ * element-to-dof map into an array its caller passes does not race.
+ */
+const COLOURING = /\w*by_colou?rs?\b|\w*colou?ring\b/i;
+function projectColoursElements(ctx: RuleContext): boolean {
+  if (COLOURING.test(ctx.facts.text)) return true;
+  return someProjectFile(ctx.filePath, 'colours elements for parallel assembly', (text) => COLOURING.test(text), ctx.files, ctx.projectRoot) === true;
 }

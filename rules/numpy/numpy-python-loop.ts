@@ -337,7 +337,7 @@ const RELABEL_NOTE = ' (a hint: the file does not show how often this mapping ru
 
 /** What a hint for a scan per value adds: the number of values decides, and the file does not show it large. */
 const FEW_VALUES_NOTE =
-  ' (worth it only with many values, hundreds or more: with a handful, each pass is already one vectorised scan and the grouping measured no faster)';
+  ' (worth it only with many values, hundreds or more: with a handful, each pass is already one vectorised scan and the one-pass form measured no faster)';
 
 /**
  * The loop provably visits about as many values as the scanned array has elements, so its scans cost n x n: it walks that
@@ -860,6 +860,9 @@ function checkLoop(loop: Node, body: Node, env: ElementEnv, range: Node | null, 
     }
     // acc += <element expression>: a reduction.
     if (left.type === 'identifier' && stmt.type === 'augmented_assignment' && REDUCERS[op]) {
+      // `counts += pid_matrix == pid` into `counts = np.zeros((n, n))`: each pass adds a whole array, which one reduction of
+      // the elements would collapse to a number (TFC-pretraining's pair mask; review73: judged wrong).
+      if (localTypes(ctx.facts).is(left, 'ndarray')) return;
       const forbidden = new Set([left.text]);
       const r = vectorizeElement(right, { ...env, forbidden });
       if (r && !walksElements(range, [...r.arrays.values()], ctx)) return;
@@ -2066,6 +2069,26 @@ const SCAN_PER_VALUE = 'each pass scans the whole array, so the cost grows with 
 /** numpy calls that turn a mask into positions. */
 const POSITIONS = new Set(['numpy.where', 'numpy.argwhere', 'numpy.nonzero', 'numpy.flatnonzero']);
 
+/** `np.any(a == v)` or `(a == v).any()`: whether the value occurs at all. */
+function membershipTest(cmp: Node, facts: FileFacts): boolean {
+  const call = cmp.parent?.type === 'argument_list' ? cmp.parent.parent : null;
+  if (call?.type === 'call' && callArguments(call).length === 1 && facts.calleeName(call) === 'numpy.any') return true;
+  const method = cmp.parent?.type === 'parenthesized_expression' ? cmp.parent.parent : null;
+  return (
+    method?.type === 'attribute' &&
+    method.childForFieldName('attribute')?.text === 'any' &&
+    method.parent?.type === 'call' &&
+    callArguments(method.parent).length === 0
+  );
+}
+
+/** The array a loop visits: `xs` of `for x in xs` and of `for i, x in enumerate(xs)`. */
+function iteratedArray(iterable: Node | null): Node | null {
+  if (iterable?.type === 'call' && iterable.childForFieldName('function')?.text === 'enumerate')
+    return callArguments(iterable).length === 1 ? callArguments(iterable)[0] : null;
+  return iterable?.type === 'identifier' || iterable?.type === 'attribute' ? iterable : null;
+}
+
 /** What to do instead of scanning `a` once per value `v`, from how the pass uses the comparison. */
 function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<string>, loop: Node, facts: FileFacts): string {
   const np = numpyModuleRef(facts) ?? 'np';
@@ -2098,6 +2121,12 @@ function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<stri
   }
   if (written && (paired(written) || findDescendants(written, paired).length > 0)) {
     return `${scan}; when the values are small non-negative integers, map every element at once through a table indexed by value (\`table[${a}]\`), or label them with \`${np}.unique(${a}, return_inverse=True)\``;
+  }
+  // `if np.any(unique_t == time): index.append(j)`: the pass only asks whether the value occurs (forest's GPS sampler;
+  // review73: the grouping advice judged wrong for it). One isin answers that for every value.
+  const values = membershipTest(cmp, facts) ? iteratedArray(iterable) : null;
+  if (values) {
+    return `${scan}; the pass only asks whether the value occurs in \`${a}\`: \`${np}.isin(${values.text}, ${a})\` answers that for every value in one pass`;
   }
   return (
     `${scan}; group the elements once: \`${np}.unique(${a}, return_inverse=True)\` labels them, \`${np}.bincount\` reduces every group in one pass, ` +
@@ -2443,11 +2472,14 @@ function rowReduction(loop: Node, ctx: Ctx): { node: Node; message: string } | n
   if (!hit) return null;
   const np = numpyModuleRef(facts) ?? 'np';
   const m = hit.matrix.text;
+  // A row of a 3-D array is a matrix, which `np.max(a[i])` reduces whole: `axis=1` would leave a vector per row
+  // (openpose-plus's `[n_pos, h, w]` confidence maps; review73: judged wrong). Flattening each row first is right at any rank.
+  const whole = values(facts).valueOf(hit.matrix)?.ndim === 2 ? m : `${m}.reshape(len(${m}), -1)`;
   return {
     node: hit.call,
     message:
       `Each pass calls \`${np}.${hit.reducer}\` on one row of \`${m}\`, numpy's call overhead once per row; ` +
-      `reduce every row in one call before the loop (\`${np}.${hit.reducer}(${m}, axis=1)\`) and read element \`[${i}]\` of the result`,
+      `reduce every row in one call before the loop (\`${np}.${hit.reducer}(${whole}, axis=1)\`) and read element \`[${i}]\` of the result`,
   };
 }
 

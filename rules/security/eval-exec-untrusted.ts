@@ -185,7 +185,13 @@ export default defineRule({
     // without importing the package (microsoft/forecasting's fclib; judged wrong in review29). The file ships with the code.
     if (fn === 'exec' && isBuildScript(ctx.filePath) && readsAFile(source)) return;
     if (source.type === 'call' && /^(repr|compile)$/.test(source.childForFieldName('function')?.text ?? '')) return; // eval(repr(x)) round-trips, compiled code objects
+    // `eval(safe_str(popsize, known_words))`: the text went through the program's own sanitiser first (pycma's safe_str
+    // raises on any character outside digits, operators and known words; review73: two findings judged wrong).
+    if (source.type === 'call' && SANITISER.test(source.childForFieldName('function')?.text ?? '')) return;
     const def = enclosingDef(call);
+    // `@register_cell_magic def warn_exceptions(line, cell): exec(cell)`: an IPython magic runs the notebook author's own
+    // cell, which is its purpose (ElexonDataPortal's utilities notebook; review73: judged wrong).
+    if (def && isIPythonMagic(def)) return;
     const exposed = isExposed(ctx.facts, def);
     // A parameter whose every caller in the file passes a piece of the command line (spinningup's `process(arg)` over
     // `sys.argv[2:]`) is the command line too.
@@ -290,6 +296,17 @@ export default defineRule({
     });
   },
 });
+
+/** A call of the program's own sanitiser: `safe_str(text)`, `sanitize_expr(text)`, `self._sanitise(text)`. */
+const SANITISER = /(?:^|[._])(?:safe|sanitize|sanitise)(?:_\w+)?$|(?:^|[._])_?(?:safe|sanitized?|sanitised?)_\w+$/i;
+
+/** IPython's decorators that register a function as a magic: its text is a notebook cell or line the user typed. */
+const MAGIC_DECORATOR = /^@\s*(?:[\w.]+\.)?(?:register_(?:cell|line|line_cell)_magic|cell_magic|line_magic|line_cell_magic)\b/;
+
+function isIPythonMagic(def: Node): boolean {
+  const decorated = def.parent?.type === 'decorated_definition' ? def.parent : null;
+  return !!decorated && decorated.namedChildren.some((c) => c?.type === 'decorator' && MAGIC_DECORATOR.test(c.text));
+}
 
 /**
  * Ruff's and bandit's codes for eval and exec: S307 (suspicious-eval-usage), S102 (exec-builtin), PGH001 (no-eval), bandit's

@@ -20,6 +20,7 @@ import {
   parameterNames,
   pinnedCeiling,
   scopeBody,
+  someProjectFile,
   TENSORFLOW_PACKAGES,
   tfDataPipeline,
 } from '../../server/analysis';
@@ -111,6 +112,7 @@ export default defineRule({
     // A per-example pipeline (no batching step) handed back to callers out of view: they batch it, and the prefetch
     // belongs after their batch (keras-cv's dataset loaders; a blind review judged such a finding wrong).
     if (!batched && (consumer === RETURNED || consumer === RETURNED_OUT_OF_VIEW || consumer === RETURNED_WRAPPED)) return;
+    if (consumer === RETURNED_OUT_OF_VIEW && callersElsewherePrefetch(call, ctx.filePath, ctx.files, ctx.projectRoot)) return;
     // `def make_dataset(..., prefetch=True)` that reads its flag: the caller decides, `prefetch=False` included.
     if (takesPrefetchFlag(call)) return;
     const data = tfDataRef(call, facts);
@@ -333,6 +335,19 @@ function returnedConsumer(ret: Node, facts: FileFacts, element: number | null): 
   } finally {
     judging.delete(def.id);
   }
+}
+
+/**
+ * A file of the project calls the builder and prefetches (TF-TRT's `infer.py`: `dataset = get_dataset_cola(...)`, then
+ * `dataset = dataset.prefetch(tf.data.AUTOTUNE)`; review73: two findings judged wrong). The prefetch is the callers' to add
+ * after whatever they do to the pipeline, and they add it.
+ */
+function callersElsewherePrefetch(call: Node, filePath: string | undefined, files: FileProbe, root: string | undefined): boolean {
+  const name = enclosingFunctionOf(call)?.childForFieldName('name')?.text;
+  if (!name) return false;
+  const called = new RegExp(String.raw`(?<!def\s+)\b${name}\s*\(`);
+  const answer = someProjectFile(filePath, `calls ${name} and prefetches`, (text) => called.test(text) && /\.prefetch\s*\(/.test(text), files, root);
+  return answer === true;
 }
 
 /** Returned from a builder whose callers in view do not consume it (or that has none). */

@@ -485,7 +485,7 @@ function feedsPredictionBack(call: Node, sample: Node, loop: Node): boolean {
     grew = false;
     for (const name of [...needed]) {
       if (results.has(name)) return true;
-      for (const binder of bindersSpelling(body, name, FEEDERS)) {
+      for (const binder of reachingBinders(body, name)) {
         if (binder.type !== 'for_statement' && !writesInto(binder.childForFieldName('left'), name)) continue;
         const source = binder.type === 'for_statement' ? binder.childForFieldName('right') : binder;
         // A binding under an `if` in the loop depends on its condition too: `if index == predicted: word = w`.
@@ -499,6 +499,29 @@ function feedsPredictionBack(call: Node, sample: Node, loop: Node): boolean {
     }
   }
   return [...needed].some((name) => results.has(name));
+}
+
+/**
+ * The binders of `name` in the loop body whose value can reach its first read there. A direct statement of the body that
+ * rebinds the whole name before that read (`ret, image = video_reader.read()`) hides whatever the previous pass bound
+ * (keras-yolo2's `image = draw_boxes(image, boxes)` after the predict; review73: "its input comes from the last
+ * prediction", judged wrong): only the binders from it on count. Otherwise every binder may feed the next pass.
+ */
+function reachingBinders(body: Node, name: string): Node[] {
+  const binders = bindersSpelling(body, name, FEEDERS);
+  const targets = binders.flatMap((b) => b.childForFieldName('left') ?? []);
+  const firstRead = identifiersSpelled(body, name).find((id) => !targets.some((t) => contains(t, id)));
+  if (!firstRead) return binders;
+  const hiding = binders.filter(
+    (b) =>
+      b.type === 'assignment' &&
+      b.endIndex <= firstRead.startIndex &&
+      b.parent?.type === 'expression_statement' &&
+      b.parent.parent?.equals(body) === true &&
+      targetNames(b.childForFieldName('left')!).includes(name),
+  );
+  const last = hiding[hiding.length - 1];
+  return last ? binders.filter((b) => b.startIndex >= last.startIndex && b.endIndex <= firstRead.startIndex) : binders;
 }
 
 /**

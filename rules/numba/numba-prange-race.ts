@@ -88,7 +88,7 @@ export default defineRule({
       if (indirect && n.type !== 'augmented_assignment') continue;
       // bempp-cl's assembly kernels scatter into `result[dofs[element, f], ...]` for the elements their caller hands
       // them one colour at a time, and elements of one colour share no dofs (review73: six findings judged wrong).
-      if (indirect && array.type === 'identifier' && isParameterOf(array.text, enclosing.def) && projectColoursElements(ctx)) continue;
+      if (indirect && array.type === 'identifier' && parameterNames(enclosing.def).includes(array.text) && projectColoursElements(ctx)) continue;
       const inner = names.find((id) => innerLoopVariables.has(id.text))?.text;
       const target = shownTarget(left);
       ctx.report({
@@ -121,10 +121,6 @@ function insideIndirection(id: Node, target: Node): boolean {
 /** The written element as one line for the message (a subscript spread over several lines reads as `a[b[i, j], c]`). */
 function shownTarget(left: Node): string {
   return oneLineText(left.text.replace(/\[\s+/g, '[').replace(/,?\s+\]/g, ']'), 80);
-}
-
-function isParameterOf(name: string, def: Node): boolean {
-  return parameterNames(def).includes(name);
 }
 
 /**

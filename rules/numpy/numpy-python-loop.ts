@@ -2124,9 +2124,9 @@ function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<stri
   }
   // `if np.any(unique_t == time): index.append(j)`: the pass only asks whether the value occurs (forest's GPS sampler;
   // review73: the grouping advice judged wrong for it). One isin answers that for every value.
-  const values = membershipTest(cmp, facts) ? iteratedArray(iterable) : null;
-  if (values) {
-    return `${scan}; the pass only asks whether the value occurs in \`${a}\`: \`${np}.isin(${values.text}, ${a})\` answers that for every value in one pass`;
+  const visited = membershipTest(cmp, facts) ? iteratedArray(iterable) : null;
+  if (visited) {
+    return `${scan}; the pass only asks whether the value occurs in \`${a}\`: \`${np}.isin(${visited.text}, ${a})\` answers that for every value in one pass`;
   }
   return (
     `${scan}; group the elements once: \`${np}.unique(${a}, return_inverse=True)\` labels them, \`${np}.bincount\` reduces every group in one pass, ` +

@@ -297,8 +297,8 @@ export default defineRule({
   },
 });
 
-/** A call of the program's own sanitiser: `safe_str(text)`, `sanitize_expr(text)`, `self._sanitise(text)`. */
-const SANITISER = /(?:^|[._])(?:safe|sanitize|sanitise)(?:_\w+)?$|(?:^|[._])_?(?:safe|sanitized?|sanitised?)_\w+$/i;
+/** A call of the program's own sanitiser: `safe_str(text)`, `sanitize_expr(text)`, `self._sanitise(text)`, `sanitized_text(s)`. */
+const SANITISER = /(?:^|[._])(?:safe|saniti[sz]ed?)(?:_\w+)?$/i;
 
 /** IPython's decorators that register a function as a magic: its text is a notebook cell or line the user typed. */
 const MAGIC_DECORATOR = /^@\s*(?:[\w.]+\.)?(?:register_(?:cell|line|line_cell)_magic|cell_magic|line_magic|line_cell_magic)\b/;

@@ -26,6 +26,7 @@ import {
   nodeMemo,
   numpyModuleRef,
   occurrences,
+  onPathTo,
   plainAssignments,
   positionalArguments,
   quietOnSmallFrame,
@@ -1142,11 +1143,11 @@ function columnParsedByToDatetime(column: Node, facts: Parameters<typeof values>
 /**
  * The assignment is a statement of the function's body, or of a block inside it, that comes before `node` in the same
  * block (ProbTS's `if multivariate:` loader parses the column, then reads it under `if timeenc == 0:`): whatever reaches
- * `node` has run it.
+ * `node` has run it (the analysis layer's onPathTo).
  */
 function runsBefore(assignment: Node, node: Node, body: Node): boolean {
-  const block = assignment.parent?.type === 'expression_statement' ? assignment.parent.parent : null;
-  return !!block && block.type === 'block' && contains(body, block) && contains(block, node) && assignment.endIndex <= node.startIndex;
+  const value = assignment.childForFieldName('right');
+  return !!value && onPathTo(value, node) && contains(body, assignment) && assignment.endIndex <= node.startIndex;
 }
 
 /** The column a `frame["name"]` or `frame.name` selects, or null for any other key. */

@@ -137,6 +137,8 @@ export {
   attributesOfName,
   targetNames,
   assignmentTarget,
+  isStatement,
+  onPathTo,
   subscriptLevels,
   valueBoundOnce,
 } from './names';

@@ -440,6 +440,18 @@ export function subscriptLevels(node: Node): { levels: Node[]; base: Node } {
   return { levels, base };
 }
 
+/** `value` is the right side of an assignment that is a statement of its own (`x = value`). */
+export function isStatement(value: Node): boolean {
+  return value.parent?.type === 'assignment' && value.parent.parent?.type === 'expression_statement';
+}
+
+/** The assignment of `value` is a statement of a block that also holds `at` (or of the module), so it ran before `at`. */
+export function onPathTo(value: Node, at: Node): boolean {
+  const block = value.parent?.parent?.parent;
+  if (!isStatement(value) || !block) return false;
+  return block.startIndex <= at.startIndex && at.endIndex <= block.endIndex;
+}
+
 /** What `target = value` binds the value to (any target shape), or null when `value` is not the whole right side of an assignment. */
 export function assignmentTarget(value: Node): Node | null {
   const assignment = value.parent;

@@ -7,7 +7,7 @@ import type { Node } from '../syntax/parser';
 import { keywordValue, positionalArguments } from './callArgs';
 import { enclosingFunctionDef, unpackedValuesOf, valuesAssignedTo } from './trainingLoop';
 import { values } from './values';
-import { definitionsNamed, occurrences } from './names';
+import { definitionsNamed, isStatement, occurrences, onPathTo } from './names';
 import { ownReturnStatements, withinOwnScope } from './scopes';
 
 /** Where a tensor lives, as far as this rule needs it: on the host, or anywhere (a GPU when the code runs there). */
@@ -246,19 +246,6 @@ function inOtherBranch(value: Node, at: Node): boolean {
     return mine >= 0 && theirs >= 0 && mine !== theirs;
   }
   return false;
-}
-
-function isStatement(value: Node): boolean {
-  return value.parent?.type === 'assignment' && value.parent.parent?.type === 'expression_statement';
-}
-
-/** The assignment of `value` is a statement of a block that also holds `at` (or of the module), so it ran before `at`. */
-function onPathTo(value: Node, at: Node): boolean {
-  const assignment = value.parent;
-  const stmt = assignment?.parent;
-  const block = stmt?.parent;
-  if (!isStatement(value) || !block) return false;
-  return block.startIndex <= at.startIndex && at.endIndex <= block.endIndex;
 }
 
 /** torch functions that join a sequence of tensors into one. */

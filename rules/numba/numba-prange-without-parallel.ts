@@ -5,6 +5,7 @@ import {
   FileFacts,
   findDescendants,
   isNestedScope,
+  importedFunctionHas,
   iterationsIndependent,
   jitDecorator,
   moduleFunctionDefs,
@@ -167,15 +168,39 @@ const FRESH_ARRAY = /^numpy\.(zeros|ones|empty|full|array|copy|zeros_like|ones_l
  * `qu[i] = ax2qu_single(ax[i])` (orix's batch conversions, review72's hunt: six functions whose prange ran serially): a
  * call to a compiled function of the file that writes nothing it is handed and keeps no state, so its result depends only
  * on its arguments and iterations that call it stay independent. It may fill arrays it makes itself, and call numpy, math,
- * builtins and other such helpers (two levels deep); anything else counts as shared state.
+ * builtins and other such helpers (two levels deep); anything else counts as shared state. A helper imported from a
+ * workspace module (thewalrus's `from ._hafnian import find_kept_edges, nb_ix`, review74's hunt: three functions whose
+ * prange ran serially) is read the same way in its own module.
  */
-function pureCompiledHelper(call: Node, ctx: RuleContext, depth = 0): boolean {
-  const { facts } = ctx;
-  const def = compiledHelperDef(call, facts);
-  const body = def?.childForFieldName('body');
-  if (!def || !body) return false;
+function pureCompiledHelper(call: Node, ctx: RuleContext): boolean {
+  const def = compiledHelperDef(call, ctx.facts);
+  if (!def) return isImportedName(call, ctx.facts) && importedFunctionHas(call, ctx.facts, pureCompiledFunctions);
   // The finding now rests on the helper's text too: an edit there must re-run the check.
   ctx.restsOn(def);
+  return pureBody(def, ctx.facts, 0);
+}
+
+/** The call's function is a bare name an import binds (`find_kept_edges(j, ones)` after `from ._hafnian import ...`). */
+function isImportedName(call: Node, facts: FileFacts): boolean {
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'identifier' && facts.importsName(fn.text);
+}
+
+/** The module's top-level functions compiled in nopython mode that are pure in the sense above (asked of imported modules). */
+function pureCompiledFunctions(facts: FileFacts): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const stmt of facts.root.namedChildren) {
+    const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : null;
+    if (def?.type !== 'function_definition' || !jitDecorator(facts, def)?.nopython) continue;
+    if (pureBody(def, facts, 0)) out.add(def.childForFieldName('name')!.text);
+  }
+  return out;
+}
+
+/** `def` writes nothing it is handed, keeps no state, and calls only what pureHelperCall allows. */
+function pureBody(def: Node, facts: FileFacts, depth: number): boolean {
+  const body = def.childForFieldName('body');
+  if (!body) return false;
   const params = new Set(parameterNames(def));
   const nodes = findDescendants(body, () => true, isNestedScope);
   const fresh = freshArrays(nodes, params, facts);
@@ -187,23 +212,28 @@ function pureCompiledHelper(call: Node, ctx: RuleContext, depth = 0): boolean {
         const base = subscriptBase(left);
         if (!base || !fresh.has(base)) return false;
       }
-    } else if (n.type === 'call' && !pureHelperCall(n, ctx, depth)) return false;
+    } else if (n.type === 'call' && !pureHelperCall(n, facts, depth)) return false;
   }
   return true;
 }
 
-/** A call a pure helper may make: numpy/math (none that writes), builtins, a non-mutating method, another pure helper. */
-function pureHelperCall(call: Node, ctx: RuleContext, depth: number): boolean {
-  const { facts } = ctx;
+/**
+ * A call a pure helper may make: numpy/math (none that writes), builtins, a non-mutating method, another pure helper of
+ * the same module, or a pure compiled function of a workspace module it imports.
+ */
+function pureHelperCall(call: Node, facts: FileFacts, depth: number): boolean {
   const fn = call.childForFieldName('function');
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
   if (args.some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'out')) return false;
   const q = facts.calleeName(call);
-  if (q) return (q.startsWith('numpy.') && !WRITING_NUMPY.test(q)) || q.startsWith('math.');
-  if (fn?.type === 'attribute') return !WRITING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  if (q && (q.startsWith('numpy.') || q.startsWith('math.'))) return !WRITING_NUMPY.test(q);
+  if (fn?.type === 'attribute') return !q && !WRITING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
   if (fn?.type !== 'identifier') return false;
   if (facts.isBuiltin(fn.text, call)) return true;
-  return depth < 2 && pureCompiledHelper(call, ctx, depth + 1);
+  if (depth >= 2) return false;
+  const def = compiledHelperDef(call, facts);
+  if (def) return pureBody(def, facts, depth + 1);
+  return isImportedName(call, facts) && importedFunctionHas(call, facts, pureCompiledFunctions);
 }
 
 /**

@@ -2089,6 +2089,14 @@ function iteratedArray(iterable: Node | null): Node | null {
   return iterable?.type === 'identifier' || iterable?.type === 'attribute' ? iterable : null;
 }
 
+/** `node` sits in a branch (`if`, `elif`, `else`, a conditional expression) of the body of `loop`. */
+function underConditionIn(node: Node, loop: Node): boolean {
+  for (let n = node.parent; n && !n.equals(loop); n = n.parent) {
+    if (n.type === 'if_statement' || n.type === 'elif_clause' || n.type === 'else_clause' || n.type === 'conditional_expression') return true;
+  }
+  return false;
+}
+
 /** What to do instead of scanning `a` once per value `v`, from how the pass uses the comparison. */
 function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<string>, loop: Node, facts: FileFacts): string {
   const np = numpyModuleRef(facts) ?? 'np';
@@ -2114,7 +2122,10 @@ function scanAdvice(cmp: Node, a: string, v: string, loopNames: ReadonlySet<stri
     (written &&
       findDescendants(written, (n) => n.type === 'comparison_operator' && n.text === cmp.text).length > 0 &&
       findDescendants(written, paired).length === 0);
-  if (union && iterable && loop.childForFieldName('left')?.type === 'identifier') {
+  // `if total_pop < threshold: labels[labels == n] = 0` (transport-network-performance's urban centres, review74: judged
+  // wrong): only the values that pass the test are written, so one isin of every value would write them all. Grouping
+  // the elements once (the advice below) also computes the per-value total the test reads.
+  if (union && iterable && loop.childForFieldName('left')?.type === 'identifier' && !underConditionIn(cmp, loop)) {
     // `series[series == v] = np.nan` for each rare value, `mask |= labels == v`: the same write for every value.
     const isin = isinOf(a, iterable, loop, facts);
     return `${scan}; one mask of all the values does it in one pass: \`${isin.call}\`${isin.caveat}`;

@@ -816,8 +816,12 @@ function rowExpr(node: Node, param: string, frame: string, columns: Set<string>,
       const ops = node.children.filter((c) => c && !c.isNamed);
       const operands = node.namedChildren.filter((c): c is Node => c !== null);
       if (ops.length !== 1 || !COMPARE_OPS.has(ops[0]!.type) || operands.length !== 2) return null;
-      const l = sub(operands[0]);
-      const r = l === null ? null : sub(operands[1]);
+      // `r["reference"] == "MSA"` (justice40's median income, review74's hunt): a column compared with a string is a
+      // column of bools too; only equality, as an ordering of strings is rarely what a row function means.
+      const equality = ops[0]!.type === '==' || ops[0]!.type === '!=';
+      const operand = (n: Node) => (equality && n.type === 'string' && stringLiteralValue(n) !== null ? n.text : sub(n));
+      const l = operand(operands[0]);
+      const r = l === null ? null : operand(operands[1]);
       return l === null || r === null ? null : `${l} ${ops[0]!.type} ${r}`;
     }
     case 'subscript': {

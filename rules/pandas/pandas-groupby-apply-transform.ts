@@ -5,6 +5,7 @@ import {
   callArguments,
   localDefinition,
   parameterNames,
+  pinnedCeiling,
   enclosingDef,
   findDescendants,
   enclosingFunction,
@@ -208,7 +209,8 @@ export default defineRule({
       countsDistinct(body, param, ctx.facts.isBuiltin('len', call), grouped.text) ??
       rewriteBody(body, param, grouped.text, selection ? `${frameOf(groupby)}${selection}` : null);
     if (!rewrite) return;
-    if (rewrite.kind !== 'aggregation' && selection === null && keyColumnReadAfter(call, groupby, ctx)) return;
+    // A selection by a name (`[feature]`) is one column or a list of them, never the keys the lambda would be handed.
+    if (rewrite.kind !== 'aggregation' && selection === null && selectedKeyText(grouped, groupby) === null && keyColumnReadAfter(call, groupby, ctx)) return;
     // Without a column selection apply hands the lambda the key columns too, so the result has other columns: report, no fix.
     const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
     const compound = rewrite.kind !== 'method' && OPERATORS.has(m.need('body').type) && needsParentheses(call);
@@ -216,7 +218,7 @@ export default defineRule({
     ctx.report({
       ...quietOnSmallGrouped(groupby, ctx),
       node: call,
-      message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${advice(rewrite, body, param, grouped, groupby, selection)}`,
+      message: `\`groupby().apply(lambda ...)\` calls Python once per group; ${advice(rewrite, body, param, grouped, groupby, selection)}${keyedIndexBreaksColumn(call, rewrite, groupby, ctx)}`,
       edits,
       ...(rewrite.kind === 'aggregation'
         ? rewrite.reason
@@ -225,7 +227,7 @@ export default defineRule({
         : {
             safety: 'unsafe' as const,
             fixTitle: 'Use groupby transform instead of apply',
-            reason: rewrite.kind === 'method' ? METHOD_REASON : TRANSFORM_REASON,
+            reason: rewrite.kind === 'method' || rewrite.withMethod ? METHOD_REASON : TRANSFORM_REASON,
           }),
     });
   },
@@ -247,7 +249,7 @@ function reportTransform(call: Node, body: Node, param: string, grouped: Node, g
   const reasons = [
     reduction === 'nunique' ? LAMBDA_TRANSFORM_REASONS.nunique : null,
     method?.name === 'fillna' ? LAMBDA_TRANSFORM_REASONS.fillna : null,
-    rewrite.kind === 'method' ? LAMBDA_TRANSFORM_REASONS.method : null,
+    rewrite.kind === 'method' || rewrite.withMethod ? LAMBDA_TRANSFORM_REASONS.method : null,
     selection !== null && stringLiteralValue(selectionKey(grouped)) === null ? LAMBDA_TRANSFORM_REASONS.columns : null,
   ].filter((r): r is string => r !== null);
   const fixable = selection !== null && simpleGroupby(groupby) && !hasCommentBetween(ctx.facts, call.startIndex, call.endIndex);
@@ -469,6 +471,11 @@ const SHOWN_LENGTH = 80;
 function advice(rewrite: BodyRewrite, body: Node, param: string, grouped: Node, groupby: Node, selection: string | null): string {
   const gb = grouped.text;
   if (rewrite.kind !== 'transform') return `call the groupby's own \`${rewrite.shown}\``;
+  const selected = selection ?? selectedKeyText(grouped, groupby);
+  if (rewrite.withMethod && selected !== null) {
+    const shown = rewriteBody(body, param, gb, `${frameOf(groupby)}${selected}`)?.text ?? rewrite.text;
+    return `the groupby's own per-row method lines up with the column row by row: \`${shown}\``;
+  }
   // Keys named as columns of the frame (`df.groupby("key")`) are not among the values the lambda changes: `cols` stands for those.
   const keyColumns = selection === null && groupbyKeys(groupby).some((k) => isColumnSelection(k));
   const column = keyColumns ? 'cols' : `${frameOf(groupby)}${selection ?? ''}`;
@@ -488,6 +495,29 @@ function advice(rewrite: BodyRewrite, body: Node, param: string, grouped: Node, 
     : `compute it on ${single ? 'the whole column' : 'whole columns'} with ${stats} broadcast to its rows by \`transform\`: \`${shown}\`${named}`;
 }
 
+/**
+ * `df["f_all"] = df.groupby("player")["f"].apply(lambda x: x.cumsum() - x)` (fpl-prediction, review74: both reviewers of
+ * the finding saw the assignment raise on pandas 3): since pandas 2.0 an apply whose lambda keeps each group's rows puts
+ * the group keys in the result's index too (group_keys=True), and assigning that to a column of the frame raises
+ * `TypeError: incompatible index`; the groupby's own method keeps the frame's index. Said where the project does not cap
+ * pandas below 2.
+ */
+function keyedIndexBreaksColumn(call: Node, rewrite: BodyRewrite, groupby: Node, ctx: RuleContext): string {
+  if (rewrite.kind === 'aggregation' || /\bgroup_keys\s*=/.test(groupby.text)) return '';
+  const assignment = call.parent?.type === 'assignment' && call.parent.childForFieldName('right')?.equals(call) ? call.parent : null;
+  const left = assignment?.childForFieldName('left');
+  if (left?.type !== 'subscript' || left.childForFieldName('value')?.text !== frameOf(groupby)) return '';
+  const cap = pinnedCeiling('pandas', ctx.filePath, ctx.files);
+  if (cap && cap[0] < 2) return '';
+  return `; and from pandas 2.0 this apply puts the group keys in the result's index, so assigning it to a column of \`${frameOf(groupby)}\` raises TypeError (incompatible index), where the groupby form keeps the frame's index`;
+}
+
+/** `[feature]` of `df.groupby(k)[feature]`: the selection as written, a name included (null when there is none). */
+function selectedKeyText(grouped: Node, groupby: Node): string | null {
+  if (grouped.type !== 'subscript' || !grouped.childForFieldName('value')?.equals(groupby)) return null;
+  return grouped.text.slice(groupby.endIndex - grouped.startIndex);
+}
+
 /** The positional keys and `by=` of `x.groupby(...)`. */
 function groupbyKeys(groupby: Node): Node[] {
   const args = groupby.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') ?? [];
@@ -499,6 +529,8 @@ interface BodyRewrite {
   /** For the message. */
   shown: string;
   kind: 'aggregation' | 'transform' | 'method';
+  /** A transform that also calls a per-group method (`gb.cumsum() - col`): its fix differs from apply as both do. */
+  withMethod?: true;
   /** An aggregation that differs from apply somewhere: why (its fix is then unsafe). */
   reason?: string;
 }
@@ -529,6 +561,9 @@ function rewriteBody(body: Node, param: string, gb: string, column: string | nul
     return filler?.includes('.transform(') ? transformed(`${col}.fillna(${filler})`) : null;
   }
   const expr = broadcast(body, param, gb, col);
+  // Arithmetic of the group with a per-row method and no reduction: the method and the column, one value per row.
+  if (expr && !expr.includes('.transform(') && callsGroupMethod(expr, gb) && expr.includes(col))
+    return { text: expr, shown: expr, kind: 'transform', withMethod: true };
   if (!expr?.includes('.transform(')) return null;
   // `(g.max() - g.min()) / g.min()`: arithmetic of the group's reductions alone is one value per group, as apply gave,
   // not one per row: the groupby's own reductions compute it (QUANTAXIS's amplitude was told `transform`, judged wrong).
@@ -583,8 +618,19 @@ function broadcast(expr: Node, param: string, gb: string, column: string): strin
   return vectorizeArithmetic(expr, (n) => {
     if (n.type === 'identifier' && n.text === param) return column;
     const call = methodCall(n, param);
-    return call && REDUCTIONS.has(call.name) && call.args.length === 0 ? `${gb}.transform("${call.name}")` : null;
+    if (call && REDUCTIONS.has(call.name) && call.args.length === 0) return `${gb}.transform("${call.name}")`;
+    // `x.cumsum() - x` (fpl-prediction's points before each gameweek, review74's hunt): the groupby's own per-row method
+    // keeps the frame's index, so arithmetic with the column lines up row by row.
+    if (call && GROUP_METHODS.has(call.name) && groupMethodArguments(call.name, call.args, param)) {
+      return `${gb}.${call.name}(${call.args.map((a) => a.text).join(', ')})`;
+    }
+    return null;
   });
+}
+
+/** The rewrite calls one of the groupby's per-row methods (`gb.cumsum()`), whose differences from apply METHOD_REASON states. */
+function callsGroupMethod(text: string, gb: string): boolean {
+  return [...GROUP_METHODS].some((name) => text.includes(`${gb}.${name}(`));
 }
 
 /** `fillna(method=...)` spellings of the two directions. */

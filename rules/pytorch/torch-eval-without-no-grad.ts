@@ -213,7 +213,11 @@ export default defineRule({
     const wrapsInputsOnly = GRAD_CONTEXT.test(body) && gradContextsOnlyWrapInputs(m.need('body'));
     // (OWN_GRAD_HANDLING's `with ...grad(` spells those blocks too: only another such block counts then.)
     const ownHandling = OWN_GRAD_HANDLING.test(wrapsInputsOnly ? body.replace(GRAD_CONTEXT_BLOCKS, '') : body);
-    if (needsGradients(loop, facts) || (GRAD_CONTEXT.test(body) && !wrapsInputsOnly) || ownHandling) return;
+    // `with torch.no_grad():` around one pass of the function and not around this one (UniTS' anomaly detection scores the
+    // training set under it, then the test set without it; review74's hunt): the block this loop lacks.
+    const otherHandling = OWN_GRAD_HANDLING.test(body.replace(GRAD_CONTEXT_BLOCKS, ''));
+    const sibling = GRAD_CONTEXT.test(body) && !wrapsInputsOnly && !otherHandling ? noGradOnlyBeside(m.need('body'), loop) : null;
+    if (needsGradients(loop, facts) || (GRAD_CONTEXT.test(body) && !wrapsInputsOnly && !sibling) || (ownHandling && !sibling)) return;
     if (gradDecided(loop) || calledUnderGradContext(name, facts) || delegatesToNoGradFunction(loop, facts)) return;
     if (modelRunsOnlyInNoGradCallees(loop, facts) || reachesOnlyLibraryInference(loop, facts) || forwardsOnlyNoGradEntryPoints(loop, facts)) return;
     if (forwardsRunNoGradModels(loop, ctx) || forwardsOnFunctionBundles(loop, ctx)) return;
@@ -251,6 +255,16 @@ export default defineRule({
           message: `This loop of \`${name}\` runs the model on every batch with autograd recording${keeps}; wrap the loop (not \`${name}\`, which also trains) in \`with torch.no_grad():\``,
         });
       }
+      return;
+    }
+    if (sibling) {
+      ctx.report({
+        start: loop.startIndex,
+        end: right?.endIndex ?? loop.startIndex + 3,
+        message:
+          `This loop of \`${name}\` runs the model on every batch with autograd recording: the \`with torch.no_grad():\` on line ` +
+          `${sibling.startPosition.row + 1} covers another pass, not this one; wrap this loop in it too`,
+      });
       return;
     }
     ctx.report({
@@ -1463,11 +1477,16 @@ function calledInLoop(name: string, def: Node, facts: FileFacts): boolean {
 
 /** The first forward loop (a loop over a DataLoader calling the model, no backward) directly in def's body. */
 function evaluationLoop(def: Node, facts: FileFacts): Node | null {
+  let first: Node | null = null;
   for (const loop of trainingLoops(facts)) {
     if (loop.kind !== 'forward' || loop.framework !== 'torch') continue;
-    if (enclosingDef(loop.node)?.equals(def)) return loop.node;
+    if (!enclosingDef(loop.node)?.equals(def)) continue;
+    // The first loop that no gradient context covers: a pass under `with torch.no_grad():` is settled, the one after it
+    // may not be (UniTS' anomaly detection, review74's hunt).
+    if (!gradDecided(loop.node)) return loop.node;
+    first ??= loop.node;
   }
-  return null;
+  return first;
 }
 
 function callsEval(def: Node): boolean {
@@ -1481,6 +1500,23 @@ function gradDecided(node: Node): boolean {
     if (n.type === 'decorated_definition' && n.namedChildren.some((c) => c?.type === 'decorator' && isGradDecorator(c))) return true;
   }
   return false;
+}
+
+/**
+ * The function's gradient contexts are all `with torch.no_grad():` / `with torch.inference_mode():` blocks beside `loop`:
+ * none around it, none inside it, no `set_grad_enabled` or `enable_grad` anywhere (those switch recording for what
+ * follows, or back on). The first such block, or null.
+ */
+function noGradOnlyBeside(fnBody: Node, loop: Node): Node | null {
+  if (/\b(set_grad_enabled|enable_grad)\b/.test(fnBody.text)) return null;
+  const blocks = findDescendants(fnBody, entersGradContext, isNestedScope);
+  const mentions = [...fnBody.text.matchAll(GRAD_CONTEXTS)].length;
+  if (blocks.length === 0 || blocks.length !== mentions) return null;
+  const offGrad = (block: Node) => /^with\s+(?:torch\.)?(?:no_grad|inference_mode)\s*\(\s*\)\s*:/.test(block.text);
+  if (!blocks.every(offGrad)) return null;
+  if (blocks.some((b) => (b.startIndex <= loop.startIndex && loop.endIndex <= b.endIndex) || (loop.startIndex <= b.startIndex && b.endIndex <= loop.endIndex)))
+    return null;
+  return blocks[0]!;
 }
 
 /** `with torch.no_grad():` (or another gradient context, GRAD_CONTEXT) around a block. */

@@ -921,7 +921,24 @@ function onlyCheckedPieces(facts: FileFacts, source: Node, call: Node): boolean 
   if (parts.some((n) => !isPlainString(n) && n.type !== 'identifier')) return false;
   const pieces = parts.filter((n) => n.type === 'identifier');
   if (pieces.length === 0) return false;
-  return pieces.every((id) => isOneOfLiterals(id, call) || isValidatedText(id, call) || rejectedBefore(facts, id.text, call));
+  return pieces.every((id) => isOneOfLiterals(id, call) || isValidatedText(id, call) || rejectedBefore(facts, id.text, call) || attributeNameChecked(id, call));
+}
+
+/**
+ * `if hasattr(self, model_type): eval('self.' + model_type + '(params)')` (nmt-keras's model zoo, review74: judged wrong):
+ * the branch runs only when the text names an attribute the object has, which no text carrying code does. (`getattr` is
+ * the better spelling, but it is a style point, not an injection.)
+ */
+function attributeNameChecked(id: Node, call: Node): boolean {
+  for (let child: Node = call, n = call.parent; n; child = n, n = n.parent) {
+    if (n.type === 'function_definition') return false;
+    if (n.type !== 'if_statement' || !n.childForFieldName('consequence')?.equals(child)) continue;
+    const condition = n.childForFieldName('condition');
+    if (condition?.type !== 'call' || condition.childForFieldName('function')?.text !== 'hasattr') continue;
+    const args = positionalArguments(condition);
+    if (args.length === 2 && args[1]!.type === 'identifier' && args[1]!.text === id.text) return true;
+  }
+  return false;
 }
 
 /** The operands of a `+` chain, parentheses unwrapped (`"a" + (b + "c")`: `"a"`, `b`, `"c"`); the node itself otherwise. */

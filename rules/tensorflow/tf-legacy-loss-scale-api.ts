@@ -90,8 +90,9 @@ export default defineRule({
   (#any-of? @m "get_scaled_loss" "get_unscaled_gradients")) @call`,
   check(m, ctx) {
     if (usesLegacyKeras(ctx.facts)) return;
-    // `if hasattr(opt, "get_scaled_loss"): ...` supports Keras 2 and 3 on purpose.
-    if (/hasattr\([^)]*["']get_(scaled_loss|unscaled_gradients)["']/.test(ctx.text)) return;
+    // `if hasattr(opt, "get_scaled_loss"): ...` supports Keras 2 and 3 on purpose; so does `if 'get_scaled_loss' in
+    // dir(optimizer):` (tf-keras-vis, review74: both findings judged wrong).
+    if (/hasattr\([^)]*["']get_(scaled_loss|unscaled_gradients)["']|["']get_(scaled_loss|unscaled_gradients)["']\s+in\s+dir\(/.test(ctx.text)) return;
     // A blind review judged both findings in automl's efficientdet wrong: its requirements pin TensorFlow below 2.16.
     if (pinnedToKeras2(ctx.filePath, ctx.files)) return;
     const method = m.need('m').text;

@@ -212,5 +212,11 @@ function pureCall(call: Node, facts: FileFacts): boolean {
   if (q) return q.startsWith('numpy.') || q.startsWith('math.') || q === 'numba.prange';
   const fn = call.childForFieldName('function');
   if (fn?.type === 'identifier') return PURE_BUILTINS.has(fn.text) && facts.isBuiltin(fn.text, call);
-  return fn?.type === 'attribute' && READING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
+  return fn?.type === 'attribute' && (READING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') || isDtypeScalar(fn));
+}
+
+/** `O.dtype.type(x)`: the array's scalar type made from a value (thewalrus's torontonian kernel), a new number. */
+function isDtypeScalar(fn: Node): boolean {
+  const object = fn.childForFieldName('object');
+  return fn.childForFieldName('attribute')?.text === 'type' && object?.type === 'attribute' && object.childForFieldName('attribute')?.text === 'dtype';
 }

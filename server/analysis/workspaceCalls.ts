@@ -5,6 +5,7 @@ import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
 import { LIBRARY_ROOTS } from './localTypes';
 import { isStdlibModule } from './stdlib';
+import { identifiersSpelledInFile } from './names';
 import { MAX_CHAIN, namesPickedFrom, reexportedName, resolveModule, starImportedModules, workspaceFunctionHas, type PickNames } from './values/workspace';
 
 /** Per lint, question and `qualified + suffix`: the answers already looked up. */
@@ -17,7 +18,7 @@ const answersMemo = new WeakMap<FileFacts, Map<PickNames, Map<string, boolean>>>
  * files (the browser).
  */
 export function importedFunctionHas(call: Node, facts: FileFacts, pick: PickNames, suffix = ''): boolean {
-  const qualified = facts.calleeName(call);
+  const qualified = facts.calleeName(call) ?? relativelyImportedCallee(call, facts);
   const origin = facts.origin;
   const root = qualified?.split('.')[0] ?? '';
   if (!qualified || !qualified.includes('.') || LIBRARY_ROOTS.has(root) || isStdlibModule(root) || !origin?.filePath || !origin.modules?.readText) return false;
@@ -33,6 +34,26 @@ export function importedFunctionHas(call: Node, facts: FileFacts, pick: PickName
     answers.set(key, answer);
   }
   return answer;
+}
+
+/**
+ * `find_kept_edges(j, ones)` after `from ._hafnian import find_kept_edges`: `._hafnian.find_kept_edges`, the relative
+ * module and the name it defines there (relative imports have no qualified name in the file's facts). Null for any other
+ * callee, and for `from . import name`, which binds a module.
+ */
+function relativelyImportedCallee(call: Node, facts: FileFacts): string | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'identifier') return null;
+  for (const id of identifiersSpelledInFile(facts, fn.text)) {
+    const named = id.parent?.type === 'dotted_name' ? id.parent : id.parent?.type === 'aliased_import' ? id.parent : null;
+    const imported = named?.type === 'aliased_import' ? named.childForFieldName('alias')?.equals(id) : named?.namedChildren.length === 1;
+    const statement = named?.type === 'aliased_import' ? named.parent : named?.parent;
+    const module = statement?.type === 'import_from_statement' ? statement.childForFieldName('module_name') : null;
+    if (!imported || module?.type !== 'relative_import' || /^\.+$/.test(module.text) || module.equals(named!)) continue;
+    const original = named!.type === 'aliased_import' ? named!.childForFieldName('name')?.text : id.text;
+    return original ? `${module.text}.${original}` : null;
+  }
+  return null;
 }
 
 /** Per lint and question: the names found in the imported workspace modules. */

@@ -317,7 +317,7 @@ export interface ReviewRound {
  * finding the default output or `--preview` showed, review27 to review33b (152 more), and on a finding the default output
  * showed, review34 (98 more) and review35 (146 more); reviewed a set at a time, each finding judged
  * once, by a reviewer who did not see perflens's ranking; and review36 (184 more), review37 (180 more, default
- * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), review53 (65 more), review54 (44 more), review55 (40 more), review56 (40 more), review57 (40 more), review58 (40 more), review59 (40 more), review60 (40 more), review61 (40 more), review62 (40 more), review63 (40 more), review64 (40 more), review65 (40 more), review66 (40 more), review67 (40 more), review68 (40 more), review69 (120 more), review70 (58 more), review71 (58 more), review72 (56 more) and review73 (56 more), each default finding judged by two
+ * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), review53 (65 more), review54 (44 more), review55 (40 more), review56 (40 more), review57 (40 more), review58 (40 more), review59 (40 more), review60 (40 more), review61 (40 more), review62 (40 more), review63 (40 more), review64 (40 more), review65 (40 more), review66 (40 more), review67 (40 more), review68 (40 more), review69 (120 more), review70 (58 more), review71 (58 more), review72 (56 more), review73 (56 more) and review74 (56 more), each default finding judged by two
  * such reviewers (worth changing only when both said so, wrong when either did), each `--preview` one once. Rules absent
  * here have not shown a finding on reviewed code yet.
  *
@@ -1205,6 +1205,45 @@ export const REVIEW_ROUNDS: readonly ReviewRound[] = [
       'torch-sync-in-training-loop': { useful: 0, noise: 2, wrong: 0 },
       'torch-tensor-created-then-moved': { useful: 2, noise: 6, wrong: 0 },
       'yaml-unsafe-load': { useful: 1, noise: 0, wrong: 0 },
+    },
+  },
+  {
+    review: 'review74',
+    records: {
+      'append-loop-to-comprehension': { useful: 0, noise: 1, wrong: 0 },
+      'builtin-reduction-on-ndarray': { useful: 0, noise: 11, wrong: 0 },
+      'concat-in-loop': { useful: 5, noise: 19, wrong: 0 },
+      'contextmanager-yield-without-finally': { useful: 3, noise: 0, wrong: 0 },
+      'eval-exec-untrusted': { useful: 0, noise: 0, wrong: 1 },
+      'executor-without-with': { useful: 0, noise: 2, wrong: 0 },
+      'http-call-without-timeout': { useful: 8, noise: 5, wrong: 0 },
+      'is-literal-comparison': { useful: 2, noise: 0, wrong: 0 },
+      'list-accumulating-batch-loader': { useful: 0, noise: 1, wrong: 0 },
+      'list-pop-front': { useful: 0, noise: 2, wrong: 0 },
+      'loop-invariant-reduction': { useful: 0, noise: 2, wrong: 0 },
+      'numba-jit-candidate': { useful: 0, noise: 3, wrong: 0 },
+      'numba-object-mode': { useful: 2, noise: 0, wrong: 0 },
+      'numba-prange-race': { useful: 0, noise: 0, wrong: 1 },
+      'numpy-python-loop': { useful: 1, noise: 15, wrong: 5 },
+      'open-without-with': { useful: 0, noise: 5, wrong: 0 },
+      'pandas-apply-axis1': { useful: 1, noise: 3, wrong: 0 },
+      'pandas-apply-simple-lambda': { useful: 0, noise: 11, wrong: 0 },
+      'pandas-chained-inplace': { useful: 6, noise: 9, wrong: 0 },
+      'pandas-filter-per-key-loop': { useful: 0, noise: 5, wrong: 0 },
+      'pandas-groupby-apply-transform': { useful: 0, noise: 2, wrong: 0 },
+      'pandas-iterrows': { useful: 0, noise: 14, wrong: 0 },
+      'pandas-loc-append-in-loop': { useful: 0, noise: 1, wrong: 0 },
+      'pandas-row-loop-indexing': { useful: 0, noise: 5, wrong: 0 },
+      'resource-without-with': { useful: 0, noise: 1, wrong: 0 },
+      'slots-candidate': { useful: 0, noise: 1, wrong: 1 },
+      'string-concat-in-loop': { useful: 1, noise: 0, wrong: 0 },
+      'tf-legacy-loss-scale-api': { useful: 0, noise: 0, wrong: 2 },
+      'torch-cuda-amp-deprecated': { useful: 0, noise: 10, wrong: 2 },
+      'torch-dataloader-num-workers': { useful: 0, noise: 1, wrong: 0 },
+      'torch-eval-without-no-grad': { useful: 6, noise: 1, wrong: 0 },
+      'torch-sync-in-training-loop': { useful: 3, noise: 8, wrong: 0 },
+      'torch-tensor-created-then-moved': { useful: 1, noise: 7, wrong: 0 },
+      'with-items-joined-by-and': { useful: 1, noise: 0, wrong: 0 },
     },
   },
 ];

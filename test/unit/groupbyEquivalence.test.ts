@@ -90,6 +90,13 @@ const CASES: { before: string; after: string; safety: 'safe' | 'unsafe'; diff: R
     safety: 'unsafe',
     diff: { ...KEYS_AND_EMPTY, 'str values': 'ok / raised TypeError', 'datetime values': 'ok / raised TypeError' },
   },
+  // A per-row method and the group itself (review74's hunt: fpl-prediction's points before each gameweek).
+  {
+    before: 'df.groupby("k")["v"].apply(lambda g: g.cumsum() - g)',
+    after: 'df.groupby("k")["v"].cumsum() - df["v"]',
+    safety: 'unsafe',
+    diff: { ...KEYS_AND_EMPTY, 'datetime values': 'ok / raised TypeError' },
+  },
   {
     before: 'df.groupby("k")["v"].apply(lambda g: g.shift(1))',
     after: 'df.groupby("k")["v"].shift(1)',

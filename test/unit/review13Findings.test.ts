@@ -139,7 +139,8 @@ describe('review13: findings judged wrong', () => {
       const written = 'df["v"].fillna(df.groupby("k")["v"].transform("median"))';
       assert.equal(f?.fix?.edits[0].newText, written);
       assert.match(f!.message, /fill the gaps with each group's median, broadcast to its rows by `transform`: /);
-      assert.ok(f!.message.endsWith(`\`${written}\``), f!.message);
+      // Assigned back to a column of the frame: the message also says that pandas 2's apply would break that (review74).
+      assert.ok(f!.message.includes(`\`${written}\`; and from pandas 2.0 this apply puts the group keys in the result's index`), f!.message);
     });
 
     it('a lambda that centres values is described as arithmetic on the column, which the fix writes', async () => {

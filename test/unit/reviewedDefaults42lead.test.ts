@@ -74,7 +74,7 @@ describe('numpy-python-loop: np.add.at advice says what it assumes about the pos
 
   it('names the source whose dimensions are out of view', async () => {
     const [f] = await ranked('numpy-python-loop', grad(''), {}, 'pkg/layers.py');
-    assert.match(f?.message ?? '', /if `X` holds one position per pass \(1-D\), `np\.add\.at\(dW, X, dLdy\[:len\(X\)\]\)`/);
+    assert.match(f?.message ?? '', /if `X` holds one position per pass \(1-D\), `np\.add\.at\(dW, np\.asarray\(X\), dLdy\[:len\(X\)\]\)`/);
   });
 
   it('near miss: a source known to be 1-D gets the advice without the condition', async () => {

@@ -792,6 +792,17 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review73', rule)), isProvenRecord(recordThrough('review72', rule)), rule);
   });
 
+  it('adds review74 verdicts: no rule changes status', () => {
+    // review74 (56 more repositories of pandas, NumPy/SciPy/Numba, PyTorch and TensorFlow/Keras code), judged on b0db0e6c by
+    // two reviewers: 13 default findings (8 worth changing); 73 findings `--preview` adds (21 worth changing, 8 wrong: fixed
+    // since: an array numba reduces whole, guarded Keras 2 calls, an eval of a name `hasattr` checked, one-hot labels of a batch).
+    assert.deepEqual(roundRecord('review74', 'http-call-without-timeout'), { useful: 8, noise: 5, wrong: 0 });
+    assert.deepEqual(roundRecord('review74', 'numpy-python-loop'), { useful: 1, noise: 15, wrong: 5 });
+    assert.deepEqual(roundRecord('review74', 'torch-eval-without-no-grad'), { useful: 6, noise: 1, wrong: 0 });
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review74', rule)), isProvenRecord(recordThrough('review73', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

@@ -174,16 +174,21 @@ const FRESH_ARRAY = /^numpy\.(zeros|ones|empty|full|array|copy|zeros_like|ones_l
  */
 function pureCompiledHelper(call: Node, ctx: RuleContext): boolean {
   const def = compiledHelperDef(call, ctx.facts);
-  if (!def) return isImportedName(call, ctx.facts) && importedFunctionHas(call, ctx.facts, pureCompiledFunctions);
   // The finding now rests on the helper's text too: an edit there must re-run the check.
-  ctx.restsOn(def);
-  return pureBody(def, ctx.facts, 0);
+  if (def) ctx.restsOn(def);
+  return pureCallee(call, def, ctx.facts, 0, true);
 }
 
-/** The call's function is a bare name an import binds (`find_kept_edges(j, ones)` after `from ._hafnian import ...`). */
-function isImportedName(call: Node, facts: FileFacts): boolean {
+/**
+ * The compiled function a bare-name call reaches is pure: `def`, the file's own (compiledHelperDef), read here, or else a
+ * name an import binds (`find_kept_edges(j, ones)` after `from ._hafnian import ...`), read in its module. Imports are
+ * followed from the linted file only: a helper module's own imports count as impure, so two modules that import each
+ * other cannot send the question round in a circle (and each hop costs a parse).
+ */
+function pureCallee(call: Node, def: Node | null, facts: FileFacts, depth: number, followImports: boolean): boolean {
+  if (def) return pureBody(def, facts, depth, followImports);
   const fn = call.childForFieldName('function');
-  return fn?.type === 'identifier' && facts.importsName(fn.text);
+  return followImports && fn?.type === 'identifier' && facts.importsName(fn.text) && importedFunctionHas(call, facts, pureCompiledFunctions);
 }
 
 /** The module's top-level functions compiled in nopython mode that are pure in the sense above (asked of imported modules). */
@@ -192,13 +197,13 @@ function pureCompiledFunctions(facts: FileFacts): ReadonlySet<string> {
   for (const stmt of facts.root.namedChildren) {
     const def = stmt?.type === 'decorated_definition' ? stmt.childForFieldName('definition') : null;
     if (def?.type !== 'function_definition' || !jitDecorator(facts, def)?.nopython) continue;
-    if (pureBody(def, facts, 0)) out.add(def.childForFieldName('name')!.text);
+    if (pureBody(def, facts, 0, false)) out.add(def.childForFieldName('name')!.text);
   }
   return out;
 }
 
 /** `def` writes nothing it is handed, keeps no state, and calls only what pureHelperCall allows. */
-function pureBody(def: Node, facts: FileFacts, depth: number): boolean {
+function pureBody(def: Node, facts: FileFacts, depth: number, followImports: boolean): boolean {
   const body = def.childForFieldName('body');
   if (!body) return false;
   const params = new Set(parameterNames(def));
@@ -212,7 +217,7 @@ function pureBody(def: Node, facts: FileFacts, depth: number): boolean {
         const base = subscriptBase(left);
         if (!base || !fresh.has(base)) return false;
       }
-    } else if (n.type === 'call' && !pureHelperCall(n, facts, depth)) return false;
+    } else if (n.type === 'call' && !pureHelperCall(n, facts, depth, followImports)) return false;
   }
   return true;
 }
@@ -221,7 +226,7 @@ function pureBody(def: Node, facts: FileFacts, depth: number): boolean {
  * A call a pure helper may make: numpy/math (none that writes), builtins, a non-mutating method, another pure helper of
  * the same module, or a pure compiled function of a workspace module it imports.
  */
-function pureHelperCall(call: Node, facts: FileFacts, depth: number): boolean {
+function pureHelperCall(call: Node, facts: FileFacts, depth: number, followImports: boolean): boolean {
   const fn = call.childForFieldName('function');
   const args = call.childForFieldName('arguments')?.namedChildren ?? [];
   if (args.some((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'out')) return false;
@@ -230,10 +235,7 @@ function pureHelperCall(call: Node, facts: FileFacts, depth: number): boolean {
   if (fn?.type === 'attribute') return !q && !WRITING_METHODS.has(fn.childForFieldName('attribute')?.text ?? '');
   if (fn?.type !== 'identifier') return false;
   if (facts.isBuiltin(fn.text, call)) return true;
-  if (depth >= 2) return false;
-  const def = compiledHelperDef(call, facts);
-  if (def) return pureBody(def, facts, depth + 1);
-  return isImportedName(call, facts) && importedFunctionHas(call, facts, pureCompiledFunctions);
+  return depth < 2 && pureCallee(call, compiledHelperDef(call, facts), facts, depth + 1, followImports);
 }
 
 /**

@@ -42,6 +42,16 @@ describe('numba-prange-without-parallel: pure compiled helpers imported from a m
     assert.deepEqual(messages, []);
   });
 
+  it('finishes, silent, when two helper modules import each other (a helper module’s own imports count as impure)', async () => {
+    const a = 'import numba\nfrom .b import g\n\n\n@numba.njit\ndef f(x):\n    return g(x) + 1\n';
+    const b = 'import numba\nfrom .a import f\n\n\n@numba.njit\ndef g(x):\n    return f(x) - 1 if x > 0 else 0\n';
+    const k =
+      'import numba\nimport numpy as np\nfrom .a import f\n\n\n@numba.njit\ndef kernel(xs):\n    out = np.zeros(len(xs))\n' +
+      '    for i in numba.prange(len(xs)):\n        out[i] = f(xs[i])\n    return out\n';
+    const messages = await messagesInRepository(RULE, { 'pkg/__init__.py': '', 'pkg/a.py': a, 'pkg/b.py': b, 'pkg/k.py': k }, 'pkg/k.py');
+    assert.deepEqual(messages, []);
+  });
+
   it('is silent when the imported helper is not compiled by numba', async () => {
     const plain = helpers(pure).replace(/@numba\.jit\(nopython=True, cache=True\)\ndef find_kept_edges/, 'def find_kept_edges');
     const messages = await messagesInRepository(

@@ -214,8 +214,20 @@ function enclosingScope(node: Node): Node | null {
 function soleStatementOfBranch(statement: Node): boolean {
   const block = statement.parent;
   if (block?.type !== 'block' || !['if_statement', 'elif_clause', 'else_clause', 'except_clause'].includes(block.parent?.type ?? '')) return false;
-  return block.namedChildren.filter((c) => c && c.type !== 'comment').length === 1;
+  // `if "\t" in field: import pdb; pdb.set_trace()` (mt-dnn's TSV writers, review75): the debugger's own import goes
+  // with the breakpoint, so the branch is emptied all the same.
+  return block.namedChildren.filter((c) => c && c.type !== 'comment' && !importsOnlyDebugger(c)).length === 1;
 }
+
+/** `import pdb`, `import ipdb as d`, `from pdb import set_trace`: a statement that binds a debugger module and nothing else. */
+function importsOnlyDebugger(statement: Node): boolean {
+  if (statement.type === 'import_from_statement') return DEBUGGER_MODULES.has(statement.childForFieldName('module_name')?.text ?? '');
+  if (statement.type !== 'import_statement') return false;
+  const modules = statement.namedChildren.map((c) => (c?.type === 'aliased_import' ? c.childForFieldName('name') : c)?.text ?? '');
+  return modules.length > 0 && modules.every((m) => DEBUGGER_MODULES.has(m));
+}
+
+const DEBUGGER_MODULES = new Set(['pdb', 'ipdb', 'pudb', 'pdbr', 'wdb', 'bdb']);
 
 /**
  * Deletes the statement (its whole line when nothing else is on it), or turns it into `pass` when it is
@@ -246,8 +258,10 @@ function removalEdits(ctx: RuleContext, statement: Node): TextEdit[] | null {
     const block = first.parent;
     const siblings = block ? block.namedChildren.filter((c) => c && c.type !== 'comment') : [];
     const removedHere = siblings.filter((s) => targets.some((t) => t.equals(s!)));
-    if (block?.type === 'block' && removedHere.length === siblings.length) {
-      // The block would be empty: keep it valid with `pass`.
+    // The block would be empty: keep it valid with one `pass`, where the breakpoint was (its `import pdb` line above it
+    // in the same block just goes).
+    const passGoesElsewhere = !group.some((g) => g.equals(statement)) && siblings.some((s) => s!.equals(statement));
+    if (block?.type === 'block' && removedHere.length === siblings.length && !passGoesElsewhere) {
       edits.push(replaceRange(first.startIndex, last.endIndex, 'pass'));
       continue;
     }

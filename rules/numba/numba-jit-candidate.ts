@@ -139,6 +139,9 @@ export default defineRule({
     }
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
     if (compiledByCall(ctx.facts, def)) return;
+    // `if no_numba: def f(...)` / `else: @njit def f(...)` (VIP's outlier correction, review75): the pure-Python branch is
+    // the fallback for when numba failed to import, and compiling it would import numba where it is missing.
+    if (fallbackOfCompiledTwin(def, m.need('name').text)) return;
     const name = m.need('name').text;
     const body = m.need('body');
     const simple = simpleParameters(m.need('params'));
@@ -201,6 +204,17 @@ export default defineRule({
  * compile (annotated as Python objects: `List[Fraction]`). Asked only when a report is about to be made: the twin
  * search may probe a sibling file.
  */
+/** The def sits in a branch of an `if` whose other branch defines the same name compiled (`@njit def f`). */
+function fallbackOfCompiledTwin(def: Node, name: string): boolean {
+  const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
+  let branch = holder.parent?.type === 'block' ? holder.parent.parent : null;
+  if (branch?.type === 'else_clause' || branch?.type === 'elif_clause') branch = branch.parent;
+  if (branch?.type !== 'if_statement') return false;
+  return findDescendants(branch, (n) => n.type === 'function_definition' && !n.equals(def) && n.childForFieldName('name')?.text === name, isNestedScope).some(
+    (twin) => decoratorsOf(twin).some((d) => COMPILING_DECORATOR.test(decoratorCallee(d).text)),
+  );
+}
+
 function unlessBaseline(name: string, params: Node, ctx: RuleContext): RuleContext {
   let silent: boolean | undefined;
   return {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { findDescendants, isNestedScope, iterationsIndependent, jitDecorator } from '../../server/analysis';
+import { FileFacts, findDescendants, isNestedScope, iterationsIndependent, jitDecorator } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 export default defineRule({
@@ -18,7 +18,9 @@ export default defineRule({
       'With `parallel=True` numba parallelises array expressions automatically, but an explicit `for` loop runs ' +
       'on one thread unless it iterates `numba.prange`. A kernel whose work is in `range` loops therefore pays the ' +
       'parallel machinery without using more cores. A loop that carries a value to its next iteration (`z = z * z + c` ' +
-      'stepped `k` times) must stay serial: there `parallel=True` is for the array expressions, and the rule is silent.',
+      'stepped `k` times) must stay serial: there `parallel=True` is for the array expressions, and the rule is silent. So is a ' +
+      'loop whose passes each update a whole array (`C += k[m] * w**m` with `C = np.zeros(w.shape)`): the array expressions ' +
+      'already run on every core, and `prange` would make `C` a per-thread copy and run them serially.',
     instead:
       'Iterate the outermost independent loop with `prange`. Its iterations must not depend on each other or write ' +
       'the same element (simple scalar reductions such as `total += x` are handled).',
@@ -51,6 +53,10 @@ export default defineRule({
     const index = target.childForFieldName('left');
     if (index?.type !== 'identifier' || !iterationsIndependent(target, index.text, ctx.facts).independent) return;
     if (carriesState(target)) return;
+    // `for m in range(len(k)): C += k[m] * (2 * w**g)**m` with `C = np.zeros(w.shape)` (ssqueezepy's wavelets, review75):
+    // each pass is a whole-array expression, which `parallel=True` already spreads over the cores. Under `prange` the
+    // loop becomes an array reduction (a copy of `C` per thread) and the array work inside it runs serially.
+    if (updatesWholeArray(target, def, ctx.facts)) return;
     const prange = ensureImport(ctx.facts, 'numba', 'prange');
     const name = def.childForFieldName('name')?.text ?? 'function';
     ctx.report({
@@ -70,6 +76,23 @@ function rangeCallee(loop: Node, ctx: { facts: { isBuiltin(name: string, at?: No
 function usesPrange(loop: Node, ctx: { facts: { calleeName(call: Node): string | null } }): boolean {
   const right = loop.childForFieldName('right');
   return right?.type === 'call' && ctx.facts.calleeName(right) === 'numba.prange';
+}
+
+const ARRAY_MAKERS = /^numpy\.(?:zeros|ones|empty|full|zeros_like|ones_like|empty_like|full_like|array|copy)$/;
+
+/** The loop's body updates a whole array in place (`C += ...`), an array the function made with `np.zeros` and the like. */
+function updatesWholeArray(loop: Node, def: Node, facts: FileFacts): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'augmented_assignment', isNestedScope).some((update) => {
+    const left = update.childForFieldName('left');
+    if (left?.type !== 'identifier') return false;
+    return findDescendants(def, (n) => n.type === 'assignment', isNestedScope).some((assign) => {
+      const value = assign.childForFieldName('right');
+      const callee = value?.type === 'call' ? facts.qualifiedName(value.childForFieldName('function')) : null;
+      return assign.childForFieldName('left')?.text === left.text && callee !== null && ARRAY_MAKERS.test(callee);
+    });
+  });
 }
 
 const REDUCTION_OPERATORS = new Set(['+', '*', '-', '|', '&', '^']);

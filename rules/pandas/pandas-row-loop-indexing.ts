@@ -186,6 +186,10 @@ export default defineRule({
     // (freqtrade replays live operation over a backtest): each row depends on a method's side effects, which no
     // whole-column operation can reproduce.
     if (stepsObjectEachPass(m.need('body'))) return;
+    // `probs, ... = compute_damage(df.iloc[i]["windSpeed"], ..., probs)` (PuertoRico's Monte Carlo, review75): each pass
+    // hands state to a helper and takes it back; the helper's work is the pass, not the row read, and its state is no
+    // earlier row, which no whole-column form or Numba loop would take over.
+    if (threadsStateThroughCall(m.need('body'))) return;
     // Over `df.index`, reading a row per label is how small lookup tables are walked: only writes (`df.loc[i, "c"] = ...`) count.
     if (m.get('owner') && !hits.some(isAssigned)) return;
     // The wider forms (a reversed or offset range, a label loop, column cells) often carry per-row decision logic
@@ -609,6 +613,19 @@ function boundFrame(bound: Node): string | null {
  * The body reads a value of an earlier row: `x[i - 1]` / `x.iloc[i - 2]`, or a name it assigns further down
  * (`F = ... last_f ...; last_f = F`), which carries the previous row's result into this one.
  */
+/** A statement `a, b = f(..., a)` (or `a = f(a)`) directly in the body: a name the call both takes and gives back. */
+function threadsStateThroughCall(body: Node): boolean {
+  return body.namedChildren.some((stmt) => {
+    const assign = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    const right = assign?.type === 'assignment' ? assign.childForFieldName('right') : null;
+    const left = assign?.childForFieldName('left');
+    if (right?.type !== 'call' || !left) return false;
+    const targets = left.type === 'identifier' ? [left.text] : left.namedChildren.flatMap((c) => (c?.type === 'identifier' ? [c.text] : []));
+    const args = right.childForFieldName('arguments')?.namedChildren ?? [];
+    return args.some((a) => a?.type === 'identifier' && targets.includes(a.text));
+  });
+}
+
 function readsEarlierRow(body: Node, i: string): boolean {
   const nodes = findDescendants(body, (n) => n.type === 'subscript' || n.type === 'identifier', isNestedScope);
   const earlier = new RegExp(`^${i}\\s*-\\s*\\d+$`);

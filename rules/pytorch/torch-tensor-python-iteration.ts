@@ -13,6 +13,7 @@ import {
   isTestCode,
   keywordValue,
   oneLineText,
+  plainAssignments,
   positionalArguments,
   pythonContainer,
   targetNames,
@@ -99,7 +100,8 @@ export default defineRule({
     const r = RECEIVER_TYPES.has(tensor.type) ? t : `(${t})`;
     const advice = kept
       ? `; read the values once, beside the elements (\`for ${read.walk.name}, value in zip(${t}, ${r}.tolist())\`), since the loop also keeps the element itself (\`${oneLineText(kept.parent?.parent?.text ?? kept.text)}\`)`
-      : /^through `(int|float|bool)\(\)`/.test(read.why) && rowsOfOne(tensor, loop)
+      : // A truth test too: a one-item list is always true (varibad's `[0.0] if done_ else [1.0]`, review75).
+        /^(?:through `(int|float|bool)\(\)`|in the test)/.test(read.why) && rowsOfOne(tensor, loop)
         ? `; convert it once with \`${r}.flatten().tolist()\` and loop over the numbers (flattened: it has more than one dimension, so each element read is a row of one value, which \`.tolist()\` alone gives as a list)`
         : `; convert it once with \`${r}.tolist()\` and loop over the numbers`;
     // `for i in order[:k]`: the first k elements, a bounded handful per call.
@@ -327,12 +329,25 @@ function rowsOfOne(tensor: Node, loop: Node): boolean {
   ).filter(
     (n) => (n.type === 'attribute' ? n.childForFieldName('object') : n.childForFieldName('function')?.childForFieldName('object'))?.text === tensor.text,
   );
+  // `done = torch.from_numpy(d).float().view((-1, 1))` (varibad's episode ends, review75): reshaped to rows of one.
+  if (plainAssignments(scope, tensor.text).some(({ value }) => reshapedToRows(value))) return true;
   return shapes.some((n) => {
     if (n.type === 'call') return secondAxis(positionalArguments(n)[0]) || unpackedIntoTwo(n);
     const up = n.parent;
     if (up?.type === 'subscript' && up.childForFieldName('value')?.equals(n)) return secondAxis(up.childrenForFieldName('subscript')[0]);
     return unpackedIntoTwo(n);
   });
+}
+
+/** `x.view(-1, 1)`, `x.reshape((n, 1))`, `x.unsqueeze(1)`: a call whose result has two or more dimensions. */
+function reshapedToRows(value: Node): boolean {
+  const fn = value.type === 'call' ? value.childForFieldName('function') : null;
+  const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (method === 'unsqueeze') return true;
+  if (method !== 'view' && method !== 'reshape') return false;
+  const args = positionalArguments(value);
+  const only = args.length === 1 ? args[0] : null;
+  return args.length >= 2 || ((only?.type === 'tuple' || only?.type === 'list') && only.namedChildren.length >= 2);
 }
 
 /** An integer index of 1 or more: an axis after the first. */

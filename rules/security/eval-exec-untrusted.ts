@@ -107,7 +107,7 @@ export default defineRule({
     { severity: 'error', when: 'when the string comes from outside input (a request, model output)' },
     {
       severity: 'hint',
-      when: "when perflens cannot trace where the string comes from, or its line silences Ruff's or bandit's own eval/exec check (`# noqa: S307`, `# nosec`), or it comes from the program's own command line, environment, parsed configuration or prompt (`input()`), or evaluating code is the purpose (a name looked up, a documented code evaluator, a parameter whose default is Python source, a namespace that makes every name it meets), or the string is a frame rate written as a ratio",
+      when: "when perflens cannot trace where the string comes from, or its line silences Ruff's, bandit's or pylint's own eval/exec check (`# noqa: S307`, `# nosec`, `# pylint: disable=eval-used`), or it comes from the program's own command line, environment, parsed configuration or prompt (`input()`), or evaluating code is the purpose (a name looked up, a documented code evaluator, a parameter whose default is Python source, a namespace that makes every name it meets), or the string is a frame rate written as a ratio",
     },
   ],
   enabledByDefault: true,
@@ -314,10 +314,18 @@ function isIPythonMagic(def: Node): boolean {
  */
 const OTHER_LINTERS_CODES = /#\s*noqa:[^#\n]*\b(S307|S102|PGH001|B307|B102)\b|#\s*nosec\b/i;
 
-/** The `# noqa: S102` (or `# nosec`) on the call's lines, as written; null when there is none. */
+/**
+ * Pylint's own checks, W0123 (eval-used) and W0122 (exec-used), disabled on the call's line or by a comment alone on the
+ * line above it (tasrif's YAML pipeline parser, whose `eval` of `lambda ...` strings is its feature; review75).
+ */
+const PYLINT_DISABLE = /#\s*pylint:\s*disable=[^#\n]*\b(W0123|W0122|eval-used|exec-used)\b/i;
+
+/** The `# noqa: S102` (or `# nosec`, or pylint's disable) on the call's lines or alone above them, as written; null when there is none. */
 function silencedElsewhere(text: string, call: Node): string | null {
-  const lines = text.slice(lineStartOf(text, call.startIndex), lineEndOf(text, call.endIndex));
-  const found = OTHER_LINTERS_CODES.exec(lines);
+  const start = lineStartOf(text, call.startIndex);
+  const lines = text.slice(start, lineEndOf(text, call.endIndex));
+  const above = start > 0 ? text.slice(lineStartOf(text, start - 1), start) : '';
+  const found = OTHER_LINTERS_CODES.exec(lines) ?? PYLINT_DISABLE.exec(lines) ?? (/^\s*#/.test(above) ? PYLINT_DISABLE.exec(above) : null);
   return found ? found[0].replace(/^#\s*/, '# ').trim() : null;
 }
 

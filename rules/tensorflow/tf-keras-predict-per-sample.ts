@@ -3,6 +3,7 @@ import type { RuleContext } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
 import {
   bindersSpelling,
+  plainAssignments,
   callsOf,
   chainRoot,
   contains,
@@ -224,7 +225,9 @@ function reportPerCall(call: Node, model: Node, method: string, ctx: RuleContext
   const callee = `${model.text}.${method}`;
   const name = def.childForFieldName('name')?.text ?? '';
   const step = enclosingTrainStep(call, facts);
-  const perStep = (step && step.framework === 'tf' && !step.compiled && step.node.equals(def)) || trainsOnBatchPerIteration(def, facts);
+  const perStep =
+    ((step && step.framework === 'tf' && !step.compiled && step.node.equals(def)) || trainsOnBatchPerIteration(def, facts)) &&
+    !modelBuiltInFunction(model, def, facts);
   if (perStep && boundInFunction(sample, def)) {
     ctx.report({
       node: call,
@@ -442,6 +445,22 @@ function iteratesBatches(iterable: Node, loop: Node, facts: FileFacts): boolean 
 }
 
 /** Every name the input reads is bound in the function: a parameter, or assigned or unpacked there. */
+/**
+ * `model = tf.keras.Model(x, layer(x))` in the function itself: a model built on every call is not a training loop's
+ * model, and its one `predict` makes the targets of a check (tensorflow-mri's `_validate_training`, review75).
+ */
+function modelBuiltInFunction(model: Node, def: Node, facts: FileFacts): boolean {
+  const body = def.childForFieldName('body');
+  if (!body || model.type !== 'identifier') return false;
+  return plainAssignments(body, model.text).some(({ value }) => {
+    const callee = value.type === 'call' ? value.childForFieldName('function') : null;
+    return (
+      callee != null &&
+      /^(?:tensorflow\.)?keras\.(?:models\.)?(?:Model|Sequential)$|^keras\.(?:models\.)?(?:Model|Sequential)$/.test(facts.qualifiedName(callee) ?? '')
+    );
+  });
+}
+
 function boundInFunction(sample: Node, def: Node): boolean {
   const body = def.childForFieldName('body');
   const params = new Set(parameterNames(def));

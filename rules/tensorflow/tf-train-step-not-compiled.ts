@@ -87,6 +87,10 @@ export default defineRule({
     const step = trainStepOf(def, facts);
     if (!step || step.framework !== 'tf') return;
     if (tfFunctionOf(def, facts) || step.compiled) return;
+    // `@tf_utils.function`, `@common.function`: a project's or library's own alias of `tf.function` (tf_geometric's
+    // `function = tf.function` on TensorFlow 2, review75): the step is compiled already, and swapping the decorator
+    // would drop whatever fallback the alias carries.
+    if (decoratedByFunctionAlias(def)) return;
     const name = m.need('name').text;
     // Keras calls (and compiles) these overrides of a Model subclass; on a class of the project's own (`class Trainer:`,
     // LongxingTan's tfts trainer, review56's hunt) `train_step` is just a method the training loop calls eagerly.
@@ -114,6 +118,10 @@ export default defineRule({
     // concrete values: such a step (reinforcement learning, replay buffers) is eager on purpose.
     if (/\.predict\s*\(|\b\w*env\w*\.(step|reset)\s*\(/i.test(bodyText(def))) return;
     if (calledFromTfFunction(name, facts) || wrappedByCaller(def, name, facts)) return;
+    // `self._built_run_train_iteration = run_train_iteration`: a nested step stored for another method
+    // (rinokeras' runners: `strategy.experimental_run(self._built_run_train_iteration, ...)` inside a `tf.function`, in
+    // this file or a base class's) runs. How it runs is decided where it is received, not here.
+    if (nestedStepHandedOut(def, name)) return;
     // The forward and backward pass already run in a tf.function this step calls (`grads = backprop(x, y)`): what is
     // left eager is the optimizer update, and the message would be wrong about the step running op by op.
     if (!/\bGradientTape\b/.test(def.text) && callsTfFunction(def, facts)) return;
@@ -511,6 +519,31 @@ function insideOtherStep(node: Node, def: Node, facts: FileFacts): boolean {
 function calledOnlyFromSteps(def: Node, name: string, facts: FileFacts): boolean {
   const refs = referencesTo(name, facts);
   return refs.length > 0 && refs.every((r) => callOf(r) !== null && insideOtherStep(r, def, facts));
+}
+
+/** The last name of a decorator's callee: `function` of `@tf_utils.function`, `@function` or `@tf_utils.function(...)`. */
+function decoratedByFunctionAlias(def: Node): boolean {
+  return decoratorsOf(def).some((d) => {
+    const callee = decoratorCallee(d);
+    const last = callee.type === 'attribute' ? callee.childForFieldName('attribute') : callee;
+    return last?.type === 'identifier' && /^(?:\w+_)?function$/.test(last.text);
+  });
+}
+
+/**
+ * A def nested in another function whose name that function stores on an attribute (`self.step = step`): the step is
+ * kept for other methods, and how they run it (inside a `tf.function`, under a strategy) this check does not see. A
+ * returned closure (`make_trainer(...)` giving back `step`) is still reported: its caller is usually the script's loop.
+ */
+function nestedStepHandedOut(def: Node, name: string): boolean {
+  const outer = def.parent ? enclosingDef(def.parent) : null;
+  const body = outer?.childForFieldName('body');
+  if (!body) return false;
+  return findDescendants(body, (n) => n.type === 'identifier' && n.text === name).some((id) => {
+    const parent = id.parent;
+    if (!parent || enclosingDef(id)?.equals(def)) return false;
+    return parent.type === 'assignment' && parent.childForFieldName('right')?.equals(id) === true && parent.childForFieldName('left')?.type === 'attribute';
+  });
 }
 
 /** A def nested in a train step or tf.function (a `tf.cond` branch of the step): compiling the outer step covers it. */

@@ -357,8 +357,12 @@ function requirementsIn(text: string, pkg: string, ops: string): { op: string; v
   );
   // A major alone (`keras<3`, `torch>=2`) is X.0; `2.*` names no minor and is left out.
   const clause = new RegExp(`^(${ops})\\s*(\\d+)(?:\\.(\\d+)(\\.\\d+)?|(?![\\d.]))`);
-  return [...text.matchAll(requirement)].flatMap((m) =>
-    m[1]
+  // Poetry reads a quoted version with no operator as an exact pin: `tensorflow = "2.2.3"` (Keras-FewShotLearning,
+  // review75) is `==2.2.3`. The quote must close right after it, so `">=2.0"` is left to the pattern above.
+  const poetryExact = new RegExp(`(?:^|[\\s"',:\\[])${names}\\s*=\\s*(?:\\{[^}\\n]*?version\\s*=\\s*)?["'](\\d+(?:\\.\\d+)*)["']`, 'gmi');
+  const exact = [...text.matchAll(poetryExact)].map((m) => `==${m[1]}`);
+  return [...[...text.matchAll(requirement)].map((m) => m[1]), ...exact].flatMap((specifiers) =>
+    specifiers
       .split(',')
       .map((part) => clause.exec(part.trim()))
       .filter((c): c is RegExpExecArray => c !== null)

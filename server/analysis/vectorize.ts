@@ -777,6 +777,10 @@ function whereOf(condition: Node, then: Node, otherwise: Node, env: RowEnv, kind
   const a = cond === null ? null : branchValue(then, env, kinds);
   const b = a === null ? null : branchValue(otherwise, env, kinds);
   if (cond === null || a === null || b === null) return null;
+  // `0 if x == '--' else float(x)` (qstock's price changes, review75): the guard keeps the conversion off the rows it
+  // cannot parse, but a whole-column `.astype(float)` runs on every row and raises on those. No column form then
+  // (`.astype(str)` never raises, so `"4+" if x >= 4 else str(x)` keeps its form).
+  if ([a, b].some((branch) => branch.column && /\.astype\((?!str\))/.test(branch.text))) return null;
   kinds.add('where');
   // Only a Series has `.where` / `.mask`: a branch that is itself an `np.where` (a nested conditional of literals) is a
   // bare ndarray, so it can be the other argument but not the receiver (fklearn's `0 if x == "a" else 30 if ... else

@@ -317,7 +317,7 @@ export interface ReviewRound {
  * finding the default output or `--preview` showed, review27 to review33b (152 more), and on a finding the default output
  * showed, review34 (98 more) and review35 (146 more); reviewed a set at a time, each finding judged
  * once, by a reviewer who did not see perflens's ranking; and review36 (184 more), review37 (180 more, default
- * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), review53 (65 more), review54 (44 more), review55 (40 more), review56 (40 more), review57 (40 more), review58 (40 more), review59 (40 more), review60 (40 more), review61 (40 more), review62 (40 more), review63 (40 more), review64 (40 more), review65 (40 more), review66 (40 more), review67 (40 more), review68 (40 more), review69 (120 more), review70 (58 more), review71 (58 more), review72 (56 more), review73 (56 more) and review74 (56 more), each default finding judged by two
+ * findings only), review38 (180 more), review39 (180 more), review40 (182 more), review41 (180 more), review42 (180 more), review43 (182 more), review44 (180 more), review45 (180 more), review46 (180 more), review47 (180 more), review48 (180 more), review49 (180 more), review50 (187 more), review51 (183 more), review52 (182 more; these two judged by three reviewers, of whom the first two are recorded), review53 (65 more), review54 (44 more), review55 (40 more), review56 (40 more), review57 (40 more), review58 (40 more), review59 (40 more), review60 (40 more), review61 (40 more), review62 (40 more), review63 (40 more), review64 (40 more), review65 (40 more), review66 (40 more), review67 (40 more), review68 (40 more), review69 (120 more), review70 (58 more), review71 (58 more), review72 (56 more), review73 (56 more), review74 (56 more) and review75 (55 more; every finding of review75 judged by both reviewers, default, `--preview` and library hints alike), each default finding judged by two
  * such reviewers (worth changing only when both said so, wrong when either did), each `--preview` one once. Rules absent
  * here have not shown a finding on reviewed code yet.
  *
@@ -1244,6 +1244,54 @@ export const REVIEW_ROUNDS: readonly ReviewRound[] = [
       'torch-sync-in-training-loop': { useful: 3, noise: 8, wrong: 0 },
       'torch-tensor-created-then-moved': { useful: 1, noise: 7, wrong: 0 },
       'with-items-joined-by-and': { useful: 1, noise: 0, wrong: 0 },
+    },
+  },
+  {
+    review: 'review75',
+    records: {
+      'builtin-reduction-on-ndarray': { useful: 1, noise: 6, wrong: 1 },
+      'cache-impure-function': { useful: 1, noise: 0, wrong: 0 },
+      'concat-in-loop': { useful: 0, noise: 3, wrong: 0 },
+      'contextmanager-yield-without-finally': { useful: 4, noise: 5, wrong: 0 },
+      'decorator-missing-wraps': { useful: 1, noise: 0, wrong: 0 },
+      'eval-exec-untrusted': { useful: 1, noise: 1, wrong: 2 },
+      'http-call-without-timeout': { useful: 51, noise: 7, wrong: 0 },
+      'is-literal-comparison': { useful: 0, noise: 5, wrong: 0 },
+      'leftover-breakpoint': { useful: 2, noise: 6, wrong: 7 },
+      'list-accumulating-batch-loader': { useful: 0, noise: 0, wrong: 1 },
+      'lock-acquire-release': { useful: 0, noise: 6, wrong: 0 },
+      'loop-invariant-reduction': { useful: 0, noise: 5, wrong: 0 },
+      'numba-jit-candidate': { useful: 0, noise: 2, wrong: 1 },
+      'numba-object-mode': { useful: 1, noise: 0, wrong: 0 },
+      'numba-parallel-without-prange': { useful: 0, noise: 0, wrong: 2 },
+      'numba-prange-race': { useful: 1, noise: 0, wrong: 0 },
+      'numpy-python-loop': { useful: 3, noise: 16, wrong: 1 },
+      'open-without-with': { useful: 0, noise: 3, wrong: 0 },
+      'pandas-apply-axis1': { useful: 0, noise: 3, wrong: 0 },
+      'pandas-apply-simple-lambda': { useful: 0, noise: 8, wrong: 1 },
+      'pandas-chained-inplace': { useful: 9, noise: 3, wrong: 0 },
+      'pandas-filter-per-key-loop': { useful: 0, noise: 3, wrong: 0 },
+      'pandas-groupby-apply-transform': { useful: 0, noise: 2, wrong: 0 },
+      'pandas-iterrows': { useful: 0, noise: 15, wrong: 0 },
+      'pandas-loc-append-in-loop': { useful: 0, noise: 2, wrong: 0 },
+      'pandas-rolling-apply': { useful: 6, noise: 4, wrong: 0 },
+      'pandas-row-loop-indexing': { useful: 0, noise: 1, wrong: 3 },
+      'resource-without-with': { useful: 0, noise: 5, wrong: 0 },
+      'string-concat-in-loop': { useful: 0, noise: 1, wrong: 0 },
+      'tf-data-map-sequential': { useful: 1, noise: 18, wrong: 1 },
+      'tf-data-missing-prefetch': { useful: 0, noise: 21, wrong: 0 },
+      'tf-data-result-discarded': { useful: 0, noise: 0, wrong: 3 },
+      'tf-keras-predict-per-sample': { useful: 3, noise: 0, wrong: 3 },
+      'tf-print-in-function': { useful: 0, noise: 1, wrong: 0 },
+      'tf-run-functions-eagerly': { useful: 0, noise: 5, wrong: 0 },
+      'tf-tensor-python-iteration': { useful: 0, noise: 0, wrong: 1 },
+      'tf-train-step-not-compiled': { useful: 0, noise: 0, wrong: 5 },
+      'torch-cuda-amp-deprecated': { useful: 0, noise: 3, wrong: 2 },
+      'torch-eval-without-no-grad': { useful: 0, noise: 0, wrong: 1 },
+      'torch-sync-in-training-loop': { useful: 2, noise: 6, wrong: 0 },
+      'torch-tensor-created-then-moved': { useful: 1, noise: 6, wrong: 0 },
+      'torch-tensor-python-iteration': { useful: 0, noise: 3, wrong: 1 },
+      'yaml-unsafe-load': { useful: 0, noise: 2, wrong: 0 },
     },
   },
 ];

@@ -803,6 +803,18 @@ describe('rules in preview (track record from blind reviews)', () => {
       assert.equal(isProvenRecord(recordThrough('review74', rule)), isProvenRecord(recordThrough('review73', rule)), rule);
   });
 
+  it('adds review75 verdicts: no rule changes status', () => {
+    // review75 (55 more repositories of pandas, NumPy/SciPy/Numba, PyTorch and TensorFlow/Keras code), judged on 3b72bf28 by
+    // two reviewers, every finding at every level: 58 default findings (51 worth changing, all requests without a timeout
+    // in data-download libraries); 94 `--preview` findings and 149 library hints (wrong since fixed: tf.function aliases,
+    // steps stored for a strategy, cache writers applied for their effect, guard breakpoints, whole-array numba loops).
+    assert.deepEqual(roundRecord('review75', 'http-call-without-timeout'), { useful: 51, noise: 7, wrong: 0 });
+    assert.deepEqual(roundRecord('review75', 'leftover-breakpoint'), { useful: 2, noise: 6, wrong: 7 });
+    assert.deepEqual(roundRecord('review75', 'tf-train-step-not-compiled'), { useful: 0, noise: 0, wrong: 5 });
+    for (const rule of Object.keys(TRACK_RECORD))
+      assert.equal(isProvenRecord(recordThrough('review75', rule)), isProvenRecord(recordThrough('review74', rule)), rule);
+  });
+
   it('sums every round into the record the default output is decided on, each rule once per round', () => {
     for (const [rule, record] of Object.entries(TRACK_RECORD)) {
       const summed = { useful: 0, noise: 0, wrong: 0 };

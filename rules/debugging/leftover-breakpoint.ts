@@ -227,7 +227,8 @@ function importsOnlyDebugger(statement: Node): boolean {
   return modules.length > 0 && modules.every((m) => DEBUGGER_MODULES.has(m));
 }
 
-const DEBUGGER_MODULES = new Set(['pdb', 'ipdb', 'pudb', 'pdbr', 'wdb', 'bdb']);
+/** The modules the debugger entry points live in: `pdb` of `pdb.set_trace`, `IPython` of `IPython.embed`. */
+const DEBUGGER_MODULES = new Set([...DEBUGGERS].map((q) => q.slice(0, q.lastIndexOf('.'))));
 
 /**
  * Deletes the statement (its whole line when nothing else is on it), or turns it into `pass` when it is

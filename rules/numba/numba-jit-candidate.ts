@@ -139,10 +139,10 @@ export default defineRule({
     }
     // Already compiled elsewhere: `kernel = njit(kernel)` / `jit(...)(kernel)`.
     if (compiledByCall(ctx.facts, def)) return;
+    const name = m.need('name').text;
     // `if no_numba: def f(...)` / `else: @njit def f(...)` (VIP's outlier correction, review75): the pure-Python branch is
     // the fallback for when numba failed to import, and compiling it would import numba where it is missing.
-    if (fallbackOfCompiledTwin(def, m.need('name').text)) return;
-    const name = m.need('name').text;
+    if (fallbackOfCompiledTwin(def, name)) return;
     const body = m.need('body');
     const simple = simpleParameters(m.need('params'));
     const loop = simple ? (recurrenceLoop(body, ctx) ?? backwardRecurrence(body, ctx)) : null;
@@ -198,12 +198,6 @@ export default defineRule({
   },
 });
 
-/**
- * The context, its reports dropped when the function is a deliberate pure-Python baseline (a compiled twin of the
- * same or nearly the same name exists: the decorator would defeat the comparison) or takes values numba cannot
- * compile (annotated as Python objects: `List[Fraction]`). Asked only when a report is about to be made: the twin
- * search may probe a sibling file.
- */
 /** The def sits in a branch of an `if` whose other branch defines the same name compiled (`@njit def f`). */
 function fallbackOfCompiledTwin(def: Node, name: string): boolean {
   const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
@@ -215,6 +209,12 @@ function fallbackOfCompiledTwin(def: Node, name: string): boolean {
   );
 }
 
+/**
+ * The context, its reports dropped when the function is a deliberate pure-Python baseline (a compiled twin of the
+ * same or nearly the same name exists: the decorator would defeat the comparison) or takes values numba cannot
+ * compile (annotated as Python objects: `List[Fraction]`). Asked only when a report is about to be made: the twin
+ * search may probe a sibling file.
+ */
 function unlessBaseline(name: string, params: Node, ctx: RuleContext): RuleContext {
   let silent: boolean | undefined;
   return {

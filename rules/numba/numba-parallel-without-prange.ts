@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/engine/rule';
 import type { Node } from '../../server/syntax';
-import { FileFacts, findDescendants, isNestedScope, iterationsIndependent, jitDecorator } from '../../server/analysis';
+import { enclosingDef, FileFacts, findDescendants, isNestedScope, iterationsIndependent, jitDecorator, plainAssignments } from '../../server/analysis';
 import { ensureImport, replaceNode } from '../../server/fixes';
 
 export default defineRule({
@@ -87,10 +87,11 @@ function updatesWholeArray(loop: Node, def: Node, facts: FileFacts): boolean {
   return findDescendants(body, (n) => n.type === 'augmented_assignment', isNestedScope).some((update) => {
     const left = update.childForFieldName('left');
     if (left?.type !== 'identifier') return false;
-    return findDescendants(def, (n) => n.type === 'assignment', isNestedScope).some((assign) => {
-      const value = assign.childForFieldName('right');
-      const callee = value?.type === 'call' ? facts.qualifiedName(value.childForFieldName('function')) : null;
-      return assign.childForFieldName('left')?.text === left.text && callee !== null && ARRAY_MAKERS.test(callee);
+    // Assignments of the function itself, not of a def nested in it.
+    return plainAssignments(def, left.text).some(({ id, value }) => {
+      if (!enclosingDef(id)?.equals(def)) return false;
+      const callee = value.type === 'call' ? facts.qualifiedName(value.childForFieldName('function')) : null;
+      return callee !== null && ARRAY_MAKERS.test(callee);
     });
   });
 }

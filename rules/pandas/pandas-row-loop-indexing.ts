@@ -609,10 +609,6 @@ function boundFrame(bound: Node): string | null {
   return m ? m[1] : null;
 }
 
-/**
- * The body reads a value of an earlier row: `x[i - 1]` / `x.iloc[i - 2]`, or a name it assigns further down
- * (`F = ... last_f ...; last_f = F`), which carries the previous row's result into this one.
- */
 /** A statement `a, b = f(..., a)` (or `a = f(a)`) directly in the body: a name the call both takes and gives back. */
 function threadsStateThroughCall(body: Node): boolean {
   return body.namedChildren.some((stmt) => {
@@ -626,6 +622,10 @@ function threadsStateThroughCall(body: Node): boolean {
   });
 }
 
+/**
+ * The body reads a value of an earlier row: `x[i - 1]` / `x.iloc[i - 2]`, or a name it assigns further down
+ * (`F = ... last_f ...; last_f = F`), which carries the previous row's result into this one.
+ */
 function readsEarlierRow(body: Node, i: string): boolean {
   const nodes = findDescendants(body, (n) => n.type === 'subscript' || n.type === 'identifier', isNestedScope);
   const earlier = new RegExp(`^${i}\\s*-\\s*\\d+$`);

@@ -320,6 +320,8 @@ function truthTested(id: Node): Node | null {
 function rowsOfOne(tensor: Node, loop: Node): boolean {
   if (tensor.type !== 'identifier') return false;
   const scope = enclosingDef(loop.type === 'for_in_clause' ? (loop.parent ?? loop) : loop)?.childForFieldName('body') ?? loop.tree.rootNode;
+  // `done = torch.from_numpy(d).float().view((-1, 1))` (varibad's episode ends, review75): reshaped to rows of one.
+  if (plainAssignments(scope, tensor.text).some(({ value }) => reshapedToRows(value))) return true;
   const shapes = findDescendants(
     scope,
     (n) =>
@@ -329,8 +331,6 @@ function rowsOfOne(tensor: Node, loop: Node): boolean {
   ).filter(
     (n) => (n.type === 'attribute' ? n.childForFieldName('object') : n.childForFieldName('function')?.childForFieldName('object'))?.text === tensor.text,
   );
-  // `done = torch.from_numpy(d).float().view((-1, 1))` (varibad's episode ends, review75): reshaped to rows of one.
-  if (plainAssignments(scope, tensor.text).some(({ value }) => reshapedToRows(value))) return true;
   return shapes.some((n) => {
     if (n.type === 'call') return secondAxis(positionalArguments(n)[0]) || unpackedIntoTwo(n);
     const up = n.parent;

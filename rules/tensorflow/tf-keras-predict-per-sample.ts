@@ -444,7 +444,6 @@ function iteratesBatches(iterable: Node, loop: Node, facts: FileFacts): boolean 
   return keywordValue(source, 'batch_size') !== null || positionalArguments(source).some((a) => a.type === 'identifier' && a.text === 'batch_size');
 }
 
-/** Every name the input reads is bound in the function: a parameter, or assigned or unpacked there. */
 /**
  * `model = tf.keras.Model(x, layer(x))` in the function itself: a model built on every call is not a training loop's
  * model, and its one `predict` makes the targets of a check (tensorflow-mri's `_validate_training`, review75).
@@ -454,13 +453,11 @@ function modelBuiltInFunction(model: Node, def: Node, facts: FileFacts): boolean
   if (!body || model.type !== 'identifier') return false;
   return plainAssignments(body, model.text).some(({ value }) => {
     const callee = value.type === 'call' ? value.childForFieldName('function') : null;
-    return (
-      callee != null &&
-      /^(?:tensorflow\.)?keras\.(?:models\.)?(?:Model|Sequential)$|^keras\.(?:models\.)?(?:Model|Sequential)$/.test(facts.qualifiedName(callee) ?? '')
-    );
+    return callee != null && /^(?:tensorflow\.)?keras\.(?:models\.)?(?:Model|Sequential)$/.test(facts.qualifiedName(callee) ?? '');
   });
 }
 
+/** Every name the input reads is bound in the function: a parameter, or assigned or unpacked there. */
 function boundInFunction(sample: Node, def: Node): boolean {
   const body = def.childForFieldName('body');
   const params = new Set(parameterNames(def));
